@@ -1,0 +1,205 @@
+/**
+ * The event vocabulary and its validation.
+ *
+ * Every signal — collected from the DOM, pushed to a `dataLayer`, or passed to
+ * `track()` — becomes one {@link TrackedEvent}. Validation is total: it never
+ * throws, it returns either a normalized event or a reason the event was
+ * dropped, so hostile input can be counted instead of breaking the host page.
+ */
+
+/** A JSON-safe property value after validation. */
+export type PropertyValue = string | number | boolean | null | PropertyValue[] | { [key: string]: PropertyValue };
+
+/** Free-form properties of an event, after validation. */
+export type Properties = { [key: string]: PropertyValue };
+
+/** A catalog item as events describe it (GA4 `items[]` shape, trimmed). */
+export interface Item {
+  /** Stable item id (SKU, article slug, movie id). */
+  id: string;
+  /** Primary category, used for category affinity. */
+  category?: string;
+  /** Brand, used for brand affinity. */
+  brand?: string;
+  /** Unit price in the event currency. */
+  price?: number;
+  /** Quantity, for cart and purchase events. */
+  quantity?: number;
+  /** Content tags (genres, topics, materials). */
+  tags?: string[];
+}
+
+/** One normalized event, the only shape the profile reducer accepts. */
+export interface TrackedEvent {
+  /** Event name: GA4 names where one exists (`page_view`, `view_item`, `add_to_cart`, `purchase`, …). */
+  name: string;
+  /** Epoch milliseconds when the event happened. */
+  ts: number;
+  /** Local timezone offset in minutes east of UTC, for local-day session boundaries. */
+  tz?: number;
+  /** Items the event is about (views, cart, purchase). */
+  items?: Item[];
+  /** Monetary value (purchase total, cart value). */
+  value?: number;
+  /** Other properties. */
+  props: Properties;
+}
+
+/** Limits applied by {@link validateEvent}; documented in the README. */
+export const EVENT_LIMITS = {
+  /** Longest accepted event name. */
+  nameLength: 40,
+  /** Strings longer than this are truncated. */
+  stringLength: 256,
+  /** Most properties per object; extra keys are dropped. */
+  propertyCount: 25,
+  /** Deepest nesting of objects and arrays. */
+  depth: 3,
+  /** Most elements per array and items per event. */
+  arrayLength: 50,
+  /** Most tags per item. */
+  tagCount: 20,
+} as const;
+
+/** Why an event was rejected; counted per reason in debug output. */
+export type RejectReason = 'not-object' | 'bad-name' | 'bad-timestamp' | 'bad-items' | 'bad-value' | 'bad-props';
+
+/** The result of {@link validateEvent}. */
+export type ValidationResult = { ok: true; event: TrackedEvent } | { ok: false; reason: RejectReason };
+
+const NAME = /^[a-z][a-z0-9_]*$/;
+/** Keys that could reach an object's prototype chain if copied naively. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** Caps a string and removes lone surrogates, which JSON encoders and servers choke on. */
+export function cleanString(value: string, max: number = EVENT_LIMITS.stringLength): string {
+  const capped = value.length > max ? value.slice(0, max) : value;
+  return capped.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+/**
+ * Copies a value into a JSON-safe shape: strings capped, numbers finite, at most
+ * {@link EVENT_LIMITS.propertyCount} keys, no functions, DOM nodes, symbols or
+ * prototype keys. Returns `undefined` for values that cannot be kept.
+ */
+export function cleanValue(value: unknown, depth = 0): PropertyValue | undefined {
+  switch (typeof value) {
+    case 'string':
+      return cleanString(value);
+    case 'number':
+      return Number.isFinite(value) ? value : undefined;
+    case 'boolean':
+      return value;
+    case 'object':
+      break;
+    default:
+      return undefined;
+  }
+  if (value === null) return null;
+  if (depth >= EVENT_LIMITS.depth) return undefined;
+  if (Array.isArray(value)) {
+    const out: PropertyValue[] = [];
+    for (const element of value.slice(0, EVENT_LIMITS.arrayLength)) {
+      const cleaned = cleanValue(element, depth + 1);
+      if (cleaned !== undefined) out.push(cleaned);
+    }
+    return out;
+  }
+  if (!isPlainObject(value)) return undefined;
+  return cleanObject(value, depth + 1);
+}
+
+function cleanObject(value: Record<string, unknown>, depth: number): Properties {
+  const out: Properties = {};
+  let count = 0;
+  for (const key of Object.keys(value)) {
+    if (count >= EVENT_LIMITS.propertyCount) break;
+    if (FORBIDDEN_KEYS.has(key) || key.length > 64) continue;
+    const cleaned = cleanValue(value[key], depth);
+    if (cleaned === undefined) continue;
+    out[key] = cleaned;
+    count++;
+  }
+  return out;
+}
+
+function cleanTags(value: unknown): string[] | undefined {
+  if (typeof value === 'string') value = value.split(',');
+  if (!Array.isArray(value)) return undefined;
+  const tags: string[] = [];
+  for (const tag of value) {
+    if (typeof tag !== 'string') continue;
+    const trimmed = cleanString(tag.trim().toLowerCase(), 64);
+    if (trimmed && tags.length < EVENT_LIMITS.tagCount) tags.push(trimmed);
+  }
+  return tags.length ? tags : undefined;
+}
+
+function optionalLabel(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) value = String(value);
+  if (typeof value !== 'string') return undefined;
+  const trimmed = cleanString(value.trim(), 64);
+  return trimmed ? trimmed : undefined;
+}
+
+function optionalNumber(value: unknown): number | undefined {
+  if (typeof value === 'string' && value.trim() !== '') value = Number(value);
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** Normalizes one item; accepts GA4 field names (`item_id`, `item_category`, `item_brand`). */
+export function cleanItem(raw: unknown): Item | undefined {
+  if (!isPlainObject(raw)) return undefined;
+  const id = optionalLabel(raw.id ?? raw.item_id);
+  if (!id) return undefined;
+  const item: Item = { id };
+  const category = optionalLabel(raw.category ?? raw.item_category);
+  if (category) item.category = category.toLowerCase();
+  const brand = optionalLabel(raw.brand ?? raw.item_brand);
+  if (brand) item.brand = brand.toLowerCase();
+  const price = optionalNumber(raw.price);
+  if (price !== undefined && price >= 0) item.price = price;
+  const quantity = optionalNumber(raw.quantity);
+  if (quantity !== undefined && quantity > 0) item.quantity = Math.min(Math.floor(quantity), 10_000);
+  const tags = cleanTags(raw.tags);
+  if (tags) item.tags = tags;
+  return item;
+}
+
+/**
+ * Validates and normalizes raw input into a {@link TrackedEvent}.
+ * @param raw - anything: an object with `name`, optional `ts`, `items`, `value`, `props`.
+ * @param now - the timestamp to use when `raw.ts` is absent.
+ */
+export function validateEvent(raw: unknown, now: number): ValidationResult {
+  if (!isPlainObject(raw)) return { ok: false, reason: 'not-object' };
+  const name = raw.name;
+  if (typeof name !== 'string' || name.length > EVENT_LIMITS.nameLength || !NAME.test(name)) {
+    return { ok: false, reason: 'bad-name' };
+  }
+  const ts = raw.ts === undefined ? now : raw.ts;
+  if (typeof ts !== 'number' || !Number.isFinite(ts) || ts < 0) return { ok: false, reason: 'bad-timestamp' };
+  const event: TrackedEvent = { name, ts: Math.floor(ts), props: {} };
+  if (typeof raw.tz === 'number' && Number.isFinite(raw.tz) && Math.abs(raw.tz) <= 16 * 60) event.tz = raw.tz;
+  if (raw.items !== undefined) {
+    if (!Array.isArray(raw.items)) return { ok: false, reason: 'bad-items' };
+    const items = raw.items.slice(0, EVENT_LIMITS.arrayLength).map(cleanItem).filter((i): i is Item => !!i);
+    if (items.length) event.items = items;
+  }
+  if (raw.value !== undefined) {
+    const value = optionalNumber(raw.value);
+    if (value === undefined || value < 0 || value > 1e9) return { ok: false, reason: 'bad-value' };
+    event.value = value;
+  }
+  if (raw.props !== undefined) {
+    if (!isPlainObject(raw.props)) return { ok: false, reason: 'bad-props' };
+    event.props = cleanObject(raw.props, 1);
+  }
+  return { ok: true, event };
+}

@@ -1,0 +1,258 @@
+/**
+ * The profile reducer: `apply(profile, event) → { profile, deltas }`.
+ *
+ * Pure and deterministic: the same profile and event always give the same
+ * result, with no clock, DOM or storage. The profile holds this device's
+ * fields (see {@link Field}) and, separately, what other devices of the same
+ * visitor contributed (pulled from the backend). Every field this event
+ * changes comes back as a {@link Delta} for the sync queue.
+ */
+import type { Item, TrackedEvent } from './events.js';
+import { type DecayField, type Field, type Scalar, decayedValue } from './field.js';
+import { type Delta, type DeviceState, type Replica, emptyDeviceState } from './merge.js';
+
+/** Schema version of {@link Profile}; bumped with a migration in the store. */
+export const PROFILE_VERSION = 1;
+
+/** A visitor's profile as stored in the browser. */
+export interface Profile {
+  /** Schema version. */
+  v: number;
+  /** Fields written by this device, with its delta sequence number. */
+  own: DeviceState;
+  /** Fields other devices of this visitor wrote, as last pulled from the backend. */
+  remote: Replica;
+}
+
+/** Tunables of the reducer. Defaults are {@link DEFAULT_PROFILE_OPTIONS}. */
+export interface ProfileOptions {
+  /** Half-life of long-term affinities, ms. */
+  longHalfLifeMs: number;
+  /** Half-life of in-session affinities, ms. */
+  shortHalfLifeMs: number;
+  /** Inactivity that ends a session, ms. */
+  sessionTimeoutMs: number;
+  /** Most fields kept for this device; the weakest affinities are pruned beyond it. */
+  maxFields: number;
+  /** Affinity weight per event name; events not listed add no affinity. */
+  eventWeights: Record<string, number>;
+  /** Upper bounds of price bands, ascending; the last band is open-ended. */
+  priceBands: number[];
+}
+
+/** Defaults documented in the README. */
+export const DEFAULT_PROFILE_OPTIONS: ProfileOptions = {
+  longHalfLifeMs: 30 * 24 * 3600_000,
+  shortHalfLifeMs: 30 * 60_000,
+  sessionTimeoutMs: 30 * 60_000,
+  maxFields: 512,
+  eventWeights: {
+    page_view: 0.5,
+    view_item: 1,
+    select_item: 2,
+    click: 1.5,
+    add_to_cart: 3,
+    begin_checkout: 2,
+    purchase: 5,
+    search: 1,
+    conversion: 3,
+  },
+  priceBands: [25, 100, 300],
+};
+
+/** Horizons of affinity fields: `l` long-term, `s` this session. */
+export type Horizon = 'l' | 's';
+
+/** Affinity dimensions. */
+export type Dimension = 'cat' | 'brand' | 'price' | 'tag';
+
+/** Field key of an affinity. */
+export function affinityKey(horizon: Horizon, dimension: Dimension, value: string): string {
+  return `a.${horizon}.${dimension}:${value}`;
+}
+
+/** A new, empty profile. */
+export function emptyProfile(): Profile {
+  return { v: PROFILE_VERSION, own: emptyDeviceState(), remote: {} };
+}
+
+/** Name of the price band a price falls in: `p0` cheapest … `pN` most expensive. */
+export function priceBand(price: number, bands: readonly number[]): string {
+  let band = 0;
+  while (band < bands.length && price >= (bands[band] as number)) band++;
+  return `p${band}`;
+}
+
+/** Collects field writes of one event, then turns them into deltas. */
+class Writer {
+  readonly fields: Record<string, Field>;
+  readonly changed = new Map<string, Field>();
+  constructor(own: DeviceState) {
+    this.fields = { ...own.fields };
+  }
+  set(key: string, field: Field): void {
+    this.fields[key] = field;
+    this.changed.set(key, field);
+  }
+  add(key: string, amount: number): void {
+    const previous = this.fields[key];
+    const v = previous && previous.k === 'c' ? previous.v : 0;
+    this.set(key, { k: 'c', v: v + amount });
+  }
+  min(key: string, value: number): void {
+    const previous = this.fields[key];
+    if (previous && previous.k === 'm' && previous.v <= value) return;
+    this.set(key, { k: 'm', v: value });
+  }
+  register(key: string, value: Scalar, ts: number): void {
+    const previous = this.fields[key];
+    // Strictly increasing time per device makes the later write win the join.
+    const t = previous && previous.k === 'r' ? Math.max(ts, previous.t + 1) : ts;
+    this.set(key, { k: 'r', v: value, t });
+  }
+  decay(key: string, amount: number, ts: number, halfLifeMs: number): void {
+    const previous = this.fields[key];
+    if (previous && previous.k === 'd') {
+      const t = Math.max(ts, previous.t);
+      this.set(key, { k: 'd', v: decayedValue(previous, t, halfLifeMs) + amount, t });
+    } else {
+      this.set(key, { k: 'd', v: amount, t: ts });
+    }
+  }
+  number(key: string): number | undefined {
+    const field = this.fields[key];
+    if (!field) return undefined;
+    return field.k === 'r' ? (typeof field.v === 'number' ? field.v : undefined) : field.v;
+  }
+}
+
+function localDay(ts: number, tz: number | undefined): number {
+  return Math.floor((ts + (tz ?? 0) * 60_000) / 86_400_000);
+}
+
+function trackSession(w: Writer, event: TrackedEvent, options: ProfileOptions): void {
+  const last = w.number('t.last');
+  const isNew = last === undefined || event.ts - last > options.sessionTimeoutMs ||
+    localDay(event.ts, event.tz) !== localDay(last, event.tz);
+  if (isNew) {
+    w.add('s.count', 1);
+    w.register('s.start', event.ts, event.ts);
+  }
+  w.min('t.first', event.ts);
+  w.register('t.last', Math.max(event.ts, last ?? 0), event.ts);
+}
+
+function itemLabels(item: Item, options: ProfileOptions): Array<[Dimension, string]> {
+  const labels: Array<[Dimension, string]> = [];
+  if (item.category) labels.push(['cat', item.category]);
+  if (item.brand) labels.push(['brand', item.brand]);
+  if (item.price !== undefined) labels.push(['price', priceBand(item.price, options.priceBands)]);
+  for (const tag of item.tags ?? []) labels.push(['tag', tag]);
+  return labels;
+}
+
+function trackAffinities(w: Writer, event: TrackedEvent, options: ProfileOptions): void {
+  const weight = options.eventWeights[event.name];
+  if (!weight || !event.items) return;
+  for (const item of event.items) {
+    for (const [dimension, value] of itemLabels(item, options)) {
+      w.decay(affinityKey('l', dimension, value), weight, event.ts, options.longHalfLifeMs);
+      w.decay(affinityKey('s', dimension, value), weight, event.ts, options.shortHalfLifeMs);
+    }
+  }
+}
+
+function itemsValue(items: readonly Item[] | undefined): number {
+  let total = 0;
+  for (const item of items ?? []) total += (item.price ?? 0) * (item.quantity ?? 1);
+  return total;
+}
+
+function trackCommerce(w: Writer, event: TrackedEvent): void {
+  const cart = w.number('c.value') ?? 0;
+  switch (event.name) {
+    case 'add_to_cart':
+      w.register('c.value', round2(cart + (event.value ?? itemsValue(event.items))), event.ts);
+      break;
+    case 'remove_from_cart':
+      w.register('c.value', round2(Math.max(0, cart - (event.value ?? itemsValue(event.items)))), event.ts);
+      break;
+    case 'begin_checkout':
+      w.register('c.checkout', event.ts, event.ts);
+      break;
+    case 'purchase':
+      w.add('m.value', round2(event.value ?? itemsValue(event.items)));
+      w.register('m.last', event.ts, event.ts);
+      w.register('c.value', 0, event.ts);
+      break;
+  }
+}
+
+function trackIdentity(w: Writer, event: TrackedEvent): void {
+  if (event.name !== 'identify') return;
+  const userId = event.props.userId;
+  if (typeof userId === 'string' && userId) w.register('u.id', userId, event.ts);
+  const traits = event.props.traits;
+  if (!traits || typeof traits !== 'object' || Array.isArray(traits)) return;
+  for (const [name, value] of Object.entries(traits)) {
+    if (value === null || typeof value !== 'object') w.register(`u.${name}`, value, event.ts);
+  }
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+/** Drops the weakest long-term affinities (and their session twins) beyond `maxFields`. */
+function prune(fields: Record<string, Field>, options: ProfileOptions, now: number): string[] {
+  const keys = Object.keys(fields);
+  if (keys.length <= options.maxFields) return [];
+  const affinities = keys
+    .filter((key) => key.startsWith('a.l.'))
+    .map((key) => ({ key, value: decayedValue(fields[key] as DecayField, now, options.longHalfLifeMs) }))
+    .sort((a, b) => a.value - b.value);
+  const removed: string[] = [];
+  let excess = keys.length - options.maxFields;
+  for (const { key } of affinities) {
+    if (excess <= 0) break;
+    const twin = 'a.s.' + key.slice(4);
+    delete fields[key];
+    removed.push(key);
+    excess--;
+    if (fields[twin]) {
+      delete fields[twin];
+      removed.push(twin);
+      excess--;
+    }
+  }
+  return removed;
+}
+
+/** Result of {@link apply}. */
+export interface ApplyResult {
+  /** The new profile; the input is not mutated. */
+  profile: Profile;
+  /** One delta per field the event changed, numbered in this device's sequence. */
+  deltas: Delta[];
+}
+
+/**
+ * Folds one validated event into the profile.
+ * @returns the new profile and the deltas to sync.
+ */
+export function apply(profile: Profile, event: TrackedEvent, options: ProfileOptions = DEFAULT_PROFILE_OPTIONS): ApplyResult {
+  const w = new Writer(profile.own);
+  trackSession(w, event, options);
+  w.add(`n.${event.name}`, 1);
+  trackAffinities(w, event, options);
+  trackCommerce(w, event);
+  trackIdentity(w, event);
+  const pruned = prune(w.fields, options, event.ts);
+  let seq = profile.own.seq;
+  const deltas: Delta[] = [];
+  for (const [key, f] of w.changed) {
+    if (pruned.includes(key)) continue;
+    deltas.push({ s: ++seq, key, f });
+  }
+  return { profile: { v: profile.v, own: { seq, fields: w.fields }, remote: profile.remote }, deltas };
+}

@@ -1,0 +1,60 @@
+/**
+ * Reading a profile: the visitor's values at one moment, summed over all of
+ * their devices. Features and the debug panel read profiles only through this.
+ */
+import { type DeviceState } from './merge.js';
+import { type Scalar, decayedValue } from './field.js';
+import { DEFAULT_PROFILE_OPTIONS, type Dimension, type Horizon, type Profile, type ProfileOptions } from './profile.js';
+
+/** A profile's values at `now`, across devices. */
+export interface ProfileView {
+  /** The moment the view was computed for (epoch ms). */
+  now: number;
+  /** Counter or minimum value of a key (`n.page_view`, `m.value`, `t.first`, …). */
+  number(key: string): number | undefined;
+  /** Latest register value of a key (`c.value`, `u.email`, …). */
+  register(key: string): Scalar | undefined;
+  /** Decayed affinities of one horizon, keyed `dimension:value`, for example `cat:running`. */
+  affinities(horizon: Horizon): ReadonlyMap<string, number>;
+  /** Sum of one horizon's affinities in one dimension, for normalizing. */
+  affinityTotal(horizon: Horizon, dimension: Dimension): number;
+}
+
+function devicesOf(profile: Profile): DeviceState[] {
+  return [profile.own, ...Object.values(profile.remote)];
+}
+
+/** Computes a {@link ProfileView}. Cost is linear in the number of fields. */
+export function viewProfile(profile: Profile, now: number, options: ProfileOptions = DEFAULT_PROFILE_OPTIONS): ProfileView {
+  const numbers = new Map<string, number>();
+  const registers = new Map<string, { v: Scalar; t: number }>();
+  const affinity = { l: new Map<string, number>(), s: new Map<string, number>() };
+  const totals = new Map<string, number>();
+  for (const device of devicesOf(profile)) {
+    for (const key of Object.keys(device.fields)) {
+      const field = device.fields[key];
+      if (!field) continue;
+      if (field.k === 'c') numbers.set(key, (numbers.get(key) ?? 0) + field.v);
+      else if (field.k === 'm') numbers.set(key, Math.min(numbers.get(key) ?? Infinity, field.v));
+      else if (field.k === 'r') {
+        const previous = registers.get(key);
+        if (!previous || field.t > previous.t) registers.set(key, field);
+      } else if (key.startsWith('a.')) {
+        const horizon = key[2] === 's' ? 's' : 'l';
+        const halfLife = horizon === 's' ? options.shortHalfLifeMs : options.longHalfLifeMs;
+        const value = decayedValue(field, now, halfLife);
+        const label = key.slice(4);
+        affinity[horizon].set(label, (affinity[horizon].get(label) ?? 0) + value);
+        const total = horizon + label.slice(0, label.indexOf(':'));
+        totals.set(total, (totals.get(total) ?? 0) + value);
+      }
+    }
+  }
+  return {
+    now,
+    number: (key) => numbers.get(key),
+    register: (key) => registers.get(key)?.v,
+    affinities: (horizon) => affinity[horizon],
+    affinityTotal: (horizon, dimension) => totals.get(horizon + dimension) ?? 0,
+  };
+}
