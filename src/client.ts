@@ -1,0 +1,234 @@
+/**
+ * The client: wires the pure core to the browser edges. It owns the
+ * lifecycle (open storage → load profile → decide slots → record the page →
+ * sync) and is the only place where errors are caught on their way to the
+ * host page.
+ */
+import { type Decision, decideSlot } from './core/decide.js';
+import { type TrackedEvent, validateEvent } from './core/events.js';
+import { BUILTIN_MODEL, type Model, parseModel } from './core/model.js';
+import { type Profile, apply, emptyProfile } from './core/profile.js';
+import { type ProfileView, viewProfile } from './core/view.js';
+import { type OneToOneConfig, type ResolvedConfig, resolveConfig } from './config.js';
+import { type RawEvent, pageLoadEvents } from './collect/page-view.js';
+import { observeItemViews } from './collect/item-views.js';
+import { type DebugLog, createDebugLog } from './debug/log.js';
+import { findSlots, showVariant } from './render/slots.js';
+import { createMemoryStore } from './store/memory-store.js';
+import { openStore } from './store/open-store.js';
+import type { Reducer } from './store/state.js';
+import type { StorageMode, Store } from './store/store.js';
+import { type Sender, createSender } from './sync/sender.js';
+
+/** Properties of a tracked event; `items` and `value` are lifted into the event. */
+export type TrackProperties = Record<string, unknown> & { items?: unknown[]; value?: number };
+
+/** The OneToOne client returned by `init()`. */
+export interface OneToOne {
+  /** Resolves when storage is open, the profile is loaded and the page's slots are decided. */
+  readonly ready: Promise<void>;
+  /** Current storage mode: `indexeddb`, or `memory` when IndexedDB is unavailable or consent is not granted. */
+  readonly storageMode: StorageMode;
+  /** Counts of rejected input and failures by reason. */
+  readonly counters: Readonly<Record<string, number>>;
+  /**
+   * Records an event. Resolves `true` once it is durable in storage, `false` if it was rejected.
+   * Never throws.
+   */
+  track(name: string, properties?: TrackProperties): Promise<boolean>;
+  /** Links this visitor to a user id, with optional traits. */
+  identify(userId: string, traits?: Record<string, unknown>): Promise<boolean>;
+  /** The decision for a slot on this page, or `undefined` if the slot is unknown. */
+  decide(slot: string): Decision | undefined;
+  /** Calls `callback` for every decision made from now on (and the ones already made). Returns an unsubscribe function. */
+  onDecision(callback: (decision: Decision) => void): () => void;
+  /** The visitor's profile values now, once loaded. */
+  profile(): ProfileView | undefined;
+  /** Sends queued deltas now. */
+  flush(): Promise<void>;
+  /** Erases this visitor's local state and asks the backend to erase theirs. */
+  forget(): Promise<void>;
+}
+
+interface Pending {
+  event: TrackedEvent;
+  resolve: (stored: boolean) => void;
+}
+
+function liftEvent(name: string, properties: TrackProperties | undefined, tz: number): Record<string, unknown> {
+  const { items, value, ...props } = properties ?? {};
+  const raw: Record<string, unknown> = { name, props, tz };
+  if (items !== undefined) raw.items = items;
+  if (value !== undefined) raw.value = value;
+  return raw;
+}
+
+class Client implements OneToOne {
+  readonly ready: Promise<void>;
+  private readonly log: DebugLog;
+  private readonly model: Model;
+  private readonly reduce: Reducer = (profile, event) => apply(profile, event);
+  private store: Store = createMemoryStore();
+  private sender: Sender | undefined;
+  private current: Profile | undefined;
+  private pending: Pending[] = [];
+  private writing: Promise<void> = Promise.resolve();
+  private scheduled = false;
+  private opened = false;
+  private readonly decisions = new Map<string, Decision>();
+  private readonly listeners = new Set<(decision: Decision) => void>();
+
+  constructor(private readonly config: ResolvedConfig) {
+    this.log = createDebugLog(config.debug);
+    this.model = this.loadModel(config.model);
+    this.ready = this.start().catch((error: unknown) => this.log.count('init:failed', error));
+  }
+
+  get storageMode(): StorageMode {
+    return this.store.mode;
+  }
+
+  get counters(): Readonly<Record<string, number>> {
+    return this.log.counters;
+  }
+
+  private loadModel(input: unknown): Model {
+    if (input === undefined) return BUILTIN_MODEL;
+    const parsed = parseModel(input);
+    if (parsed.ok) return parsed.model;
+    this.log.count('model:rejected', parsed.reason);
+    return BUILTIN_MODEL;
+  }
+
+  private async start(): Promise<void> {
+    if (this.config.consent === 'granted') this.store = await openStore(this.config.databaseName, this.log);
+    this.current = await this.store.loadProfile();
+    this.opened = true;
+    if (this.config.consent === 'granted') {
+      this.sender = createSender({ ...this.config, store: this.store, log: this.log });
+    }
+    this.decidePageSlots();
+    for (const raw of pageLoadEvents(document, location)) void this.record(raw);
+    observeItemViews(document, (item) => void this.record({ name: 'view_item', items: [item] }));
+    this.flushPendingWrites();
+    addEventListener('pagehide', () => void this.sender?.flush(true));
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') void this.sender?.flush(true);
+    });
+  }
+
+  private decidePageSlots(): void {
+    const view = this.profile();
+    if (!view) return;
+    for (const slot of findSlots(document)) {
+      const decision = decideSlot(slot.name, slot.candidates, view, this.model);
+      showVariant(slot, decision.variant);
+      this.decisions.set(slot.name, decision);
+      this.log.info(`decision ${slot.name} → ${decision.variant}`, decision);
+      this.listeners.forEach((listener) => this.notify(listener, decision));
+    }
+  }
+
+  private notify(listener: (decision: Decision) => void, decision: Decision): void {
+    try {
+      listener(decision);
+    } catch (error) {
+      this.log.count('callback:threw', error);
+    }
+  }
+
+  private record(raw: RawEvent | Record<string, unknown>): Promise<boolean> {
+    const result = validateEvent(raw, Date.now());
+    if (!result.ok) {
+      this.log.count(`event:${result.reason}`, raw);
+      return Promise.resolve(false);
+    }
+    return new Promise<boolean>((resolve) => {
+      this.pending.push({ event: result.event, resolve });
+      this.flushPendingWrites();
+    });
+  }
+
+  /** Batches every event recorded in the same task into one storage transaction. */
+  private flushPendingWrites(): void {
+    if (!this.opened || this.scheduled || !this.pending.length) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      const batch = this.pending;
+      this.pending = [];
+      this.writing = this.writing.then(() => this.commit(batch));
+    });
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
+    try {
+      const result = await this.store.commit(batch.map((p) => p.event), this.reduce);
+      this.current = result.profile;
+      if (result.dropped) this.log.count('queue:dropped', result.dropped);
+      batch.forEach((p) => p.resolve(true));
+      this.sender?.schedule();
+    } catch (error) {
+      this.log.count('storage:commit-failed', error);
+      batch.forEach((p) => p.resolve(false));
+    }
+  }
+
+  track(name: string, properties?: TrackProperties): Promise<boolean> {
+    try {
+      return this.record(liftEvent(name, properties, -new Date().getTimezoneOffset()));
+    } catch (error) {
+      this.log.count('track:threw', error);
+      return Promise.resolve(false);
+    }
+  }
+
+  identify(userId: string, traits?: Record<string, unknown>): Promise<boolean> {
+    return this.track('identify', { userId, traits });
+  }
+
+  decide(slot: string): Decision | undefined {
+    return this.decisions.get(slot);
+  }
+
+  onDecision(callback: (decision: Decision) => void): () => void {
+    this.listeners.add(callback);
+    this.decisions.forEach((decision) => this.notify(callback, decision));
+    return () => this.listeners.delete(callback);
+  }
+
+  profile(): ProfileView | undefined {
+    return this.current ? viewProfile(this.current, Date.now()) : undefined;
+  }
+
+  async flush(): Promise<void> {
+    await this.writing;
+    await this.sender?.flush();
+  }
+
+  async forget(): Promise<void> {
+    try {
+      const device = await this.store.deviceId();
+      await this.store.clear();
+      this.current = emptyProfile();
+      if (this.config.consent === 'granted') {
+        await fetch(this.config.endpoint + '/v1/forget', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ device, writeKey: this.config.writeKey }),
+          credentials: 'omit',
+        });
+      }
+    } catch (error) {
+      this.log.count('forget:failed', error);
+    }
+  }
+}
+
+/**
+ * Starts OneToOne on this page.
+ * @throws {@link ConfigError} when the configuration is invalid; nothing else ever throws.
+ */
+export function init(config: OneToOneConfig): OneToOne {
+  return new Client(resolveConfig(config, typeof location === 'undefined' ? undefined : location.href));
+}

@@ -1,0 +1,29 @@
+/**
+ * Items declared in markup:
+ * `<article data-o2o-item="sku-1" data-o2o-category="running" data-o2o-brand="acme" data-o2o-price="89" data-o2o-tags="trail,waterproof">`.
+ */
+
+/** An item as read from markup, before validation. */
+export interface RawItem {
+  id: string;
+  category?: string;
+  brand?: string;
+  price?: number;
+  tags?: string[];
+}
+
+/** Reads an element's `data-o2o-*` item attributes. */
+export function readItem(element: Element): RawItem | undefined {
+  const id = element.getAttribute('data-o2o-item');
+  if (!id) return undefined;
+  const item: RawItem = { id };
+  const category = element.getAttribute('data-o2o-category');
+  if (category) item.category = category;
+  const brand = element.getAttribute('data-o2o-brand');
+  if (brand) item.brand = brand;
+  const price = Number(element.getAttribute('data-o2o-price') ?? NaN);
+  if (Number.isFinite(price)) item.price = price;
+  const tags = element.getAttribute('data-o2o-tags');
+  if (tags) item.tags = tags.split(',');
+  return item;
+}

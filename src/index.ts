@@ -1,0 +1,19 @@
+/**
+ * OneToOne — on-site 1:1 individualization in the browser.
+ *
+ * ```ts
+ * import { init } from 'onetoone';
+ * const o2o = init({ endpoint: 'https://o2o.example.com' });
+ * o2o.track('add_to_cart', { items: [{ id: 'sku-1', category: 'running', price: 89 }] });
+ * ```
+ * @packageDocumentation
+ */
+export { init } from './client.js';
+export type { OneToOne, TrackProperties } from './client.js';
+export { ConfigError } from './config.js';
+export type { ConsentState, OneToOneConfig } from './config.js';
+export type { Decision, DecisionGroup } from './core/decide.js';
+export type { Item, TrackedEvent } from './core/events.js';
+export type { Model, CandidateModel } from './core/model.js';
+export type { ProfileView } from './core/view.js';
+export type { StorageMode } from './store/store.js';

@@ -1,0 +1,66 @@
+/**
+ * Slots declared in markup:
+ *
+ * ```html
+ * <div data-o2o-slot="hero">default content
+ *   <template data-o2o-variant="running" data-o2o-tags="running,trail">…</template>
+ * </div>
+ * ```
+ *
+ * Variants are inert `<template>` content written by the site owner; showing one
+ * moves a clone of it into the slot, so nothing is parsed from strings.
+ */
+import type { Candidate } from '../core/features.js';
+import { DEFAULT_VARIANT } from '../core/decide.js';
+
+/** A slot found in the page. */
+export interface PageSlot {
+  name: string;
+  element: HTMLElement;
+  candidates: Candidate[];
+}
+
+const VARIANT_ID = /^[\w-]{1,64}$/;
+
+function variantTemplates(element: HTMLElement): HTMLTemplateElement[] {
+  return Array.from(element.children).filter(
+    (child): child is HTMLTemplateElement => child instanceof HTMLTemplateElement && child.hasAttribute('data-o2o-variant'),
+  );
+}
+
+/** Reads a slot element's candidates from its templates; ids must be unique and well formed. */
+export function readSlot(element: HTMLElement): PageSlot | undefined {
+  const name = element.getAttribute('data-o2o-slot') ?? '';
+  if (!VARIANT_ID.test(name)) return undefined;
+  const candidates: Candidate[] = [];
+  for (const template of variantTemplates(element)) {
+    const id = template.getAttribute('data-o2o-variant') ?? '';
+    if (!VARIANT_ID.test(id) || id === DEFAULT_VARIANT || candidates.some((c) => c.id === id)) continue;
+    const tags = (template.getAttribute('data-o2o-tags') ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+    candidates.push({ id, tags });
+  }
+  return { name, element, candidates };
+}
+
+/** Finds undecided slots under `root`. */
+export function findSlots(root: ParentNode): PageSlot[] {
+  const slots: PageSlot[] = [];
+  root.querySelectorAll<HTMLElement>('[data-o2o-slot]:not([data-o2o-state])').forEach((element) => {
+    const slot = readSlot(element);
+    if (slot) slots.push(slot);
+  });
+  return slots;
+}
+
+/** Shows a variant in its slot (or keeps the default) and marks the slot decided. */
+export function showVariant(slot: PageSlot, variant: string): void {
+  const template = variantTemplates(slot.element).find((t) => t.getAttribute('data-o2o-variant') === variant);
+  if (template && variant !== DEFAULT_VARIANT) {
+    for (const child of Array.from(slot.element.childNodes)) {
+      if (!(child instanceof HTMLTemplateElement)) child.remove();
+    }
+    slot.element.insertBefore(template.content.cloneNode(true), slot.element.firstChild);
+  }
+  slot.element.setAttribute('data-o2o-state', 'decided');
+  slot.element.setAttribute('data-o2o-shown', template ? variant : DEFAULT_VARIANT);
+}

@@ -1,0 +1,18 @@
+/**
+ * Script-tag configuration: `data-*` attributes of the tag become config options.
+ */
+
+const NUMERIC = new Set(['antiFlickerMs', 'flushIntervalMs']);
+const BOOLEAN = new Set(['debug']);
+
+/** Turns the tag's `data-*` attributes into a config object (`data-write-key` → `writeKey`). */
+export function configFromDataset(dataset: DOMStringMap): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(dataset)) {
+    if (value === undefined) continue;
+    if (NUMERIC.has(key)) config[key] = value.trim() === '' ? NaN : Number(value);
+    else if (BOOLEAN.has(key)) config[key] = value === '' || value === 'true' || value === '1';
+    else config[key] = value;
+  }
+  return config;
+}

@@ -1,0 +1,47 @@
+/**
+ * A store that lives only as long as the page: the fallback when IndexedDB is
+ * missing or failing, and the store used before consent.
+ */
+import type { TrackedEvent } from '../core/events.js';
+import type { Delta } from '../core/merge.js';
+import { type Profile, emptyProfile } from '../core/profile.js';
+import { STORE_LIMITS, foldEvents, removeAcknowledged } from './state.js';
+import { type Store, randomId } from './store.js';
+
+/** Initial contents, so a failing IndexedDB store can hand over what it had. */
+export interface MemorySeed {
+  device?: string;
+  profile?: Profile;
+  queue?: Delta[];
+}
+
+/** Creates a memory {@link Store}. */
+export function createMemoryStore(seed: MemorySeed = {}): Store {
+  let device = seed.device ?? randomId();
+  let profile = seed.profile ?? emptyProfile();
+  let queue = seed.queue ?? [];
+  let events: TrackedEvent[] = [];
+  return {
+    mode: 'memory',
+    deviceId: async () => device,
+    loadProfile: async () => profile,
+    async commit(batch, reduce) {
+      const result = foldEvents(profile, queue, batch, reduce);
+      profile = result.profile;
+      queue = result.queue;
+      events = events.concat(batch).slice(-STORE_LIMITS.eventLog);
+      return result;
+    },
+    readQueue: async () => queue,
+    async acknowledge(sent) {
+      queue = removeAcknowledged(queue, sent);
+    },
+    readEvents: async () => events,
+    async clear() {
+      device = randomId();
+      profile = emptyProfile();
+      queue = [];
+      events = [];
+    },
+  };
+}

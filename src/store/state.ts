@@ -1,0 +1,60 @@
+/**
+ * What the store keeps, and the pure fold of a batch of events into it.
+ * Shared by the IndexedDB and memory stores so both behave identically.
+ */
+import type { TrackedEvent } from '../core/events.js';
+import { type Delta, compactDeltas } from '../core/merge.js';
+import { type Profile, PROFILE_VERSION, emptyProfile } from '../core/profile.js';
+
+/** Folds one event into a profile; the client supplies it with its options. */
+export type Reducer = (profile: Profile, event: TrackedEvent) => { profile: Profile; deltas: Delta[] };
+
+/** Documented bounds of stored data. */
+export const STORE_LIMITS = {
+  /** Most recent events kept in the event log (a ring). */
+  eventLog: 500,
+  /** Most deltas kept in the sync queue after compaction (one per key, so this bounds keys, not events). */
+  queue: 2000,
+} as const;
+
+/** The result of committing a batch of events. */
+export interface CommitResult {
+  profile: Profile;
+  deltas: Delta[];
+  /** Deltas dropped because the queue was over its bound after compaction. */
+  dropped: number;
+}
+
+/** Brings a stored profile of any known schema version to the current one. */
+export function migrateProfile(stored: unknown): Profile {
+  if (!stored || typeof stored !== 'object') return emptyProfile();
+  const profile = stored as Partial<Profile>;
+  if (profile.v === PROFILE_VERSION && profile.own && profile.remote) return profile as Profile;
+  return emptyProfile();
+}
+
+/** Folds events into a profile and queue; pure. */
+export function foldEvents(profile: Profile, queue: readonly Delta[], events: readonly TrackedEvent[], reduce: Reducer): CommitResult & { queue: Delta[] } {
+  const deltas: Delta[] = [];
+  for (const event of events) {
+    const result = reduce(profile, event);
+    profile = result.profile;
+    deltas.push(...result.deltas);
+  }
+  let next = compactDeltas(queue.concat(deltas));
+  let dropped = 0;
+  if (next.length > STORE_LIMITS.queue) {
+    // Oldest writes go first; the backend still has every earlier version of them.
+    next.sort((a, b) => a.s - b.s);
+    dropped = next.length - STORE_LIMITS.queue;
+    next = next.slice(dropped);
+  }
+  return { profile, deltas, dropped, queue: next };
+}
+
+/** Removes acknowledged deltas, keeping any newer write of the same key. */
+export function removeAcknowledged(queue: readonly Delta[], sent: readonly Delta[]): Delta[] {
+  const acked = new Map<string, number>();
+  for (const delta of sent) acked.set(delta.key, Math.max(acked.get(delta.key) ?? 0, delta.s));
+  return queue.filter((delta) => delta.s > (acked.get(delta.key) ?? -1));
+}

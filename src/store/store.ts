@@ -1,0 +1,42 @@
+/**
+ * The storage edge: one interface, an IndexedDB implementation (through
+ * idb-keyval's `createStore`) and a memory implementation used when
+ * IndexedDB is missing or failing.
+ */
+import type { TrackedEvent } from '../core/events.js';
+import type { Delta } from '../core/merge.js';
+import type { Profile } from '../core/profile.js';
+import type { CommitResult, Reducer } from './state.js';
+
+/** Where state currently lives. */
+export type StorageMode = 'indexeddb' | 'memory';
+
+/** Durable visitor state. */
+export interface Store {
+  /** Current storage mode. */
+  readonly mode: StorageMode;
+  /** This browser's device id, created on first use. */
+  deviceId(): Promise<string>;
+  /** The stored profile (empty when none). */
+  loadProfile(): Promise<Profile>;
+  /** Folds events into the stored profile and queue in one atomic write; resolves once durable. */
+  commit(events: readonly TrackedEvent[], reduce: Reducer): Promise<CommitResult>;
+  /** The pending sync queue. */
+  readQueue(): Promise<Delta[]>;
+  /** Removes deltas the backend acknowledged. */
+  acknowledge(sent: readonly Delta[]): Promise<void>;
+  /** The most recent events, oldest first. */
+  readEvents(): Promise<TrackedEvent[]>;
+  /** Erases everything this store holds. */
+  clear(): Promise<void>;
+}
+
+/** Creates a random id, from `crypto.randomUUID` where available. */
+export function randomId(): string {
+  const c = globalThis.crypto;
+  if (c && typeof c.randomUUID === 'function') return c.randomUUID();
+  const bytes = new Uint8Array(16);
+  if (c && typeof c.getRandomValues === 'function') c.getRandomValues(bytes);
+  else for (let i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
