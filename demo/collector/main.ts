@@ -1,0 +1,23 @@
+/**
+ * `npm run demo`: serves the demo shop and the reference collector on
+ * 127.0.0.1 and prints the URL. Options: `--port N` (or PORT), `--data DIR` (or O2O_DATA_DIR).
+ */
+import { startServer } from './server.js';
+
+function option(name: string, fallback: string): string {
+  const index = process.argv.indexOf(name);
+  return index > 0 && process.argv[index + 1] ? (process.argv[index + 1] as string) : fallback;
+}
+
+const port = Number(option('--port', process.env.PORT ?? '8080'));
+const dataDir = option('--data', process.env.O2O_DATA_DIR ?? '.o2o-data');
+
+startServer({ port, dataDir, staticRoots: { '/': 'demo/public', '/dist/': 'dist' } })
+  .then((running) => {
+    console.log(`OneToOne demo and collector: ${running.url}/`);
+    console.log(`collector data: ${dataDir} (Ctrl-C to stop)`);
+  })
+  .catch((error: unknown) => {
+    console.error(`could not start the demo server: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });

@@ -1,0 +1,115 @@
+/**
+ * Browser test harness: real Debian Chromium through playwright-core, and the
+ * real demo server and collector on 127.0.0.1 with a fresh data directory.
+ *
+ * Without Chromium the suite is skipped locally with one clear line; when CI is
+ * set a missing browser fails the run.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { describe } from 'vitest';
+import { type RunningServer, startServer } from '../../demo/collector/server.js';
+
+/** Path of the Chromium binary used by the browser suite. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Flags required on this workplace: no sandbox as root, no background network. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-sync',
+];
+
+const available = existsSync(CHROMIUM_PATH);
+if (!available && process.env.CI) {
+  throw new Error(`Chromium not found at ${CHROMIUM_PATH}; CI must install it (apt-get install chromium) or set CHROMIUM_PATH.`);
+}
+if (!available) {
+  console.warn(`[browser suite] skipped: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH).`);
+}
+
+/** `describe` for browser suites: skipped locally when Chromium is missing. */
+export const describeBrowser = available ? describe : describe.skip;
+
+/** Launches headless Chromium. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** The demo server with a private data directory; `dispose` removes both. */
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  dispose(): Promise<void>;
+}
+
+/** Starts the demo server and collector on a free port of 127.0.0.1. */
+export async function startTestServer(options: { dataDir?: string; writeKeys?: string[] } = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'o2o-collector-'));
+  const running = await startServer({
+    port: 0,
+    dataDir,
+    staticRoots: { '/': 'demo/public', '/dist/': 'dist', '/test-pages/': 'test/pages' },
+    ...(options.writeKeys ? { writeKeys: options.writeKeys } : {}),
+  });
+  return {
+    ...running,
+    dataDir,
+    async dispose() {
+      await running.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Collects uncaught page errors and console errors so tests can assert there were none. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  return errors;
+}
+
+/** Reads every key and value of the SDK's IndexedDB store (`onetoone`/`kv`) from inside the page. */
+export function readIndexedDb(page: Page, database = 'onetoone'): Promise<Array<[unknown, unknown]>> {
+  return page.evaluate(
+    (name) =>
+      new Promise<Array<[unknown, unknown]>>((resolve, reject) => {
+        const open = indexedDB.open(name);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('kv')) return resolve([]);
+          const store = db.transaction('kv', 'readonly').objectStore('kv');
+          const keys = store.getAllKeys();
+          const values = store.getAll();
+          values.onsuccess = () => {
+            resolve(keys.result.map((key, i) => [key, values.result[i]]));
+            db.close();
+          };
+        };
+      }),
+    database,
+  );
+}
+
+/** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
+export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export type { Browser, BrowserContext, Page };

@@ -1,0 +1,66 @@
+/**
+ * The whole loop once, from outside, in real Chromium: a product view is
+ * stored in IndexedDB, folded into the profile, the home page's hero slot is
+ * swapped to the matching variant, and the collector receives the deltas.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type Browser, type TestServer, describeBrowser, launchBrowser, readIndexedDb, startTestServer, waitFor, watchErrors } from './harness.js';
+
+describeBrowser('thin loop in Chromium', () => {
+  let browser: Browser;
+  let server: TestServer;
+  beforeAll(async () => {
+    [browser, server] = await Promise.all([launchBrowser(), startTestServer()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  it('tracks, stores, decides, swaps and syncs', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+
+    await page.goto(server.url + '/running-shoe.html');
+    const stored = await waitFor(async () => {
+      const entries = await readIndexedDb(page);
+      const events = entries.filter(([key]) => Array.isArray(key) && key[0] === 'e').map(([, value]) => value as { name: string });
+      return events.some((e) => e.name === 'view_item') ? entries : undefined;
+    }, 10_000, 'view_item in IndexedDB');
+    const byKey = new Map(stored.map(([key, value]) => [JSON.stringify(key), value]));
+    const events = stored.filter(([key]) => Array.isArray(key)).map(([, value]) => value as { name: string; items?: Array<{ id: string; category: string }> });
+    expect(events.map((e) => e.name)).toEqual(['page_view', 'view_item']);
+    expect(events[1]?.items?.[0]).toMatchObject({ id: 'sku-trail-1', category: 'running' });
+    const profile = byKey.get('"profile"') as { own: { fields: Record<string, { k: string; v: number }> } };
+    expect(profile.own.fields['a.l.cat:running']).toMatchObject({ k: 'd', v: 1 });
+    expect(profile.own.fields['n.view_item']).toEqual({ k: 'c', v: 1 });
+    const device = byKey.get('"device"') as string;
+    expect(device).toMatch(/^[\w-]+$/);
+
+    // Leaving the page flushes the queue with a keepalive request.
+    await page.goto(server.url + '/');
+    await page.waitForSelector('[data-o2o-slot="hero"][data-o2o-state="decided"]');
+    expect(await page.getAttribute('[data-o2o-slot="hero"]', 'data-o2o-shown')).toBe('running');
+    expect(await page.textContent('[data-o2o-slot="hero"] h1')).toBe('Run further this season');
+
+    const remote = await waitFor(() => server.store.device(device)?.fields['a.l.cat:running'], 10_000, 'deltas at the collector');
+    expect(remote).toMatchObject({ k: 'd', v: 1 });
+    expect(server.store.received().filter((b) => b.device === device).length).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('keeps default content and reports one clear error for invalid configuration', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(server.url + '/test-pages/bad-config.html');
+    await waitFor(() => errors.length > 0, 5000, 'the configuration error');
+    await page.waitForTimeout(300);
+    expect(errors).toEqual([expect.stringContaining('invalid option "endpoint"')]);
+    expect(await page.textContent('[data-o2o-slot="hero"] h1')).toBe('Default hero');
+    expect(await page.evaluate(() => document.body.dataset.hostScript)).toBe('ran');
+    await context.close();
+  });
+});

@@ -1,0 +1,61 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type Field, joinFields } from '../../src/core/field.js';
+import { type Delta, type DeviceState, applyDeltas, compactDeltas, isDelta, mergeReplicas } from '../../src/core/merge.js';
+
+const field: fc.Arbitrary<Field> = fc.oneof(
+  fc.record({ k: fc.constant('c' as const), v: fc.nat() }),
+  fc.record({ k: fc.constant('m' as const), v: fc.integer() }),
+  fc.record({ k: fc.constant('d' as const), v: fc.double({ min: 0, max: 1e6, noNaN: true }), t: fc.nat() }),
+  fc.record({ k: fc.constant('r' as const), v: fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null)), t: fc.nat() }),
+);
+const delta: fc.Arbitrary<Delta> = fc.record({ s: fc.nat(1000), key: fc.constantFrom('n.a', 'n.b', 'a.l.cat:x', 'u.id'), f: field });
+const state: fc.Arbitrary<DeviceState> = fc.array(delta, { maxLength: 12 }).map((ds) => applyDeltas({ seq: 0, fields: {} }, ds));
+const replica = fc.dictionary(fc.constantFrom('d1', 'd2', 'd3'), state);
+
+describe('merge laws', () => {
+  it('field join is commutative, associative and idempotent', () => {
+    fc.assert(fc.property(field, field, field, (a, b, c) => {
+      expect(joinFields(a, b)).toEqual(joinFields(b, a));
+      expect(joinFields(joinFields(a, b), c)).toEqual(joinFields(a, joinFields(b, c)));
+      expect(joinFields(a, a)).toEqual(a);
+    }));
+  });
+
+  it('replica merge is commutative, associative and idempotent', () => {
+    fc.assert(fc.property(replica, replica, replica, (a, b, c) => {
+      expect(mergeReplicas(a, b)).toEqual(mergeReplicas(b, a));
+      expect(mergeReplicas(mergeReplicas(a, b), c)).toEqual(mergeReplicas(a, mergeReplicas(b, c)));
+      expect(mergeReplicas(a, a)).toEqual(a);
+    }));
+  });
+
+  it('applying deltas in any order, any number of times, gives one result', () => {
+    fc.assert(fc.property(fc.array(delta, { maxLength: 20 }), fc.integer(), (ds, seed) => {
+      const shuffled = [...ds].sort((x, y) => ((x.s * 31 + seed) % 7) - ((y.s * 31 + seed) % 7));
+      const once = applyDeltas({ seq: 0, fields: {} }, ds);
+      expect(applyDeltas({ seq: 0, fields: {} }, [...shuffled, ...ds])).toEqual(once);
+    }));
+  });
+
+  it('compaction keeps one delta per key and loses nothing', () => {
+    fc.assert(fc.property(fc.array(delta, { maxLength: 40 }), (ds) => {
+      const compacted = compactDeltas(ds);
+      expect(new Set(compacted.map((d) => d.key)).size).toBe(compacted.length);
+      expect(applyDeltas({ seq: 0, fields: {} }, compacted)).toEqual(applyDeltas({ seq: 0, fields: {} }, ds));
+    }));
+  });
+
+  it.each([
+    [{ s: 1, key: '__proto__', f: { k: 'c', v: 1 } }, false],
+    [{ s: 1, key: 'a.constructor.x', f: { k: 'c', v: 1 } }, false],
+    [{ s: 1, key: 'n.x', f: { k: 'c', v: -1 } }, false],
+    [{ s: 1, key: 'n.x', f: { k: 'd', v: 1 } }, false],
+    [{ s: 1.5, key: 'n.x', f: { k: 'c', v: 1 } }, false],
+    [{ s: 1, key: 'n.x', f: { k: 'r', v: { a: 1 }, t: 1 } }, false],
+    [{ s: 1, key: 'n.x', f: { k: 'c', v: 1 } }, true],
+    [{ s: 2, key: 'a.l.cat:running', f: { k: 'd', v: 1.5, t: 10 } }, true],
+  ])('isDelta(%j) is %s', (value, expected) => {
+    expect(isDelta(value)).toBe(expected);
+  });
+});
