@@ -1,0 +1,106 @@
+// Load + init main-thread work of OneToOne against an empty page and the
+// preact + idb-keyval floor, measured in one run with fresh browser contexts,
+// plus the time from script start to the first slot swapped (cold and warm).
+// Usage: node bench/load-init.mjs [--runs N] [--json]
+import { readFileSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync } from 'node:zlib';
+import { buildFloor } from './lib/build-floor.mjs';
+import { launch, runsArg, serve, stats, taskMs } from './lib/browser.mjs';
+
+const RUNS = runsArg(15);
+const SLOT = `<div data-o2o-slot="hero" style="min-height:120px"><h1>Default</h1>
+<template data-o2o-variant="running" data-o2o-tags="running"><h1>Running</h1></template>
+<template data-o2o-variant="camping" data-o2o-tags="camping"><h1>Camping</h1></template></div>
+<article data-o2o-item="sku-1" data-o2o-category="running" data-o2o-price="129" data-o2o-main>Trail runner</article>`;
+const page = (head, body = '') => `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>bench</title>${head}</head><body>${body}</body></html>`;
+
+const floorFile = await buildFloor();
+const server = await serve({
+  '/empty.html': { type: 'html', body: page('', SLOT) },
+  '/floor.html': { type: 'html', body: page('<script async src="/floor.js"></script>', SLOT) },
+  '/onetoone.html': { type: 'html', body: page('<script async src="/onetoone.min.js" data-endpoint="/"></script>', SLOT) },
+  '/floor.js': { type: 'js', file: floorFile },
+  '/onetoone.min.js': { type: 'js', file: 'dist/onetoone.min.js' },
+});
+const browser = await launch();
+
+/** Main-thread task ms for one fresh load of `path`, after the page settles. */
+async function loadCost(path) {
+  const context = await browser.newContext();
+  const p = await context.newPage();
+  const cdp = await context.newCDPSession(p);
+  await cdp.send('Performance.enable');
+  await p.goto(server.url + path, { waitUntil: 'load' });
+  await p.waitForTimeout(400);
+  const ms = await taskMs(cdp);
+  await context.close();
+  return ms;
+}
+
+/** ms from the script's response end to the hero slot being decided, in one context. */
+async function timeToSwap(p) {
+  return p.evaluate(() => new Promise((resolve) => {
+    const check = () => {
+      const slot = document.querySelector('[data-o2o-state]');
+      const entry = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/onetoone.min.js'));
+      if (slot && entry && window.__o2oSwapAt) resolve({ ms: window.__o2oSwapAt - entry.responseEnd, variant: slot.getAttribute('data-o2o-shown') });
+      else setTimeout(check, 20);
+    };
+    check();
+  }));
+}
+
+const RECORD_SWAP = () => {
+  new MutationObserver((records) => {
+    for (const r of records) if (r.attributeName === 'data-o2o-state' && !window.__o2oSwapAt) window.__o2oSwapAt = performance.now();
+  }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-o2o-state'] });
+};
+
+const results = { empty: [], floor: [], onetoone: [], swapCold: [], swapWarm: [] };
+for (let run = 0; run < RUNS; run++) {
+  // Alternate the order so drift on a noisy machine hits every variant alike.
+  const order = run % 2 ? ['onetoone', 'floor', 'empty'] : ['empty', 'floor', 'onetoone'];
+  for (const name of order) results[name].push(await loadCost(`/${name}.html`));
+  const context = await browser.newContext();
+  await context.addInitScript(RECORD_SWAP);
+  const p = await context.newPage();
+  await p.goto(server.url + '/onetoone.html');
+  const cold = await timeToSwap(p);
+  await p.waitForTimeout(1200);
+  await p.reload();
+  const warm = await timeToSwap(p);
+  results.swapCold.push(cold.ms);
+  results.swapWarm.push(warm.ms);
+  if (warm.variant !== 'running') throw new Error(`warm profile should show "running", showed ${warm.variant}`);
+  await context.close();
+}
+await browser.close();
+await server.close();
+
+const brotli = (file) => brotliCompressSync(readFileSync(file)).length;
+const empty = stats(results.empty);
+const summary = {
+  runs: RUNS,
+  mainThreadMs: { empty, floor: stats(results.floor), onetoone: stats(results.onetoone) },
+  beyondEmptyMs: {
+    floor: stats(results.floor.map((v, i) => v - results.empty[i])),
+    onetoone: stats(results.onetoone.map((v, i) => v - results.empty[i])),
+  },
+  onetooneMinusFloorMs: stats(results.onetoone.map((v, i) => v - results.floor[i])),
+  scriptStartToSlotMs: { cold: stats(results.swapCold), warm: stats(results.swapWarm) },
+  brotliBytes: { floor: brotli(floorFile), onetoone: brotli('dist/onetoone.min.js') },
+};
+writeFileSync('bench/results/load-init.json', JSON.stringify(summary, null, 2) + '\n');
+if (process.argv.includes('--json')) console.log(JSON.stringify(summary));
+else {
+  const row = (label, s) => `| ${label} | ${s.median} | ${s.min}–${s.max} |`;
+  console.log(`load + init, ${RUNS} fresh contexts each (ms of main-thread task time)`);
+  console.log('| measure | median | range |\n| --- | --: | --: |');
+  console.log(row('empty page (absolute)', empty));
+  console.log(row('floor: preact + idb-keyval, beyond empty', summary.beyondEmptyMs.floor));
+  console.log(row('OneToOne, beyond empty', summary.beyondEmptyMs.onetoone));
+  console.log(row('OneToOne minus floor', summary.onetooneMinusFloorMs));
+  console.log(row('script start → slot swapped, cold', summary.scriptStartToSlotMs.cold));
+  console.log(row('script start → slot swapped, warm', summary.scriptStartToSlotMs.warm));
+  console.log(`brotli bytes: floor ${summary.brotliBytes.floor}, OneToOne ${summary.brotliBytes.onetoone}`);
+}
