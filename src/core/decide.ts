@@ -1,12 +1,19 @@
 /**
- * Choosing a slot's variant: score every candidate for this visitor and keep
- * the best, or the slot's default when nothing beats it.
+ * Choosing a slot's variant: eligibility first, then a logistic score per
+ * candidate from the visitor's features, adjusted by what this visitor's own
+ * feedback taught (with seeded Thompson exploration); the best wins, or the
+ * slot's default when nothing beats it. A stable share of visitors is held
+ * out on the default so uplift can be measured.
  */
-import { type Candidate, candidateFeatures } from './features.js';
-import { type Contribution, type Model, score } from './model.js';
+import { learned, slotFeedback } from './bandit.js';
+import type { VisitContext } from './context.js';
+import { explain } from './explain.js';
+import { type Candidate, type Features, candidateFeatures, visitorFeatures } from './features.js';
+import { type CandidateModel, type Contribution, type Model, logit, satisfies, sigmoid } from './model.js';
+import { unitHash } from './random.js';
 import type { ProfileView } from './view.js';
 
-/** The id the decision uses for a slot's own default content. */
+/** The id the decision uses for a slot's own default content (and for "no offer"). */
 export const DEFAULT_VARIANT = 'default';
 
 /** Which experience group the visitor is in for this decision. */
@@ -18,28 +25,81 @@ export interface Decision {
   slot: string;
   /** Chosen variant id, or {@link DEFAULT_VARIANT}. */
   variant: string;
-  /** Modelled probability of a positive outcome for the chosen variant. */
+  /** Modelled probability of a positive outcome for the chosen variant (before exploration). */
   score: number;
   /** Group of this decision. */
   group: DecisionGroup;
   /** Id of the model that decided. */
   model: string;
-  /** Largest feature contributions to the chosen variant's score. */
+  /** Largest contributions to the chosen variant's score, in plain words. */
   explanation: Contribution[];
 }
 
+/** Inputs of a decision besides the profile and the model. */
+export interface DecideOptions {
+  /** Stable visitor id (user id or device id): seeds the holdout and exploration. */
+  visitor?: string;
+  /** Varies exploration between page views (the client uses the page-view count); stable within one. */
+  seed?: string | number;
+  /** The moment's context, for `ctx.*` features. */
+  context?: VisitContext;
+  /** Forces this variant (group `preview`), for QA. */
+  preview?: string;
+  /** Precomputed {@link visitorFeatures}, to share them across slots of one page view. */
+  features?: Features;
+}
+
+/** True when this visitor is in the model's holdout share; stable across slots, pages and model versions. */
+export function inHoldout(model: Model, visitor: string | undefined): boolean {
+  return visitor !== undefined && unitHash('holdout:' + visitor) < model.holdout;
+}
+
 /**
- * Decides one slot. Deterministic for the same inputs.
- * @param candidates - the slot's variants; the default content competes with no tags.
+ * Picks among model candidates. Deterministic for the same inputs.
+ * The default content competes with no tags, under the model's `default` entry if it declares one.
  */
-export function decideSlot(slot: string, candidates: readonly Candidate[], view: ProfileView, model: Model): Decision {
-  const base = score(model, slot, DEFAULT_VARIANT, {});
-  let best: Decision = { slot, variant: DEFAULT_VARIANT, score: base.probability, group: 'personalized', model: model.id, explanation: [] };
-  for (const candidate of candidates) {
-    const s = score(model, slot, candidate.id, candidateFeatures(view, candidate));
-    if (s.probability > best.score) {
-      best = { slot, variant: candidate.id, score: s.probability, group: 'personalized', model: model.id, explanation: s.contributions.slice(0, 3) };
+export function choose(slot: string, list: readonly CandidateModel[], view: ProfileView, model: Model, options: DecideOptions = {}): Decision {
+  const base: CandidateModel = list.find((c) => c.id === DEFAULT_VARIANT) ?? { id: DEFAULT_VARIANT, tags: [] };
+  const group: DecisionGroup = options.preview ? 'preview' : inHoldout(model, options.visitor) ? 'holdout' : 'personalized';
+  const visitor = options.features ?? visitorFeatures(view, options.context, model.segments);
+  const feedback = slotFeedback(view, slot);
+  const seed = `${options.visitor ?? ''}|${slot}|${options.seed ?? ''}|`;
+  let best = base;
+  let bestDraw = -Infinity;
+  for (const candidate of [base, ...list]) {
+    if (candidate.id === DEFAULT_VARIANT && candidate !== base) continue;
+    if (group === 'holdout' && candidate !== base) break;
+    if (group === 'preview' && candidate.id !== options.preview) continue;
+    if (!satisfies(candidate.eligibility, visitor)) continue;
+    const own = candidate === base ? {} : candidateFeatures(view, candidate).features;
+    const draw = logit(model, candidate, visitor, own) + learned(model, feedback, candidate.id, seed + candidate.id).draw;
+    if (draw > bestDraw) {
+      bestDraw = draw;
+      best = candidate;
     }
   }
-  return best;
+  const matched = best === base ? { features: {}, tag: undefined } : candidateFeatures(view, best);
+  const mean = learned(model, feedback, best.id, '').mean;
+  return {
+    slot,
+    variant: best.id,
+    score: sigmoid(logit(model, best, visitor, matched.features) + mean),
+    group,
+    model: model.id,
+    explanation: explain(model, best, visitor, matched.features, matched.tag, mean),
+  };
+}
+
+/**
+ * Decides one slot.
+ * @param candidates - variants found in markup; they pick up bias, weights and
+ *   eligibility from the model's entry with the same id. Without markup
+ *   candidates, the model's declared ones are used (for the Preact and JS API).
+ */
+export function decideSlot(slot: string, candidates: readonly Candidate[], view: ProfileView, model: Model, options?: DecideOptions): Decision {
+  const declared = model.slots[slot] ?? [];
+  const list = candidates.length
+    ? candidates.map((c): CandidateModel => ({ ...declared.find((d) => d.id === c.id), id: c.id, tags: [...c.tags] }))
+    : declared;
+  return choose(slot, list, view, model, options);
 }

@@ -1,7 +1,11 @@
 /**
  * Features: named numbers describing the visitor, the moment and how well a
- * candidate fits. Names are stable so model weights and explanations can cite them.
+ * candidate fits. Names are stable so model weights, eligibility rules,
+ * segment rules and explanations can cite them (the list is in docs/model.md).
  */
+import type { VisitContext } from './context.js';
+import { lifecycleStage, registerNumber } from './lifecycle.js';
+import { type Rule, satisfies } from './model.js';
 import type { Dimension } from './profile.js';
 import type { ProfileView } from './view.js';
 
@@ -17,6 +21,7 @@ export interface Candidate {
 }
 
 const DIMENSIONS: readonly Dimension[] = ['cat', 'tag', 'brand', 'price'];
+const DAY = 86_400_000;
 
 /**
  * Share of the visitor's affinity (in one horizon) that a tag captures, 0–1.
@@ -36,13 +41,72 @@ export function tagShare(view: ProfileView, horizon: 'l' | 's', tag: string): nu
   return best;
 }
 
-/** Features of one candidate for one visitor: how strongly its tags match each horizon. */
-export function candidateFeatures(view: ProfileView, candidate: Candidate): Features {
+/** A candidate's own features and the tag that matched best, for the explanation. */
+export interface CandidateFeatures {
+  features: Features;
+  /** The tag behind `match.long` (or `match.short` when only that matched). */
+  tag: string | undefined;
+}
+
+/** How strongly a candidate's tags match the visitor's long-term and session affinities. */
+export function candidateFeatures(view: ProfileView, candidate: Candidate): CandidateFeatures {
   let long = 0;
   let short = 0;
-  for (const tag of candidate.tags) {
-    long = Math.max(long, tagShare(view, 'l', tag));
-    short = Math.max(short, tagShare(view, 's', tag));
+  let tag: string | undefined;
+  for (const t of candidate.tags) {
+    const l = tagShare(view, 'l', t);
+    const s = tagShare(view, 's', t);
+    if (l > long || (!long && s > short)) tag = t;
+    long = Math.max(long, l);
+    short = Math.max(short, s);
   }
-  return { 'match.long': long, 'match.short': short };
+  return { features: { 'match.long': long, 'match.short': short }, tag };
+}
+
+const clean = (s: string): string => s.toLowerCase().replace(/[^\w-]/g, '_').slice(0, 40);
+
+function contextFeatures(f: Features, context: VisitContext): void {
+  const { hour, weekday, utm } = context;
+  if (context.device) f[`ctx.${context.device}`] = 1;
+  if (context.referrer) f[`ctx.ref.${context.referrer}`] = 1;
+  if (hour !== undefined) f[`ctx.${hour < 5 ? 'night' : hour < 12 ? 'morning' : hour < 18 ? 'afternoon' : 'evening'}`] = 1;
+  if (weekday !== undefined) f['ctx.weekend'] = weekday === 0 || weekday === 6 ? 1 : 0;
+  if (utm?.campaign) {
+    f['ctx.campaign'] = 1;
+    f[`ctx.campaign.${clean(utm.campaign)}`] = 1;
+  }
+}
+
+function traitFeatures(f: Features, view: ProfileView): void {
+  for (const [key, value] of view.registers('u.')) {
+    if (key === 'u.id') continue;
+    const name = `trait.${clean(key.slice(2))}`;
+    if (typeof value === 'number') f[name] = value;
+    else if (typeof value === 'boolean') f[name] = value ? 1 : 0;
+    else if (typeof value === 'string') f[`${name}:${clean(value)}`] = 1;
+  }
+}
+
+/**
+ * Features of the visitor and the moment, shared by every candidate:
+ * context (`ctx.*`), recency/frequency/monetary (`rfm.*`), lifecycle stage
+ * (`stage.*`), intent (`intent.*`), traits (`trait.*`) and, computed over
+ * all of these, segment memberships (`seg.<name>`).
+ */
+export function visitorFeatures(view: ProfileView, context: VisitContext = {}, segments: Record<string, Rule> = {}): Features {
+  const f: Features = {};
+  contextFeatures(f, context);
+  const sessions = view.number('s.count') ?? 0;
+  const gap = registerNumber(view, 's.gap');
+  f['ctx.returning'] = context.returning ?? sessions > 1 ? 1 : 0;
+  f['rfm.recency'] = gap === undefined ? 0 : Math.log1p(gap / DAY);
+  f['rfm.frequency'] = Math.log1p(sessions);
+  f['rfm.monetary'] = Math.log1p(view.number('m.value') ?? 0);
+  f[`stage.${lifecycleStage(view)}`] = 1;
+  f['intent.cart'] = Math.log1p(registerNumber(view, 'c.value') ?? 0);
+  const checkout = registerNumber(view, 'c.checkout') ?? -Infinity;
+  f['intent.checkout'] = view.now - checkout < DAY && (registerNumber(view, 'm.last') ?? -Infinity) < checkout ? 1 : 0;
+  traitFeatures(f, view);
+  for (const name in segments) if (satisfies(segments[name], f)) f[`seg.${name}`] = 1;
+  return f;
 }

@@ -1,18 +1,44 @@
 /**
- * The scoring model: a versioned JSON document of weights, validated on load,
- * and a logistic score per candidate.
+ * The scoring model: a versioned JSON document (format in docs/model.md),
+ * validated on load, and a logistic score per candidate.
  */
 import type { Features } from './features.js';
+import type { OfferContent } from './offer.js';
 
-/** Per-candidate settings in a model. */
+/** Inclusive bounds on one feature; `null` leaves a side open. */
+export type Range = [number | null, number | null];
+
+/** A rule over features: every named feature (missing counts as 0) must lie in its range. */
+export type Rule = Record<string, Range>;
+
+/** Something a slot or the offer dialog can show, as the model describes it. */
 export interface CandidateModel {
-  /** Added to the score's logit. */
+  /** Variant id, unique within its slot (`[A-Za-z0-9_-]{1,64}`). */
+  id: string;
+  /** Tags matched against the visitor's affinities, e.g. `running` or `brand:acme`. */
+  tags: string[];
+  /** Shown only to visitors whose features satisfy this rule. */
+  eligibility?: Rule;
+  /** Added to the logit: the candidate's popularity prior. */
   bias?: number;
   /** Added to the global weight of each named feature. */
   weights?: Record<string, number>;
 }
 
-/** A model document (format documented in docs/model.md). */
+/** An exit-intent offer: a candidate with the content the dialog shows. */
+export interface OfferModel extends CandidateModel {
+  content: OfferContent;
+}
+
+/** On-device learning and exploration settings. */
+export interface Exploration {
+  /** Weight of the model's prediction against the visitor's own outcomes, in pseudo-impressions. */
+  prior: number;
+  /** Spread of the Thompson draw in logit units before any feedback; 0 disables exploration. */
+  noise: number;
+}
+
+/** A model document. */
 export interface Model {
   /** Format version; only 1 exists. */
   version: 1;
@@ -22,8 +48,16 @@ export interface Model {
   bias: number;
   /** Global weight per feature name. */
   weights: Record<string, number>;
-  /** Per-slot, per-candidate adjustments. */
-  slots: Record<string, Record<string, CandidateModel>>;
+  /** Per slot, its candidates (declared ones can be decided without markup; markup ones pick up weights by id). */
+  slots: Record<string, CandidateModel[]>;
+  /** Exit-intent offers. */
+  offers: OfferModel[];
+  /** Segment rules; a visitor matching one gets feature `seg.<name>` = 1. */
+  segments: Record<string, Rule>;
+  /** Share of visitors (0–0.5) kept on default content to measure uplift. */
+  holdout: number;
+  /** Exploration settings. */
+  explore: Exploration;
 }
 
 /** The model used until (or unless) one is loaded. */
@@ -33,85 +67,183 @@ export const BUILTIN_MODEL: Model = {
   bias: -1.5,
   weights: { 'match.long': 3, 'match.short': 2 },
   slots: {},
+  offers: [],
+  segments: {},
+  holdout: 0.05,
+  explore: { prior: 20, noise: 0.3 },
 };
 
 /** The result of {@link parseModel}. */
 export type ModelResult = { ok: true; model: Model } | { ok: false; reason: string };
 
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+type Json = Record<string, unknown>;
+const isRecord = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const FORBIDDEN = ['__proto__', 'constructor', 'prototype'];
+const NAME = /^[\w.:-]{1,64}$/;
+/** Ids of variants and offers, as markup allows them. */
+export const CANDIDATE_ID = /^[\w-]{1,64}$/;
 
-function parseWeights(raw: unknown, where: string): Record<string, number> | string {
-  if (raw === undefined) return {};
-  if (!isRecord(raw)) return `${where} must be an object of numbers`;
+/** Thrown inside the parser only; {@link parseModel} turns it into a reason. */
+class Invalid extends Error {}
+
+function check(ok: boolean, reason: string): void {
+  if (!ok) throw new Invalid(reason);
+}
+
+function entries(raw: unknown, where: string): Array<[string, unknown]> {
+  if (raw === undefined) return [];
+  check(isRecord(raw), `${where} must be an object`);
+  const list = Object.entries(raw as Json);
+  for (const [key] of list) check(NAME.test(key) && !FORBIDDEN.includes(key), `${where} has a bad key "${key.slice(0, 64)}"`);
+  return list;
+}
+
+function weights(raw: unknown, where: string): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [name, value] of Object.entries(raw)) {
-    if (FORBIDDEN.has(name)) return `${where} has a forbidden key "${name}"`;
-    if (typeof value !== 'number' || !Number.isFinite(value)) return `${where}.${name} must be a finite number`;
-    out[name] = value;
+  for (const [name, value] of entries(raw, where)) {
+    check(isNumber(value), `${where}.${name} must be a finite number`);
+    out[name] = value as number;
   }
   return out;
 }
 
+function rule(raw: unknown, where: string): Rule {
+  const out: Rule = {};
+  for (const [name, range] of entries(raw, where)) {
+    check(Array.isArray(range) && range.length === 2 && range.every((b) => b === null || isNumber(b)),
+      `${where}.${name} must be [min, max] with numbers or null`);
+    out[name] = range as Range;
+  }
+  return out;
+}
+
+function text(raw: unknown, where: string, max: number, required = false): string | undefined {
+  if (raw === undefined && !required) return undefined;
+  check(typeof raw === 'string' && raw.length > 0 && raw.length <= max, `${where} must be a string of 1–${max} characters`);
+  return raw as string;
+}
+
+function url(raw: unknown, where: string, allowPath: boolean): string | undefined {
+  const value = text(raw, where, 2048);
+  check(value === undefined || /^https?:\/\//i.test(value) || (allowPath && /^\/(?!\/)/.test(value)),
+    `${where} must be an http(s) URL${allowPath ? ' or a path' : ''}`);
+  return value;
+}
+
+function offerContent(raw: unknown, where: string): OfferContent {
+  check(isRecord(raw), `${where} must be an object`);
+  const c = raw as Json;
+  const content: OfferContent = { title: text(c.title, `${where}.title`, 120, true) as string };
+  const body = text(c.body, `${where}.body`, 600);
+  const code = text(c.code, `${where}.code`, 40);
+  const image = url(c.image, `${where}.image`, false);
+  if (body) content.body = body;
+  if (code) content.code = code;
+  if (image) content.image = image;
+  if (c.action !== undefined) {
+    check(isRecord(c.action), `${where}.action must be an object`);
+    const a = c.action as Json;
+    const href = url(a.url, `${where}.action.url`, true);
+    content.action = { label: text(a.label, `${where}.action.label`, 60, true) as string };
+    if (href) content.action.url = href;
+  }
+  return content;
+}
+
+function candidate(raw: unknown, where: string): CandidateModel {
+  check(isRecord(raw), `${where} must be an object`);
+  const c = raw as Json;
+  check(typeof c.id === 'string' && CANDIDATE_ID.test(c.id), `${where}.id must match [A-Za-z0-9_-]{1,64}`);
+  const tags = c.tags ?? [];
+  check(Array.isArray(tags) && tags.length <= 20 && tags.every((t) => typeof t === 'string' && NAME.test(t)),
+    `${where}.tags must be up to 20 short strings`);
+  check(c.bias === undefined || isNumber(c.bias), `${where}.bias must be a finite number`);
+  const out: CandidateModel = { id: c.id as string, tags: (tags as string[]).map((t) => t.toLowerCase()) };
+  if (c.bias !== undefined) out.bias = c.bias as number;
+  if (c.weights !== undefined) out.weights = weights(c.weights, `${where}.weights`);
+  if (c.eligibility !== undefined) out.eligibility = rule(c.eligibility, `${where}.eligibility`);
+  return out;
+}
+
+function candidates(raw: unknown, where: string, max: number): CandidateModel[] {
+  check(Array.isArray(raw) && raw.length <= max, `${where} must be a list of at most ${max} candidates`);
+  const list = (raw as unknown[]).map((c, i) => candidate(c, `${where}[${i}]`));
+  check(new Set(list.map((c) => c.id)).size === list.length, `${where} has duplicate ids`);
+  return list;
+}
+
+function build(raw: unknown): Model {
+  check(isRecord(raw), 'model must be an object');
+  const m = raw as Json;
+  check(m.version === 1, `unsupported model version ${String(m.version).slice(0, 20)}`);
+  check(typeof m.id === 'string' && NAME.test(m.id), 'model id must be a short string');
+  const bias = m.bias ?? 0;
+  check(isNumber(bias), 'model bias must be a finite number');
+  const holdout = m.holdout ?? BUILTIN_MODEL.holdout;
+  check(isNumber(holdout) && holdout >= 0 && holdout <= 0.5, 'holdout must be a share between 0 and 0.5');
+  const explore = { ...BUILTIN_MODEL.explore, ...weights(m.explore, 'explore') };
+  check(explore.prior > 0 && explore.noise >= 0, 'explore.prior must be > 0 and explore.noise ≥ 0');
+  const slots: Model['slots'] = {};
+  for (const [name, list] of entries(m.slots, 'slots')) slots[name] = candidates(list, `slots.${name}`, 200);
+  const offers = m.offers === undefined ? [] : candidates(m.offers, 'offers', 50).map((c, i) => ({
+    ...c,
+    content: offerContent(((m.offers as unknown[])[i] as Json).content, `offers[${i}].content`),
+  }));
+  const segments: Model['segments'] = {};
+  for (const [name, r] of entries(m.segments, 'segments')) segments[name] = rule(r, `segments.${name}`);
+  return {
+    version: 1, id: m.id as string, bias: bias as number, weights: weights(m.weights, 'weights'),
+    slots, offers, segments, holdout: holdout as number, explore: { prior: explore.prior, noise: explore.noise },
+  };
+}
+
 /** Validates untrusted model JSON (parsed or as text); never throws. */
 export function parseModel(input: unknown): ModelResult {
-  let raw = input;
-  if (typeof raw === 'string') {
-    try {
-      raw = JSON.parse(raw) as unknown;
-    } catch {
-      return { ok: false, reason: 'model is not valid JSON' };
-    }
+  try {
+    return { ok: true, model: build(typeof input === 'string' ? JSON.parse(input) : input) };
+  } catch (error) {
+    return { ok: false, reason: error instanceof Invalid ? error.message : 'model is not valid JSON' };
   }
-  if (!isRecord(raw)) return { ok: false, reason: 'model must be an object' };
-  if (raw.version !== 1) return { ok: false, reason: `unsupported model version ${String(raw.version)}` };
-  if (typeof raw.id !== 'string' || !raw.id || raw.id.length > 64) return { ok: false, reason: 'model id must be a short string' };
-  const bias = raw.bias ?? 0;
-  if (typeof bias !== 'number' || !Number.isFinite(bias)) return { ok: false, reason: 'model bias must be a finite number' };
-  const weights = parseWeights(raw.weights, 'weights');
-  if (typeof weights === 'string') return { ok: false, reason: weights };
-  const slots: Model['slots'] = {};
-  if (raw.slots !== undefined && !isRecord(raw.slots)) return { ok: false, reason: 'slots must be an object' };
-  for (const [slot, candidates] of Object.entries(raw.slots ?? {})) {
-    if (FORBIDDEN.has(slot) || !isRecord(candidates)) return { ok: false, reason: `slots.${slot} must be an object` };
-    const parsed: Record<string, CandidateModel> = {};
-    for (const [id, candidate] of Object.entries(candidates)) {
-      if (FORBIDDEN.has(id) || !isRecord(candidate)) return { ok: false, reason: `slots.${slot}.${id} must be an object` };
-      const w = parseWeights(candidate.weights, `slots.${slot}.${id}.weights`);
-      if (typeof w === 'string') return { ok: false, reason: w };
-      const b = candidate.bias ?? 0;
-      if (typeof b !== 'number' || !Number.isFinite(b)) return { ok: false, reason: `slots.${slot}.${id}.bias must be a number` };
-      parsed[id] = { bias: b, weights: w };
-    }
-    slots[slot] = parsed;
+}
+
+/** True when `features` satisfy `rule` (a missing feature counts as 0). */
+export function satisfies(rule: Rule | undefined, features: Features): boolean {
+  for (const name in rule) {
+    const [min, max] = rule[name] as Range;
+    const x = features[name] ?? 0;
+    if ((min !== null && x < min) || (max !== null && x > max)) return false;
   }
-  return { ok: true, model: { version: 1, id: raw.id, bias, weights, slots } };
+  return true;
 }
 
 /** One feature's share of a score, for explanations. */
 export interface Contribution {
+  /** Feature name (`match.long`, `prior`, `learned`, …). */
   feature: string;
+  /** Its addition to the logit. */
   value: number;
+  /** The same in plain words, e.g. `long-term affinity for running: +1.2`. */
+  text: string;
 }
 
-/** A candidate's logistic score with the contributions that make it up. */
-export interface Score {
-  probability: number;
-  contributions: Contribution[];
+/** The weight a candidate gives a feature: global plus its own adjustment. */
+export function weightOf(model: Model, candidate: CandidateModel | undefined, name: string): number {
+  return (model.weights[name] ?? 0) + (candidate?.weights?.[name] ?? 0);
 }
 
-/** Scores one candidate's features: `sigmoid(bias + Σ weight × value)`. */
-export function score(model: Model, slot: string, candidateId: string, features: Features): Score {
-  const candidate = model.slots[slot]?.[candidateId];
-  let logit = model.bias + (candidate?.bias ?? 0);
-  const contributions: Contribution[] = [];
-  for (const name of Object.keys(features)) {
-    const x = features[name] ?? 0;
-    const weight = (model.weights[name] ?? 0) + (candidate?.weights?.[name] ?? 0);
-    if (x === 0 || weight === 0) continue;
-    logit += weight * x;
-    contributions.push({ feature: name, value: weight * x });
-  }
-  contributions.sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
-  return { probability: 1 / (1 + Math.exp(-logit)), contributions };
+/**
+ * A candidate's logit: `bias + candidate bias + Σ weight × value` over the
+ * visitor's features and the candidate's own. Hot path: no allocation.
+ */
+export function logit(model: Model, candidate: CandidateModel | undefined, visitor: Features, own: Features): number {
+  let z = model.bias + (candidate?.bias ?? 0);
+  for (const name in visitor) z += weightOf(model, candidate, name) * (visitor[name] as number);
+  for (const name in own) z += weightOf(model, candidate, name) * (own[name] as number);
+  return z;
+}
+
+/** The logistic function. */
+export function sigmoid(z: number): number {
+  return 1 / (1 + Math.exp(-z));
 }

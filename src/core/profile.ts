@@ -9,7 +9,8 @@
  */
 import type { Item, TrackedEvent } from './events.js';
 import { type DecayField, type Field, type Scalar, decayedValue } from './field.js';
-import { type Delta, type DeviceState, type Replica, emptyDeviceState } from './merge.js';
+import { type Delta, type DeviceState, type Replica, emptyDeviceState, isFieldKey } from './merge.js';
+import { CANDIDATE_ID } from './model.js';
 
 /** Schema version of {@link Profile}; bumped with a migration in the store. */
 export const PROFILE_VERSION = 1;
@@ -136,6 +137,8 @@ function trackSession(w: Writer, event: TrackedEvent, options: ProfileOptions): 
     localDay(event.ts, event.tz) !== localDay(last, event.tz);
   if (isNew) {
     w.add('s.count', 1);
+    // The time away before this session: recency for features, `lapsed` for the lifecycle.
+    if (last !== undefined) w.register('s.gap', Math.max(0, event.ts - last), event.ts);
     w.register('s.start', event.ts, event.ts);
   }
   w.min('t.first', event.ts);
@@ -181,6 +184,8 @@ function trackCommerce(w: Writer, event: TrackedEvent): void {
       w.register('c.checkout', event.ts, event.ts);
       break;
     case 'purchase':
+      // Bought items are remembered so recommendations can leave them out.
+      for (const item of event.items ?? []) if (isFieldKey('i.p.' + item.id)) w.add('i.p.' + item.id, 1);
       w.add('m.value', round2(event.value ?? itemsValue(event.items)));
       w.register('m.last', event.ts, event.ts);
       w.register('c.value', 0, event.ts);
@@ -196,6 +201,39 @@ function trackIdentity(w: Writer, event: TrackedEvent): void {
   if (!traits || typeof traits !== 'object' || Array.isArray(traits)) return;
   for (const [name, value] of Object.entries(traits)) {
     if (value === null || typeof value !== 'object') w.register(`u.${name}`, value, event.ts);
+  }
+}
+
+/** Feedback events and the counter they feed: `i` impressions, `k` clicks. */
+const FEEDBACK: Record<string, string> = { view_promotion: 'i', select_promotion: 'k', offer_shown: 'i', offer_clicked: 'k' };
+/** Events credited as conversions to the variants last seen in the same session. */
+const CONVERSIONS = ['purchase', 'add_to_cart', 'conversion'];
+
+/**
+ * On-device learning inputs: per slot and variant, impressions `b.i.<slot>.<variant>`,
+ * clicks `b.k.…` and conversions `b.v.…`. A conversion is credited to the variant
+ * of every slot the visitor saw or clicked last, if that was within the session timeout.
+ * Offers count as the slot `offer`.
+ */
+function trackFeedback(w: Writer, event: TrackedEvent, options: ProfileOptions): void {
+  const kind = FEEDBACK[event.name];
+  const props = event.props;
+  if (kind) {
+    const offer = event.name[0] === 'o';
+    const slot = offer ? 'offer' : props.slot;
+    const variant = offer ? props.offer : props.variant;
+    if (typeof slot !== 'string' || typeof variant !== 'string' || !CANDIDATE_ID.test(slot) || !CANDIDATE_ID.test(variant)) return;
+    const key = `b.${kind}.${slot}.${variant}`;
+    if (!isFieldKey(key)) return;
+    w.add(key, 1);
+    w.register('b.last.' + slot, variant, event.ts);
+  } else if (CONVERSIONS.includes(event.name)) {
+    for (const key of Object.keys(w.fields)) {
+      const last = w.fields[key];
+      if (!key.startsWith('b.last.') || last?.k !== 'r' || event.ts - last.t > options.sessionTimeoutMs) continue;
+      const credit = `b.v.${key.slice(7)}.${String(last.v)}`;
+      if (isFieldKey(credit)) w.add(credit, 1);
+    }
   }
 }
 
@@ -247,6 +285,7 @@ export function apply(profile: Profile, event: TrackedEvent, options: ProfileOpt
   trackAffinities(w, event, options);
   trackCommerce(w, event);
   trackIdentity(w, event);
+  trackFeedback(w, event, options);
   const pruned = prune(w.fields, options, event.ts);
   let seq = profile.own.seq;
   const deltas: Delta[] = [];

@@ -14,6 +14,10 @@ export interface ProfileView {
   number(key: string): number | undefined;
   /** Latest register value of a key (`c.value`, `u.email`, …). */
   register(key: string): Scalar | undefined;
+  /** Latest register values whose key starts with `prefix` (traits are `u.`). */
+  registers(prefix: string): Array<[string, Scalar]>;
+  /** Counter values whose key starts with `prefix` (feedback counts are `b.`). */
+  numbers(prefix: string): Array<[string, number]>;
   /** Decayed affinities of one horizon, keyed `dimension:value`, for example `cat:running`. */
   affinities(horizon: Horizon): ReadonlyMap<string, number>;
   /** Sum of one horizon's affinities in one dimension, for normalizing. */
@@ -54,6 +58,8 @@ export function viewProfile(profile: Profile, now: number, options: ProfileOptio
     now,
     number: (key) => numbers.get(key),
     register: (key) => registers.get(key)?.v,
+    registers: (prefix) => [...registers].filter(([key]) => key.startsWith(prefix)).map(([key, r]) => [key, r.v]),
+    numbers: (prefix) => [...numbers].filter(([key]) => key.startsWith(prefix)),
     affinities: (horizon) => affinity[horizon],
     affinityTotal: (horizon, dimension) => totals.get(horizon + dimension) ?? 0,
   };

@@ -1,0 +1,63 @@
+/**
+ * On-device learning: a Thompson-sampling update of each candidate's score
+ * from this visitor's own impressions, clicks and conversions (folded into
+ * the profile as `b.i.*`, `b.k.*`, `b.v.*` by `apply`).
+ *
+ * The model predicts how well a candidate fits; the visitor's feedback says
+ * how they actually responded to it compared with their other options in the
+ * slot. The learned term is the logit of the candidate's smoothed success
+ * rate minus the logit of the visitor's overall rate in the slot, so it is 0
+ * without feedback, grows with clicks and shrinks with ignored impressions.
+ * A seeded normal draw whose spread narrows as impressions accumulate
+ * explores candidates the visitor has not seen enough of.
+ */
+import type { Model } from './model.js';
+import { normalFrom } from './random.js';
+import type { ProfileView } from './view.js';
+
+/** A visitor's feedback on one slot: per variant, impressions and successes. */
+export type SlotFeedback = Map<string, { n: number; s: number }>;
+
+/** Reads the feedback counters of one slot from the profile. */
+export function slotFeedback(view: ProfileView, slot: string): SlotFeedback {
+  const out: SlotFeedback = new Map();
+  for (const [key, value] of view.numbers('b.')) {
+    const kind = key[2];
+    const rest = key.slice(4);
+    if (!rest.startsWith(slot + '.') || (kind !== 'i' && kind !== 'k' && kind !== 'v')) continue;
+    const id = rest.slice(slot.length + 1);
+    const entry = out.get(id) ?? { n: 0, s: 0 };
+    if (kind === 'i') entry.n += value;
+    else entry.s += value;
+    out.set(id, entry);
+  }
+  return out;
+}
+
+const logOdds = (p: number): number => Math.log(p / (1 - p));
+
+/** What the visitor's own feedback adds to a candidate's logit: its mean and its Thompson draw. */
+export interface Learned {
+  mean: number;
+  draw: number;
+}
+
+/**
+ * The learned logit adjustment for one candidate.
+ * @param seed - makes the draw reproducible; the same seed gives the same draw.
+ */
+export function learned(model: Model, feedback: SlotFeedback, id: string, seed: string): Learned {
+  let total = 0;
+  let wins = 0;
+  feedback.forEach((f) => {
+    total += Math.max(f.n, f.s);
+    wins += f.s;
+  });
+  const own = feedback.get(id);
+  const n = own ? Math.max(own.n, own.s) : 0;
+  const base = (wins + 1) / (total + 2);
+  const k = model.explore.prior;
+  const mean = n ? logOdds(((own?.s ?? 0) + k * base) / (n + k)) - logOdds(base) : 0;
+  const noise = model.explore.noise;
+  return { mean, draw: noise ? mean + (noise * normalFrom(seed)) / Math.sqrt(1 + n) : mean };
+}
