@@ -4,7 +4,7 @@
  * sync) and is the only place where errors are caught on their way to the
  * host page.
  */
-import { type Decision, decideSlot } from './core/decide.js';
+import { type DecideOptions, type Decision, decideSlot } from './core/decide.js';
 import { type TrackedEvent, validateEvent } from './core/events.js';
 import { BUILTIN_MODEL, type Model, parseModel } from './core/model.js';
 import { type Profile, apply, emptyProfile } from './core/profile.js';
@@ -13,7 +13,10 @@ import { type OneToOneConfig, type ResolvedConfig, resolveConfig } from './confi
 import { type RawEvent, pageLoadEvents } from './collect/page-view.js';
 import { observeItemViews } from './collect/item-views.js';
 import { type DebugLog, createDebugLog } from './debug/log.js';
-import { findSlots, showVariant } from './render/slots.js';
+import { addAntiFlicker } from './render/anti-flicker.js';
+import { renderSlots } from './render/page-slots.js';
+import { previewDecision, readPreview } from './render/preview.js';
+import { LATE, type PageSlot } from './render/slots.js';
 import { createMemoryStore } from './store/memory-store.js';
 import { openStore } from './store/open-store.js';
 import type { Reducer } from './store/state.js';
@@ -76,11 +79,16 @@ class Client implements OneToOne {
   private scheduled = false;
   private opened = false;
   private readonly decisions = new Map<string, Decision>();
+  private decideWith: DecideOptions = {};
   private readonly listeners = new Set<(decision: Decision) => void>();
+  private readonly preview: Map<string, string>;
 
   constructor(private readonly config: ResolvedConfig) {
     this.log = createDebugLog(config.debug);
     this.model = this.loadModel(config.model);
+    addAntiFlicker(document, config.antiFlickerMs, LATE);
+    this.preview = readPreview(location.search);
+    this.preview.forEach((variant, slot) => this.log.info(`preview: ${slot} forced to ${variant}`));
     this.ready = this.start().catch((error: unknown) => this.log.count('init:failed', error));
   }
 
@@ -103,6 +111,7 @@ class Client implements OneToOne {
   private async start(): Promise<void> {
     if (this.config.consent === 'granted') this.store = await openStore(this.config.databaseName, this.log);
     this.current = await this.store.loadProfile();
+    this.decideWith = await this.visitorOptions();
     this.opened = true;
     if (this.config.consent === 'granted') {
       this.sender = createSender({ ...this.config, store: this.store, log: this.log });
@@ -120,13 +129,19 @@ class Client implements OneToOne {
   private decidePageSlots(): void {
     const view = this.profile();
     if (!view) return;
-    for (const slot of findSlots(document)) {
-      const decision = decideSlot(slot.name, slot.candidates, view, this.model);
-      showVariant(slot, decision.variant);
-      this.decisions.set(slot.name, decision);
-      this.log.info(`decision ${slot.name} → ${decision.variant}`, decision);
-      this.listeners.forEach((listener) => this.notify(listener, decision));
-    }
+    renderSlots(document, {
+      decide: (slot: PageSlot) =>
+        this.decisions.get(slot.name) ??
+        previewDecision(this.preview, slot.name, slot.candidates, this.model.id) ??
+        decideSlot(slot.name, slot.candidates, this.profile() ?? view, this.model, this.decideWith),
+      shown: (decision) => {
+        if (this.decisions.has(decision.slot)) return;
+        this.decisions.set(decision.slot, decision);
+        this.log.info(`decision ${decision.slot} → ${decision.variant}`, decision);
+        this.listeners.forEach((listener) => this.notify(listener, decision));
+      },
+      record: (name, props) => void this.record({ name, props }),
+    });
   }
 
   private notify(listener: (decision: Decision) => void, decision: Decision): void {
@@ -188,7 +203,24 @@ class Client implements OneToOne {
   }
 
   decide(slot: string): Decision | undefined {
-    return this.decisions.get(slot);
+    return this.decisions.get(slot) ?? this.decideDeclared(slot);
+  }
+
+  /** Seeds holdout and exploration for this page view: the user id when known, else the device id. */
+  private async visitorOptions(): Promise<DecideOptions> {
+    const view = this.profile();
+    const user = view?.register('u.id');
+    return { visitor: typeof user === 'string' ? user : await this.store.deviceId(), seed: view?.number('n.page_view') ?? 0 };
+  }
+
+  /** Decides, once per page view, a slot the model declares but the markup does not (Preact and JS API). */
+  private decideDeclared(slot: string): Decision | undefined {
+    const view = this.opened ? this.profile() : undefined;
+    if (!view || !this.model.slots[slot]) return undefined;
+    const decision = decideSlot(slot, [], view, this.model, this.decideWith);
+    this.decisions.set(slot, decision);
+    this.listeners.forEach((listener) => this.notify(listener, decision));
+    return decision;
   }
 
   onDecision(callback: (decision: Decision) => void): () => void {

@@ -20,7 +20,8 @@ export interface PageSlot {
   candidates: Candidate[];
 }
 
-const VARIANT_ID = /^[\w-]{1,64}$/;
+/** Well-formed slot and variant ids. */
+export const VARIANT_ID = /^[\w-]{1,64}$/;
 
 function variantTemplates(element: HTMLElement): HTMLTemplateElement[] {
   return Array.from(element.children).filter(
@@ -42,13 +43,21 @@ export function readSlot(element: HTMLElement): PageSlot | undefined {
   return { name, element, candidates };
 }
 
-/** Finds undecided slots under `root`. */
+/** Selects slots not yet decided: unmarked, or {@link LATE} ones still to be attributed. */
+export const UNDECIDED = '[data-o2o-slot]:not([data-o2o-state=decided])';
+
+/** State of a slot already seen with its default content before a decision; it keeps the default. */
+export const LATE = 'late';
+
+/** Finds undecided slots under `root`, including `root` itself. */
 export function findSlots(root: ParentNode): PageSlot[] {
+  const elements = Array.from(root.querySelectorAll<HTMLElement>(UNDECIDED));
+  if (root instanceof HTMLElement && root.matches(UNDECIDED)) elements.unshift(root);
   const slots: PageSlot[] = [];
-  root.querySelectorAll<HTMLElement>('[data-o2o-slot]:not([data-o2o-state])').forEach((element) => {
+  for (const element of elements) {
     const slot = readSlot(element);
     if (slot) slots.push(slot);
-  });
+  }
   return slots;
 }
 

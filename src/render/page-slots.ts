@@ -1,0 +1,43 @@
+/**
+ * Rendering markup slots: the page's slots once the profile is loaded, and
+ * every slot that appears later (single-page apps, lazy sections) as soon as
+ * it is inserted, from a MutationObserver whose callback runs before the next
+ * paint. A slot is decided once per element; a framework re-rendering its
+ * content is left alone, and a re-created slot element gets the same
+ * decision, so we never fight the framework.
+ */
+import { type Decision, DEFAULT_VARIANT } from '../core/decide.js';
+import { canSwap } from './anti-flicker.js';
+import { type RecordFeedback, observeSlotFeedback } from './feedback.js';
+import { LATE, type PageSlot, findSlots, showVariant } from './slots.js';
+
+/** What slot rendering needs from the client. */
+export interface SlotHost {
+  /** The decision for a slot (the same one for every element of that slot on this page). */
+  decide(slot: PageSlot): Decision;
+  /** Called with what was actually shown. */
+  shown(decision: Decision): void;
+  /** Records impressions and clicks. */
+  record: RecordFeedback;
+}
+
+function render(root: ParentNode, fresh: boolean, host: SlotHost): void {
+  for (const slot of findSlots(root)) {
+    let decision = host.decide(slot);
+    // A default the visitor may already have seen stays: no jump after paint.
+    if (slot.element.getAttribute('data-o2o-state') === LATE || !canSwap(slot.element, fresh)) {
+      decision = { ...decision, variant: DEFAULT_VARIANT, explanation: [] };
+    }
+    showVariant(slot, decision.variant);
+    host.shown(decision);
+    observeSlotFeedback(slot.element, decision, host.record);
+  }
+}
+
+/** Renders the slots in `doc` now and whenever new ones are inserted. */
+export function renderSlots(doc: Document, host: SlotHost): void {
+  render(doc, false, host);
+  new MutationObserver((records) => {
+    for (const record of records) record.addedNodes.forEach((node) => node instanceof HTMLElement && render(node, true, host));
+  }).observe(doc.documentElement, { childList: true, subtree: true });
+}
