@@ -1,6 +1,7 @@
 /**
  * Items declared in markup:
- * `<article data-o2o-item="sku-1" data-o2o-category="running" data-o2o-brand="acme" data-o2o-price="89" data-o2o-tags="trail,waterproof">`.
+ * `<article data-o2o-item="sku-1" data-o2o-category="running" data-o2o-brand="acme" data-o2o-price="89" data-o2o-tags="trail,waterproof">`
+ * (`data-o2o-quantity` for cart and order lines).
  */
 
 /** An item as read from markup, before validation. */
@@ -9,7 +10,14 @@ export interface RawItem {
   category?: string;
   brand?: string;
   price?: number;
+  quantity?: number;
   tags?: string[];
+}
+
+/** Reads a numeric `data-o2o-<name>` attribute; `undefined` when absent or not a number. */
+export function attributeNumber(element: Element, name: string): number | undefined {
+  const value = parseFloat(element.getAttribute('data-o2o-' + name) ?? '');
+  return Number.isFinite(value) ? value : undefined;
 }
 
 /** Reads an element's `data-o2o-*` item attributes. */
@@ -21,8 +29,10 @@ export function readItem(element: Element): RawItem | undefined {
   if (category) item.category = category;
   const brand = element.getAttribute('data-o2o-brand');
   if (brand) item.brand = brand;
-  const price = Number(element.getAttribute('data-o2o-price') ?? NaN);
-  if (Number.isFinite(price)) item.price = price;
+  const price = attributeNumber(element, 'price');
+  if (price !== undefined) item.price = price;
+  const quantity = attributeNumber(element, 'quantity');
+  if (quantity !== undefined) item.quantity = quantity;
   const tags = element.getAttribute('data-o2o-tags');
   if (tags) item.tags = tags.split(',');
   return item;

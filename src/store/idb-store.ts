@@ -6,6 +6,7 @@
 import { type UseStore, createStore, promisifyRequest } from 'idb-keyval';
 import type { TrackedEvent } from '../core/events.js';
 import type { Delta } from '../core/merge.js';
+import { migrating } from './schema.js';
 import { type CommitResult, STORE_LIMITS, foldEvents, migrateProfile, removeAcknowledged } from './state.js';
 import { type Store, randomId } from './store.js';
 
@@ -26,7 +27,7 @@ function transact<T>(db: UseStore, mode: IDBTransactionMode, body: (store: IDBOb
 
 /** Creates an IndexedDB {@link Store} in database `name`. */
 export function createIdbStore(name: string): Store {
-  const db = createStore(name, 'kv');
+  const db = migrating(createStore(name, 'kv'));
   return {
     mode: 'indexeddb',
     deviceId: () =>
@@ -81,6 +82,17 @@ export function createIdbStore(name: string): Store {
       transact(db, 'readonly', (store) => {
         const request = store.getAll(IDBKeyRange.bound(['e', 0], ['e', Infinity]));
         return () => request.result as TrackedEvent[];
+      }),
+    update: <T>(key: string, fn: (stored: T | undefined) => T | undefined) =>
+      transact(db, 'readwrite', (store) => {
+        let value: T | undefined;
+        const request = store.get(key);
+        request.onsuccess = () => {
+          value = fn(request.result as T | undefined);
+          if (value === undefined) store.delete(key);
+          else store.put(value, key);
+        };
+        return () => value;
       }),
     clear: () =>
       transact(db, 'readwrite', (store) => {

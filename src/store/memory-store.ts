@@ -21,6 +21,7 @@ export function createMemoryStore(seed: MemorySeed = {}): Store {
   let profile = seed.profile ?? emptyProfile();
   let queue = seed.queue ?? [];
   let events: TrackedEvent[] = [];
+  let values = new Map<string, unknown>();
   return {
     mode: 'memory',
     deviceId: async () => device,
@@ -37,7 +38,16 @@ export function createMemoryStore(seed: MemorySeed = {}): Store {
       queue = removeAcknowledged(queue, sent);
     },
     readEvents: async () => events,
+    async update<T>(key: string, fn: (stored: T | undefined) => T | undefined) {
+      // The profile lives in its own variable so commits and merges see one value.
+      const value = fn((key === 'profile' ? profile : values.get(key)) as T | undefined);
+      if (key === 'profile') profile = (value as Profile | undefined) ?? emptyProfile();
+      else if (value === undefined) values.delete(key);
+      else values.set(key, value);
+      return value;
+    },
     async clear() {
+      values = new Map();
       device = randomId();
       profile = emptyProfile();
       queue = [];

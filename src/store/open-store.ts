@@ -1,11 +1,13 @@
 /**
  * Opening storage: IndexedDB when it works, memory when it is missing,
- * blocked or throwing, so the page keeps working either way.
+ * blocked or throwing, so the page keeps working either way (see
+ * {@link createResilientStore} for failures later on).
  */
 import type { DebugLog } from '../debug/log.js';
 import { createIdbStore } from './idb-store.js';
-import { createMemoryStore } from './memory-store.js';
+import { createResilientStore } from './resilient-store.js';
 import type { Store } from './store.js';
+import { tabChannel } from './tabs.js';
 
 /** How long opening IndexedDB may take before memory is used instead (a blocked upgrade never settles). */
 const OPEN_TIMEOUT_MS = 3000;
@@ -20,19 +22,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
 }
 
-/** Opens the IndexedDB store `name`, or a memory store when IndexedDB fails. */
+/** Opens the IndexedDB store `name` behind a resilient store; reports the mode in debug output. */
 export async function openStore(name: string, log: DebugLog): Promise<Store> {
-  if (typeof indexedDB === 'undefined') {
-    log.count('storage:no-indexeddb');
-    return createMemoryStore();
-  }
-  try {
-    const store = createIdbStore(name);
-    await withTimeout(store.deviceId(), OPEN_TIMEOUT_MS);
-    log.info('storage: indexeddb');
-    return store;
-  } catch (error) {
-    log.count('storage:fallback-memory', error);
-    return createMemoryStore();
-  }
+  const store = await createResilientStore(async () => {
+    if (typeof indexedDB === 'undefined') throw new Error('no IndexedDB');
+    const idb = createIdbStore(name);
+    await withTimeout(idb.deviceId(), OPEN_TIMEOUT_MS);
+    return idb;
+  }, log, tabChannel(name));
+  log.info('storage: ' + store.mode);
+  return store;
 }

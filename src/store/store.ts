@@ -27,6 +27,12 @@ export interface Store {
   acknowledge(sent: readonly Delta[]): Promise<void>;
   /** The most recent events, oldest first. */
   readEvents(): Promise<TrackedEvent[]>;
+  /**
+   * Reads and rewrites the value under `key` in one transaction (sync outbox,
+   * model cache, the profile when merging a pulled replica); `fn` returning
+   * `undefined` deletes it. Resolves with the new value once durable.
+   */
+  update<T>(key: string, fn: (stored: T | undefined) => T | undefined): Promise<T | undefined>;
   /** Erases everything this store holds. */
   clear(): Promise<void>;
 }

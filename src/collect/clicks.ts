@@ -1,0 +1,28 @@
+/**
+ * Clicks: `select_item` on a tracked item, `click` on a link (host and path
+ * only), and the markup events of `data-o2o-event` elements.
+ */
+import { markupEvent } from './commerce.js';
+import { readItem } from './item.js';
+import { type Collector, urlPath } from './types.js';
+
+/** Watches clicks under `doc`; `links` switches item and link clicks, `markup` the declared events. */
+export function watchClicks(c: Collector, doc: Document, links: boolean, markup: boolean): void {
+  c.on(doc, 'click', (event) => {
+    const target = event.target as Element;
+    if (!target.closest) return;
+    const declared = target.closest('[data-o2o-event]:not([data-o2o-on])');
+    if (declared) {
+      const raw = markup && markupEvent(declared);
+      if (raw) c.emit(raw);
+      return;
+    }
+    if (!links) return;
+    const owner = target.closest('[data-o2o-item]');
+    const item = owner && readItem(owner);
+    if (item) return c.emit({ name: 'select_item', items: [item] });
+    const anchor = target.closest('a[href]');
+    const link = anchor && urlPath(anchor.getAttribute('href'), doc.baseURI);
+    if (link) c.emit({ name: 'click', props: { link, outbound: !link.startsWith(location.host + '/') } });
+  });
+}

@@ -1,0 +1,98 @@
+/**
+ * Device and visit context → {@link VisitContext}: device class, OS and
+ * browser (User-Agent Client Hints where available, else the User-Agent
+ * string), screen, language, time, connection, motion preference, where the
+ * visit came from (referrer class, UTM parameters, click ids) and whether the
+ * visitor is returning.
+ */
+import type { ReferrerClass, VisitContext } from '../core/context.js';
+import { DEFAULT_PROFILE_OPTIONS } from '../core/profile.js';
+import type { ProfileView } from '../core/view.js';
+
+/** Click-id parameters recognised on the landing URL (names kept, values never). */
+export const CLICK_IDS = ['gclid', 'gbraid', 'wbraid', 'dclid', 'fbclid', 'msclkid', 'ttclid', 'twclid', 'li_fat_id', 'yclid'];
+
+const OS: Array<[RegExp, string]> = [[/Android/i, 'android'], [/iPhone|iPad|iPod|iOS/i, 'ios'], [/Windows/i, 'windows'], [/CrOS|Chrome OS/i, 'chromeos'], [/Mac/i, 'macos'], [/Linux/i, 'linux']];
+const BROWSERS: Array<[RegExp, string]> = [[/Edg/, 'edge'], [/OPR|Opera/, 'opera'], [/Samsung/, 'samsung'], [/Firefox|FxiOS/, 'firefox'], [/Chrome|CriOS/, 'chrome'], [/Safari/, 'safari']];
+const SEARCH = /(^|\.)(google|bing|yahoo|duckduckgo|baidu|yandex|ecosia|qwant|startpage|naver)\./;
+const SOCIAL = /(^|\.)(facebook|instagram|linkedin|pinterest|reddit|tiktok|youtube|twitter|threads|t|x|lnkd)\.(com|co|net)$/;
+const EMAIL = /(^|\.)(mail|outlook|webmail)\./;
+
+function match(table: Array<[RegExp, string]>, text: string): string | undefined {
+  return table.find(([pattern]) => pattern.test(text))?.[1];
+}
+
+/** What `navigator.userAgentData` offers (not in every browser's typings). */
+interface ClientHints {
+  mobile?: boolean;
+  platform?: string;
+  brands?: Array<{ brand: string }>;
+}
+
+/**
+ * Classifies where the visit came from. Campaign tagging wins over the
+ * referrer's host: click ids and paid mediums are `paid`, `utm_medium=email` is `email`.
+ */
+export function referrerClass(referrer: string, pageHost: string, params: URLSearchParams): ReferrerClass {
+  const medium = (params.get('utm_medium') ?? '').toLowerCase();
+  if (CLICK_IDS.some((id) => params.has(id)) || /cp[cmv]|ppc|paid|display/.test(medium)) return 'paid';
+  if (/e-?mail|newsletter/.test(medium)) return 'email';
+  if (/social/.test(medium)) return 'social';
+  let host: string;
+  try {
+    host = new URL(referrer).hostname;
+  } catch {
+    return 'direct';
+  }
+  if (host === pageHost) return 'internal';
+  return SEARCH.test(host) ? 'search' : SOCIAL.test(host) ? 'social' : EMAIL.test(host) ? 'email' : 'other';
+}
+
+/**
+ * The visitor's session number at `now`, by the same rule as the profile
+ * reducer: a session ends after 30 minutes of inactivity or at local midnight.
+ */
+export function sessionNumber(view: ProfileView | undefined, now: number, tz: number): number {
+  const count = view?.number('s.count') ?? 0;
+  const last = view?.register('t.last');
+  if (typeof last !== 'number') return count + 1;
+  const day = (ts: number): number => Math.floor((ts + tz * 60_000) / 86_400_000);
+  return now - last > DEFAULT_PROFILE_OPTIONS.sessionTimeoutMs || day(now) !== day(last) ? count + 1 : Math.max(count, 1);
+}
+
+/** Reads the visit's context from the browser; `view` is the profile as loaded. */
+export function collectContext(win: Window, view: ProfileView | undefined, now = Date.now()): VisitContext {
+  const nav = win.navigator as Navigator & { userAgentData?: ClientHints; connection?: { effectiveType?: string; saveData?: boolean } };
+  const hints = nav.userAgentData;
+  const ua = nav.userAgent;
+  const params = new URLSearchParams(win.location.search);
+  const date = new Date(now);
+  const tz = -date.getTimezoneOffset();
+  const touchMac = /Mac/.test(ua) && nav.maxTouchPoints > 1;
+  const context: VisitContext = {
+    device: hints?.mobile || /Mobi|iPhone/.test(ua) ? 'mobile' : touchMac || /iPad|Tablet|Android/.test(ua) ? 'tablet' : 'desktop',
+    os: touchMac ? 'ios' : match(OS, hints?.platform || ua),
+    browser: match(BROWSERS, hints?.brands?.map((b) => b.brand).join() || ua),
+    viewportWidth: win.innerWidth,
+    viewportHeight: win.innerHeight,
+    pixelRatio: win.devicePixelRatio,
+    language: nav.language?.toLowerCase(),
+    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    hour: date.getHours(),
+    weekday: date.getDay(),
+    connection: nav.connection?.effectiveType,
+    saveData: nav.connection?.saveData,
+    reducedMotion: win.matchMedia?.('(prefers-reduced-motion: reduce)').matches,
+    referrer: referrerClass(win.document.referrer, win.location.hostname, params),
+    clickIds: CLICK_IDS.filter((id) => params.has(id)),
+  };
+  const utm: Record<string, string> = {};
+  for (const key of ['source', 'medium', 'campaign', 'term', 'content']) {
+    const value = params.get('utm_' + key);
+    if (value) utm[key] = value.slice(0, 100);
+  }
+  if (Object.keys(utm).length) context.utm = utm;
+  context.sessionNumber = sessionNumber(view, now, tz);
+  context.returning = context.sessionNumber > 1;
+  return context;
+}

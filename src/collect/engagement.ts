@@ -1,0 +1,55 @@
+/**
+ * Engaged time: time the tab was visible and the visitor active (a pointer,
+ * key or scroll within the last {@link IDLE_MS}), reported as one
+ * `user_engagement` event `{ ms }` when the tab is hidden, the page is left or
+ * the SPA route changes.
+ */
+import type { Collector } from './types.js';
+
+/** Inactivity after which time stops counting, ms. */
+export const IDLE_MS = 30_000;
+/** Shortest engagement worth an event, ms. */
+const MIN_MS = 1000;
+
+/** The pure accumulator: feed it activity and visibility changes with their times. */
+export function engagementClock(visible: boolean, now: number) {
+  let total = 0;
+  let last = now;
+  const add = (t: number): void => {
+    if (visible) total += Math.max(0, Math.min(t - last, IDLE_MS));
+    last = t;
+  };
+  return {
+    /** The visitor did something at `t`. */
+    activity: add,
+    /** The tab became visible or hidden at `t`. */
+    visibility(t: number, isVisible: boolean): void {
+      add(t);
+      visible = isVisible;
+    },
+    /** Engaged ms up to `t` since the last take, and resets to zero. */
+    take(t: number): number {
+      add(t);
+      const ms = Math.round(total);
+      total = 0;
+      return ms;
+    },
+  };
+}
+
+/** Watches activity and visibility in `doc`'s window. */
+export function watchEngagement(c: Collector, doc: Document): void {
+  const visible = (): boolean => doc.visibilityState !== 'hidden';
+  const clock = engagementClock(visible(), Date.now());
+  const report = (): void => {
+    const ms = clock.take(Date.now());
+    if (ms >= MIN_MS) c.emit({ name: 'user_engagement', props: { ms } });
+  };
+  for (const type of ['pointerdown', 'pointermove', 'keydown', 'scroll']) c.on(doc, type, () => clock.activity(Date.now()));
+  c.on(doc, 'visibilitychange', () => {
+    if (!visible()) report();
+    clock.visibility(Date.now(), visible());
+  });
+  c.on(window, 'pagehide', report);
+  c.onRoute(report);
+}

@@ -1,0 +1,73 @@
+/**
+ * Starts every switched-on collector for this page. The client calls this
+ * once its profile is loaded; collectors only ever emit raw events, which the
+ * client validates and stores.
+ */
+import type { DebugLog } from '../debug/log.js';
+import { watchClicks } from './clicks.js';
+import { loadMarkupEvents } from './commerce.js';
+import { watchDataLayer } from './data-layer.js';
+import { watchEngagement } from './engagement.js';
+import { watchForms } from './forms.js';
+import { observeItemViews } from './item-views.js';
+import type { CollectSwitches } from './options.js';
+import { pageLoadEvents } from './page-view.js';
+import { watchRoutes } from './routes.js';
+import { watchScroll } from './scroll.js';
+import { urlSearch } from './search.js';
+import type { Collector, RawEvent } from './types.js';
+import { watchVideo } from './video.js';
+
+/** What the collectors need from the client. */
+export interface CollectOptions {
+  collect: CollectSwitches;
+  searchParam: string;
+  log: DebugLog;
+  /** Records one raw event. */
+  record(event: RawEvent): void;
+}
+
+/** Starts the collectors; returns the API's `page(properties?)`, which records a page view now whatever the switches. */
+export function startCollectors({ collect: on, searchParam, log, record }: CollectOptions): (properties?: Record<string, unknown>) => void {
+  const tz = -new Date().getTimezoneOffset();
+  const emit = (event: RawEvent): void => {
+    try {
+      record({ ...event, tz } as RawEvent);
+    } catch (error) {
+      log.count('collect:failed', error);
+    }
+  };
+  const routeListeners: Array<() => void> = [];
+  const c: Collector = {
+    emit,
+    on: (target, type, handler) =>
+      target.addEventListener(type, (event) => {
+        try {
+          handler(event);
+        } catch (error) {
+          log.count('collect:failed', error);
+        }
+      }, { capture: true, passive: true }),
+    onRoute: (callback) => routeListeners.push(callback),
+  };
+  const page = (referrer?: string): void => {
+    pageLoadEvents(document, location, referrer).forEach((event, i) => (i ? on.items : on.pages) && emit(event));
+    if (on.commerce) loadMarkupEvents(document).forEach(emit);
+    const search = on.search && urlSearch(location, searchParam);
+    if (search) emit(search);
+  };
+  page();
+  const apiPage = (properties?: Record<string, unknown>): void => {
+    const [view] = pageLoadEvents(document, location);
+    emit({ name: 'page_view', props: { ...view?.props, ...properties } });
+  };
+  if (on.routes) watchRoutes(window, c.on, (previous) => (routeListeners.forEach((l) => l()), page(previous)));
+  if (on.items) observeItemViews(document, (item) => emit({ name: 'view_item', items: [item] }));
+  if (on.clicks || on.commerce) watchClicks(c, document, on.clicks, on.commerce);
+  if (on.scroll) watchScroll(c, window);
+  if (on.engagement) watchEngagement(c, document);
+  if (on.video) watchVideo(c, document);
+  if (on.forms || on.search) watchForms(c, document, on.forms, on.search, searchParam);
+  if (on.dataLayer) watchDataLayer(window, emit);
+  return apiPage;
+}
