@@ -6,7 +6,7 @@
 import type { VisitContext } from './context.js';
 import { lifecycleStage, registerNumber } from './lifecycle.js';
 import { type Rule, satisfies } from './model.js';
-import type { Dimension } from './profile.js';
+import { DEFAULT_PROFILE_OPTIONS, type Dimension, type Horizon } from './profile.js';
 import type { ProfileView } from './view.js';
 
 /** A sparse, named feature vector. */
@@ -27,7 +27,7 @@ const DAY = 86_400_000;
  * Share of the visitor's affinity (in one horizon) that a tag captures, 0–1.
  * A bare tag (`running`) matches every dimension; a qualified one (`brand:acme`) only its own.
  */
-export function tagShare(view: ProfileView, horizon: 'l' | 's', tag: string): number {
+export function tagShare(view: ProfileView, horizon: Horizon, tag: string): number {
   const colon = tag.indexOf(':');
   const dimensions = colon > 0 ? [tag.slice(0, colon) as Dimension] : DIMENSIONS;
   const value = colon > 0 ? tag.slice(colon + 1) : tag;
@@ -48,19 +48,28 @@ export interface CandidateFeatures {
   tag: string | undefined;
 }
 
-/** How strongly a candidate's tags match the visitor's long-term and session affinities. */
+/**
+ * How strongly a candidate's tags match the visitor's long-term (`match.long`),
+ * this session's (`match.short`) and most recent (`match.recent`) interests.
+ * Session and recent interest count only while the visit goes on: a visitor
+ * back after the session timeout starts a new session with none.
+ */
 export function candidateFeatures(view: ProfileView, candidate: Candidate): CandidateFeatures {
+  const last = view.register('t.last');
+  const live = typeof last === 'number' && view.now - last < DEFAULT_PROFILE_OPTIONS.sessionTimeoutMs;
   let long = 0;
   let short = 0;
+  let recent = 0;
   let tag: string | undefined;
   for (const t of candidate.tags) {
     const l = tagShare(view, 'l', t);
-    const s = tagShare(view, 's', t);
+    const s = live ? tagShare(view, 's', t) : 0;
     if (l > long || (!long && s > short)) tag = t;
     long = Math.max(long, l);
     short = Math.max(short, s);
+    if (live) recent = Math.max(recent, tagShare(view, 'r', t));
   }
-  return { features: { 'match.long': long, 'match.short': short }, tag };
+  return { features: { 'match.long': long, 'match.short': short, 'match.recent': recent }, tag };
 }
 
 const clean = (s: string): string => s.toLowerCase().replace(/[^\w-]/g, '_').slice(0, 40);
@@ -99,6 +108,8 @@ export function visitorFeatures(view: ProfileView, context: VisitContext = {}, s
   const sessions = view.number('s.count') ?? 0;
   const gap = registerNumber(view, 's.gap');
   f['ctx.returning'] = context.returning ?? sessions > 1 ? 1 : 0;
+  const last = registerNumber(view, 't.last');
+  f['ctx.sessionStart'] = last === undefined || view.now - last >= DEFAULT_PROFILE_OPTIONS.sessionTimeoutMs ? 1 : 0;
   f['rfm.recency'] = gap === undefined ? 0 : Math.log1p(gap / DAY);
   f['rfm.frequency'] = Math.log1p(sessions);
   f['rfm.monetary'] = Math.log1p(view.number('m.value') ?? 0);

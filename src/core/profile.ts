@@ -31,6 +31,8 @@ export interface ProfileOptions {
   longHalfLifeMs: number;
   /** Half-life of in-session affinities, ms. */
   shortHalfLifeMs: number;
+  /** Half-life of recent-interest affinities, counted in item events (not time: ratings and fast browsing share timestamps). */
+  recentHalfLifeEvents: number;
   /** Inactivity that ends a session, ms. */
   sessionTimeoutMs: number;
   /** Most fields kept for this device; the weakest affinities are pruned beyond it. */
@@ -45,6 +47,7 @@ export interface ProfileOptions {
 export const DEFAULT_PROFILE_OPTIONS: ProfileOptions = {
   longHalfLifeMs: 30 * 24 * 3600_000,
   shortHalfLifeMs: 30 * 60_000,
+  recentHalfLifeEvents: 5,
   sessionTimeoutMs: 30 * 60_000,
   maxFields: 512,
   eventWeights: {
@@ -61,8 +64,11 @@ export const DEFAULT_PROFILE_OPTIONS: ProfileOptions = {
   priceBands: [25, 100, 300],
 };
 
-/** Horizons of affinity fields: `l` long-term, `s` this session. */
-export type Horizon = 'l' | 's';
+/**
+ * Horizons of affinity fields: `l` long-term, `s` this session, `r` recent
+ * interest, stamped with this device's item-event count (`a.n`) instead of a time.
+ */
+export type Horizon = 'l' | 's' | 'r';
 
 /** Affinity dimensions. */
 export type Dimension = 'cat' | 'brand' | 'price' | 'tag';
@@ -157,10 +163,13 @@ function itemLabels(item: Item, options: ProfileOptions): Array<[Dimension, stri
 function trackAffinities(w: Writer, event: TrackedEvent, options: ProfileOptions): void {
   const weight = options.eventWeights[event.name];
   if (!weight || !event.items) return;
+  w.add('a.n', 1);
+  const n = w.number('a.n') as number;
   for (const item of event.items) {
     for (const [dimension, value] of itemLabels(item, options)) {
       w.decay(affinityKey('l', dimension, value), weight, event.ts, options.longHalfLifeMs);
       w.decay(affinityKey('s', dimension, value), weight, event.ts, options.shortHalfLifeMs);
+      w.decay(affinityKey('r', dimension, value), weight, n, options.recentHalfLifeEvents);
     }
   }
 }
@@ -241,7 +250,7 @@ function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-/** Drops the weakest long-term affinities (and their session twins) beyond `maxFields`. */
+/** Drops the weakest long-term affinities (and their session and recent twins) beyond `maxFields`. */
 function prune(fields: Record<string, Field>, options: ProfileOptions, now: number): string[] {
   const keys = Object.keys(fields);
   if (keys.length <= options.maxFields) return [];
@@ -253,11 +262,11 @@ function prune(fields: Record<string, Field>, options: ProfileOptions, now: numb
   let excess = keys.length - options.maxFields;
   for (const { key } of affinities) {
     if (excess <= 0) break;
-    const twin = 'a.s.' + key.slice(4);
     delete fields[key];
     removed.push(key);
     excess--;
-    if (fields[twin]) {
+    for (const twin of ['a.s.' + key.slice(4), 'a.r.' + key.slice(4)]) {
+      if (!fields[twin]) continue;
       delete fields[twin];
       removed.push(twin);
       excess--;

@@ -32,9 +32,11 @@ function devicesOf(profile: Profile): DeviceState[] {
 export function viewProfile(profile: Profile, now: number, options: ProfileOptions = DEFAULT_PROFILE_OPTIONS): ProfileView {
   const numbers = new Map<string, number>();
   const registers = new Map<string, { v: Scalar; t: number }>();
-  const affinity = { l: new Map<string, number>(), s: new Map<string, number>() };
+  const affinity = { l: new Map<string, number>(), s: new Map<string, number>(), r: new Map<string, number>() };
   const totals = new Map<string, number>();
   for (const device of devicesOf(profile)) {
+    // Recent affinities decay by this device's item-event count rather than by time.
+    const events = device.fields['a.n']?.v as number | undefined ?? 0;
     for (const key of Object.keys(device.fields)) {
       const field = device.fields[key];
       if (!field) continue;
@@ -44,9 +46,9 @@ export function viewProfile(profile: Profile, now: number, options: ProfileOptio
         const previous = registers.get(key);
         if (!previous || field.t > previous.t) registers.set(key, field);
       } else if (key.startsWith('a.')) {
-        const horizon = key[2] === 's' ? 's' : 'l';
-        const halfLife = horizon === 's' ? options.shortHalfLifeMs : options.longHalfLifeMs;
-        const value = decayedValue(field, now, halfLife);
+        const horizon = key[2] === 's' ? 's' : key[2] === 'r' ? 'r' : 'l';
+        const value = horizon === 'r' ? decayedValue(field, events, options.recentHalfLifeEvents)
+          : decayedValue(field, now, horizon === 's' ? options.shortHalfLifeMs : options.longHalfLifeMs);
         const label = key.slice(4);
         affinity[horizon].set(label, (affinity[horizon].get(label) ?? 0) + value);
         const total = horizon + label.slice(0, label.indexOf(':'));

@@ -1,0 +1,82 @@
+/**
+ * Offline training (Node only, never in the browser bundle): fits a model's
+ * global weights, per-candidate priors (biases) and per-candidate weights by
+ * logistic regression on (features, outcome) rows, with L2 shrinkage of the
+ * per-candidate terms. Plain SGD with a decaying step over shuffled rows.
+ */
+import type { Features } from '../../src/core/features.js';
+import { type CandidateModel, type Model, BUILTIN_MODEL, sigmoid } from '../../src/core/model.js';
+import { prng } from './data.js';
+
+/** One training example: a candidate shown in a situation, and whether it was a hit. */
+export interface Row {
+  candidate: number;
+  visitor: Features;
+  own: Features;
+  y: number;
+}
+
+/** Training settings. */
+export interface TrainOptions {
+  epochs: number;
+  rate: number;
+  /** L2 penalty on per-candidate weights. */
+  l2: number;
+  seed: number;
+}
+
+const DEFAULTS: TrainOptions = { epochs: 4, rate: 0.05, l2: 1e-4, seed: 1 };
+
+/**
+ * Fits a model for `slot` with the given candidates (ids and tags).
+ * Candidate features (`match.*`) get a global weight plus a per-candidate one;
+ * visitor features only per-candidate weights (a global one would shift every candidate alike).
+ */
+export function fit(id: string, slot: string, candidates: Array<{ id: string; tags: string[] }>, rows: Row[], options: Partial<TrainOptions> = {}): Model {
+  const o = { ...DEFAULTS, ...options };
+  const random = prng(o.seed);
+  const global: Record<string, number> = {};
+  const cands: CandidateModel[] = candidates.map((c) => ({ id: c.id, tags: c.tags, bias: 0, weights: {} }));
+  const order = rows.map((_, i) => i);
+  let step = 0;
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j] as number, order[i] as number];
+    }
+    for (const index of order) {
+      const row = rows[index] as Row;
+      const c = cands[row.candidate] as CandidateModel;
+      const w = c.weights as Record<string, number>;
+      let z = c.bias ?? 0;
+      for (const name in row.own) z += ((global[name] ?? 0) + (w[name] ?? 0)) * (row.own[name] as number);
+      for (const name in row.visitor) z += (w[name] ?? 0) * (row.visitor[name] as number);
+      const g = sigmoid(z) - row.y;
+      const lr = o.rate / (1 + step++ / rows.length);
+      c.bias = (c.bias ?? 0) - lr * g;
+      for (const name in row.own) {
+        const x = row.own[name] as number;
+        global[name] = (global[name] ?? 0) - lr * g * x;
+        w[name] = (w[name] ?? 0) - lr * (g * x + o.l2 * (w[name] ?? 0));
+      }
+      for (const name in row.visitor) {
+        const x = row.visitor[name] as number;
+        if (x) w[name] = (w[name] ?? 0) - lr * (g * x + o.l2 * (w[name] ?? 0));
+      }
+    }
+  }
+  const round = (x: number): number => Math.round(x * 1e4) / 1e4;
+  for (const c of cands) {
+    c.bias = round(c.bias ?? 0);
+    const w = c.weights as Record<string, number>;
+    for (const name of Object.keys(w)) if (Math.abs((w[name] = round(w[name] as number))) < 1e-3) delete w[name];
+  }
+  for (const name of Object.keys(global)) global[name] = round(global[name] as number);
+  return {
+    ...BUILTIN_MODEL,
+    id,
+    bias: 0,
+    weights: global,
+    slots: { [slot]: cands },
+  };
+}
