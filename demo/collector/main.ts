@@ -1,6 +1,8 @@
 /**
  * `npm run demo`: serves the demo shop and the reference collector on
- * 127.0.0.1 and prints the URL. Options: `--port N` (or PORT), `--data DIR` (or O2O_DATA_DIR).
+ * 127.0.0.1 and prints the URL. Options: `--port N` (or PORT), `--data DIR` (or O2O_DATA_DIR),
+ * `--model FILE` (or O2O_MODEL_FILE; default `demo/model/model.json`, the built-in model when missing),
+ * `--write-keys a,b` (or O2O_WRITE_KEYS; default: any key accepted).
  */
 import { startServer } from './server.js';
 
@@ -11,8 +13,10 @@ function option(name: string, fallback: string): string {
 
 const port = Number(option('--port', process.env.PORT ?? '8080'));
 const dataDir = option('--data', process.env.O2O_DATA_DIR ?? '.o2o-data');
+const modelFile = option('--model', process.env.O2O_MODEL_FILE ?? 'demo/model/model.json');
+const writeKeys = option('--write-keys', process.env.O2O_WRITE_KEYS ?? '').split(',').filter(Boolean);
 
-startServer({ port, dataDir, staticRoots: { '/': 'demo/public', '/dist/': 'dist' } })
+startServer({ port, dataDir, modelFile, writeKeys, staticRoots: { '/': 'demo/public', '/dist/': 'dist' } })
   .then((running) => {
     console.log(`OneToOne demo and collector: ${running.url}/`);
     console.log(`collector data: ${dataDir} (Ctrl-C to stop)`);

@@ -3,8 +3,11 @@
  *
  * API (docs/protocol.md): `POST /v1/batch`, `GET /v1/profile?device=…`,
  * `POST /v1/forget`, `GET /v1/model`, and `GET /v1/received` for QA.
+ * Tests can inject faults (error statuses, `Retry-After`, hanging requests)
+ * through {@link RunningServer.faults}; there is no HTTP route for it.
  * Everything else is a static file from the demo folder or `dist/`.
  */
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -25,12 +28,35 @@ export interface ServerOptions {
   writeKeys?: string[];
   /** Largest request body, bytes. */
   maxBodyBytes?: number;
+  /** JSON model document served at `/v1/model` (read per request, so edits apply); the built-in model when absent. */
+  modelFile?: string;
+}
+
+/**
+ * A fault the next API request to `path` (default `/v1/batch`) gets instead of its normal answer. With
+ * `apply`, the request is processed first and only the answer is replaced
+ * (the client cannot know it was applied: the case retries must survive).
+ */
+export type Fault = ({ status: number; retryAfter?: string } | { hang: true }) & { apply?: boolean; path?: string };
+
+/** One API request as the collector saw it, for tests. */
+export interface SeenRequest {
+  method: string;
+  path: string;
+  status: number;
+  /** When it arrived and when its answer was finished (0 while pending or hung), epoch ms. */
+  at: number;
+  end: number;
 }
 
 /** A running server. */
 export interface RunningServer {
   url: string;
   store: CollectorStore;
+  /** Faults to answer the next API requests with, first in first out (tests only). */
+  faults: Fault[];
+  /** Every API request (`/v1/…`) received, oldest first. */
+  requests: SeenRequest[];
   server: Server;
   close(): Promise<void>;
 }
@@ -55,13 +81,15 @@ class HttpError extends Error {
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'etag, retry-after' };
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'access-control-allow-origin': '*' });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...CORS, ...headers });
   res.end(text);
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
+function readBody(req: IncomingMessage, limit: number): Promise<{ json: unknown; bytes: number }> {
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -74,7 +102,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
     });
     req.on('end', () => {
       try {
-        resolveBody(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown);
+        resolveBody({ json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown, bytes: size });
       } catch {
         reject(new HttpError(400, 'body is not valid JSON'));
       }
@@ -113,29 +141,35 @@ async function route(req: IncomingMessage, res: ServerResponse, store: Collector
   const limit = options.maxBodyBytes ?? 256 * 1024;
   const keys = options.writeKeys ?? [];
   if (req.method === 'OPTIONS') {
-    res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type', 'access-control-max-age': '86400' });
+    res.writeHead(204, { ...CORS, 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type, if-none-match', 'access-control-max-age': '86400' });
     res.end();
     return;
   }
   if (url.pathname === '/v1/batch' && req.method === 'POST') {
-    const checked = checkBatch(await readBody(req, limit));
+    const body = await readBody(req, limit);
+    const checked = checkBatch(body.json);
     if (!checked.ok) throw new HttpError(400, checked.error);
     checkKey(keys, checked.value.writeKey);
-    const record = store.accept(checked.value);
-    send(res, 200, { ok: true, id: record.id, duplicate: record.duplicate });
+    const record = store.accept(checked.value, body.bytes);
+    send(res, 200, { ok: true, id: record.id, duplicate: record.duplicate, applied: record.applied });
   } else if (url.pathname === '/v1/forget' && req.method === 'POST') {
-    const checked = checkForget(await readBody(req, limit));
+    const checked = checkForget((await readBody(req, limit)).json);
     if (!checked.ok) throw new HttpError(400, checked.error);
     checkKey(keys, checked.value.writeKey);
-    store.erase(checked.value.device);
-    send(res, 200, { ok: true });
+    send(res, 200, { ok: true, erased: store.erase(checked.value.device) });
   } else if (url.pathname === '/v1/profile' && req.method === 'GET') {
+    checkKey(keys, url.searchParams.get('writeKey') || undefined);
     const device = url.searchParams.get('device') ?? '';
-    const state = store.device(device);
-    if (!state) throw new HttpError(404, 'no such device');
-    send(res, 200, { device, replica: { [device]: state } });
+    // An unknown device is not an error: a new visitor's first pull simply finds nothing.
+    send(res, 200, { device, user: store.userOf(device) ?? null, replica: store.replica(device) });
   } else if (url.pathname === '/v1/model' && req.method === 'GET') {
-    send(res, 200, BUILTIN_MODEL);
+    const text = options.modelFile ? await readFile(options.modelFile, 'utf8').catch(() => undefined) : undefined;
+    const model: unknown = text === undefined ? BUILTIN_MODEL : JSON.parse(text);
+    const etag = '"' + createHash('sha256').update(JSON.stringify(model)).digest('base64url').slice(0, 22) + '"';
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, { ...CORS, etag, 'cache-control': 'no-cache' });
+      res.end();
+    } else send(res, 200, model, { etag, 'cache-control': 'no-cache' });
   } else if (url.pathname === '/v1/received' && req.method === 'GET') {
     send(res, 200, { batches: store.received() });
   } else if (req.method === 'GET' || req.method === 'HEAD') {
@@ -148,7 +182,26 @@ async function route(req: IncomingMessage, res: ServerResponse, store: Collector
 /** Starts the server on 127.0.0.1. */
 export function startServer(options: ServerOptions): Promise<RunningServer> {
   const store = new CollectorStore(options.dataDir);
+  const faults: Fault[] = [];
+  const requests: SeenRequest[] = [];
   const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] as string;
+    if (path.startsWith('/v1/') && path !== '/v1/received') {
+      const seen: SeenRequest = { method: req.method ?? '', path, status: 0, at: Date.now(), end: 0 };
+      requests.push(seen);
+      res.on('finish', () => ((seen.status = res.statusCode), (seen.end = Date.now())));
+      const index = req.method === 'OPTIONS' ? -1 : faults.findIndex((f) => (f.path ?? '/v1/batch') === path);
+      const fault = index < 0 ? undefined : faults.splice(index, 1)[0];
+      if (fault) {
+        const answer = (): void => {
+          if (!('hang' in fault)) send(res, fault.status, { ok: false, error: 'injected fault' }, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
+        };
+        const sink = { headersSent: false, writeHead: () => sink, end: () => undefined } as unknown as ServerResponse;
+        if (fault.apply) void route(req, sink, store, options).catch(() => undefined).then(answer);
+        else answer();
+        return;
+      }
+    }
     route(req, res, store, options).catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
       const message = error instanceof Error ? error.message : 'internal error';
@@ -163,6 +216,8 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
       resolveServer({
         url: `http://127.0.0.1:${port}`,
         store,
+        faults,
+        requests,
         server,
         close: () => new Promise((done) => {
           server.closeAllConnections();

@@ -3,6 +3,7 @@
  * Its shape is the OneToOne JSON protocol (docs/protocol.md).
  */
 import type { Delta } from '../core/merge.js';
+import { randomId } from '../store/store.js';
 
 /** A batch of deltas from one device. */
 export interface Batch {
@@ -10,10 +11,49 @@ export interface Batch {
   id: string;
   /** Device id the deltas belong to. */
   device: string;
-  /** Client clock when sent (epoch ms), for skew correction. */
+  /** Lowest and highest per-device sequence number of the deltas. */
+  seq: [number, number];
+  /** Client clock when (re)sent, epoch ms, for skew correction. */
   sentAt: number;
   /** Site key, if configured. */
   writeKey?: string;
   /** Compacted deltas, at most one per key. */
   deltas: Delta[];
+}
+
+/** Largest body of one batch, bytes; four fit in the 64 KiB that keepalive requests may have in flight. */
+export const PART_BYTES = 15_000;
+
+/** Bytes of `text` as UTF-8. */
+export const byteLength = (text: string): number => new TextEncoder().encode(text).length;
+
+function seal(device: string, writeKey: string | undefined, deltas: Delta[]): Batch {
+  let lo = Infinity;
+  let hi = 0;
+  for (const d of deltas) (lo = Math.min(lo, d.s)), (hi = Math.max(hi, d.s));
+  const batch: Batch = { id: randomId(), device, seq: [lo, hi], sentAt: 0, deltas };
+  if (writeKey) batch.writeKey = writeKey;
+  return batch;
+}
+
+/**
+ * Cuts a queue into batches of at most {@link PART_BYTES} each, in sequence
+ * order so an interrupted run delivers the oldest writes first.
+ */
+export function splitIntoBatches(queue: readonly Delta[], device: string, writeKey?: string, partBytes = PART_BYTES): Batch[] {
+  const batches: Batch[] = [];
+  let part: Delta[] = [];
+  // Room for the envelope (ids, sequence range, key) and a transport's wrapping.
+  let size = 400;
+  for (const delta of [...queue].sort((a, b) => a.s - b.s)) {
+    const bytes = byteLength(JSON.stringify(delta)) + 1;
+    if (part.length && size + bytes > partBytes) {
+      batches.push(seal(device, writeKey, part));
+      (part = []), (size = 400);
+    }
+    part.push(delta);
+    size += bytes;
+  }
+  if (part.length) batches.push(seal(device, writeKey, part));
+  return batches;
 }

@@ -1,64 +1,127 @@
 /**
- * Sending queued deltas to the backend: one batch at a time, acknowledged
- * deltas removed from the queue only after a 2xx answer.
+ * Sending the queue: one batch at a time through a {@link Transport}, from a
+ * persisted outbox so a retried batch keeps its id (the backend dedupes it),
+ * with backoff on failures, under a cross-tab lock, and with keepalive
+ * requests kept under the browser's 64 KiB in-flight limit when the page is
+ * going away. Deltas leave the queue only after the backend accepted them.
  */
 import type { DebugLog } from '../debug/log.js';
 import type { Store } from '../store/store.js';
-import { randomId } from '../store/store.js';
-import type { Batch } from './batch.js';
+import { type Batch, byteLength, splitIntoBatches } from './batch.js';
+import { retryDelay, verdictFor } from './backoff.js';
+import { withSendLock } from './lock.js';
+import type { Transport, TransportResult } from './transport.js';
+
+/** Most bytes of keepalive bodies sent at once when the page is hidden (browsers allow 64 KiB in flight). */
+export const KEEPALIVE_BUDGET = 60_000;
+/** Store key of the batches cut from the queue and not yet accepted. */
+export const OUTBOX = 'outbox';
 
 /** What the sender needs from its surroundings. */
 export interface SenderOptions {
-  endpoint: string;
-  writeKey?: string;
   store: Store;
   log: DebugLog;
+  transport: Transport;
+  writeKey?: string;
   /** Delay between a new delta and the send attempt, ms. */
   flushIntervalMs: number;
+  /** Name of the cross-tab lock (one per database). */
+  lockName: string;
 }
 
-/** Sends the queue to the collector. */
+/** Sends the queue to the backend. */
 export interface Sender {
-  /** Sends now; `keepalive` lets the request outlive the page. */
+  /** Sends now; `keepalive` lets requests outlive the page (sends what fits in {@link KEEPALIVE_BUDGET}). */
   flush(keepalive?: boolean): Promise<void>;
-  /** Asks for a send after the flush interval. */
+  /** Asks for a send after the flush interval (no-op while a retry is already waiting). */
   schedule(): void;
+  /** Stops sending (consent withdrawn, or erased). */
+  stop(): void;
 }
 
 /** Creates a {@link Sender}. */
-export function createSender(options: SenderOptions): Sender {
+export function createSender(o: SenderOptions): Sender {
+  const { store, log } = o;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inFlight: Promise<void> | undefined;
+  let attempt = 0;
+  let stopped = false;
 
-  async function send(keepalive: boolean): Promise<void> {
-    const deltas = await options.store.readQueue();
-    if (!deltas.length) return;
-    const batch: Batch = { id: randomId(), device: await options.store.deviceId(), sentAt: Date.now(), deltas };
-    if (options.writeKey) batch.writeKey = options.writeKey;
-    const response = await fetch(options.endpoint + '/v1/batch', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(batch),
-      keepalive,
-      credentials: 'omit',
-    });
-    if (!response.ok) throw new Error(`collector answered ${response.status}`);
-    await options.store.acknowledge(deltas);
-    options.log.info(`sync: sent ${deltas.length} deltas`);
+  const arm = (ms: number): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void sender.flush(), ms);
+  };
+
+  /** The outbox, cut from the queue when empty. */
+  async function outbox(): Promise<Batch[]> {
+    const box = (await store.update<Batch[]>(OUTBOX, (b) => b)) ?? [];
+    if (box.length) return box;
+    const queue = await store.readQueue();
+    if (!queue.length) return [];
+    const cut = splitIntoBatches(queue, await store.deviceId(), o.writeKey);
+    await store.update(OUTBOX, () => cut);
+    return cut;
+  }
+
+  /** Sends one batch; resolves with the answer when it must be retried. */
+  async function deliver(batch: Batch, keepalive: boolean): Promise<TransportResult | undefined> {
+    let result: TransportResult;
+    try {
+      result = await o.transport({ kind: 'batch', batch: { ...batch, sentAt: Date.now() }, keepalive });
+    } catch {
+      result = { status: 0 };
+    }
+    const verdict = verdictFor(result.status);
+    if (verdict === 'retry') return result;
+    if (verdict === 'drop') log.count('sync:dropped-batch', result.status);
+    await store.acknowledge(batch.deltas);
+    await store.update<Batch[]>(OUTBOX, (b) => b?.filter((x) => x.id !== batch.id));
+    log.info(`sync: ${batch.id} ${verdict} (${batch.deltas.length} deltas)`);
+    return undefined;
+  }
+
+  async function drain(keepalive: boolean): Promise<void> {
+    for (;;) {
+      const box = await outbox();
+      if (!box.length) return;
+      let parts = box.slice(0, 1);
+      if (keepalive) {
+        let spent = 0;
+        parts = box.filter((b) => (spent += byteLength(JSON.stringify(b)) + 300) <= KEEPALIVE_BUDGET);
+      }
+      const failed = (await Promise.all(parts.map((b) => deliver(b, keepalive)))).filter(Boolean) as TransportResult[];
+      if (failed.length) {
+        log.count('sync:retry', failed[0]?.status);
+        arm(retryDelay(++attempt, Math.max(0, ...failed.map((r) => r.retryAfterMs ?? 0)), Math.random()));
+        return;
+      }
+      attempt = 0;
+      if (keepalive) return;
+    }
   }
 
   const sender: Sender = {
     flush(keepalive = false) {
-      if (timer !== undefined) clearTimeout(timer);
+      if (stopped) return Promise.resolve();
+      clearTimeout(timer);
       timer = undefined;
-      inFlight ??= send(keepalive)
-        .catch((error: unknown) => options.log.count('sync:failed', error))
-        .finally(() => (inFlight = undefined));
-      return inFlight;
+      return (inFlight ??= withSendLock(o.lockName, () => drain(keepalive))
+        // Another tab holds the lock and is sending the shared queue; look again later in case it finished first.
+        .then((held) => void (held || arm(o.flushIntervalMs)))
+        .catch((error: unknown) => log.count('sync:failed', error))
+        .finally(() => (inFlight = undefined)));
     },
     schedule() {
-      if (timer === undefined) timer = setTimeout(() => void sender.flush(), options.flushIntervalMs);
+      if (timer === undefined && !stopped) arm(o.flushIntervalMs);
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
     },
   };
+  addEventListener('online', () => {
+    attempt = 0;
+    void sender.flush();
+  });
   return sender;
 }

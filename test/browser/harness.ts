@@ -50,10 +50,11 @@ export interface TestServer extends RunningServer {
 }
 
 /** Starts the demo server and collector on a free port of 127.0.0.1. */
-export async function startTestServer(options: { dataDir?: string; writeKeys?: string[] } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dataDir?: string; writeKeys?: string[]; port?: number; modelFile?: string } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'o2o-collector-'));
   const running = await startServer({
-    port: 0,
+    port: options.port ?? 0,
+    ...(options.modelFile ? { modelFile: options.modelFile } : {}),
     dataDir,
     staticRoots: { '/': 'demo/public', '/dist/': 'dist', '/test-pages/': 'test/pages' },
     ...(options.writeKeys ? { writeKeys: options.writeKeys } : {}),
@@ -66,6 +67,16 @@ export async function startTestServer(options: { dataDir?: string; writeKeys?: s
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Stops a test server and starts a new one on the same port and data
+ * directory, as a collector restart looks to the browser; the old one's
+ * directory is kept.
+ */
+export async function restartTestServer(old: TestServer, options: { writeKeys?: string[] } = {}): Promise<TestServer> {
+  await old.close();
+  return startTestServer({ ...options, dataDir: old.dataDir, port: Number(new URL(old.url).port) });
 }
 
 /** Collects uncaught page errors and console errors so tests can assert there were none. */

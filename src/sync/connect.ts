@@ -1,0 +1,81 @@
+/**
+ * Sync as the client sees it: picks the transport, starts the sender, pulls
+ * the model and the remote profile (OneToOne protocol only), and sends the
+ * erase request of `forget()`.
+ */
+import type { ResolvedConfig } from '../config.js';
+import type { DebugLog } from '../debug/log.js';
+import { type Profile } from '../core/profile.js';
+import { migrateProfile } from '../store/state.js';
+import type { Store } from '../store/store.js';
+import { type CachedModel, joinReplica, pullModel, pullProfile } from './pull.js';
+import { segmentTransport } from './segment.js';
+import { type Sender, createSender } from './sender.js';
+import { type Transport, jsonTransport } from './transport.js';
+
+/** Pull at most this often unless asked (identify links devices), ms. */
+export const PULL_INTERVAL_MS = 30 * 60_000;
+
+/** The running sync of one client. */
+export interface Sync extends Sender {
+  /** Pulls the model and the remote profile; `force` skips the {@link PULL_INTERVAL_MS} wait. */
+  pull(force?: boolean): Promise<void>;
+}
+
+/** The configured transport. */
+export function transportOf(config: ResolvedConfig): Transport {
+  const { transport, endpoint } = config;
+  return typeof transport === 'function' ? transport : (transport === 'segment' ? segmentTransport : jsonTransport)(endpoint);
+}
+
+/** The model document cached by an earlier pull, if any. */
+export async function cachedModel(store: Store): Promise<unknown> {
+  return (await store.update<CachedModel>('model', (m) => m))?.doc;
+}
+
+/** Starts syncing `store`; `onProfile` receives the profile after a pulled replica was merged. */
+export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, onProfile: (profile: Profile) => void): Sync {
+  const sender = createSender({
+    store,
+    log,
+    transport: transportOf(config),
+    writeKey: config.writeKey,
+    flushIntervalMs: config.flushIntervalMs,
+    lockName: 'o2o-sync-' + config.databaseName,
+  });
+
+  async function pull(force = false): Promise<void> {
+    if (config.transport !== 'onetoone') return;
+    const now = Date.now();
+    let due = force;
+    await store.update<number>('pulled', (at) => ((due ||= !at || now - at > PULL_INTERVAL_MS) ? now : at));
+    if (!due) return;
+    const { endpoint, writeKey } = config;
+    const device = await store.deviceId();
+    const [model, replica] = await Promise.all([
+      pullModel(endpoint, await store.update<CachedModel>('model', (m) => m)),
+      pullProfile(endpoint, device, writeKey),
+    ]);
+    if (model) await store.update('model', () => model);
+    if (replica) onProfile((await store.update<Profile>('profile', (p) => joinReplica(migrateProfile(p), device, replica))) as Profile);
+  }
+
+  const sync: Sync = {
+    ...sender,
+    pull: (force) => pull(force).catch((error: unknown) => log.count('sync:pull-failed', error)),
+  };
+  // Deltas left by earlier pages go out soon after load.
+  sender.schedule();
+  void sync.pull();
+  return sync;
+}
+
+/** Asks the backend to erase `device` (and what is linked to it); resolves false when the request failed. */
+export async function forgetRemote(config: ResolvedConfig, device: string): Promise<boolean> {
+  try {
+    const { status } = await transportOf(config)({ kind: 'forget', device, writeKey: config.writeKey });
+    return status >= 200 && status < 300;
+  } catch {
+    return false;
+  }
+}

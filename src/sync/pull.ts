@@ -1,0 +1,59 @@
+/**
+ * Pulling from the backend (OneToOne protocol only): the remote profile, for
+ * a visitor seen on another device or after a link by user id, and the model
+ * document, revalidated with its ETag. Answers are untrusted: fields that do
+ * not validate are skipped.
+ */
+import { isField } from '../core/field.js';
+import { type Replica, isFieldKey, mergeDeviceStates, mergeReplicas } from '../core/merge.js';
+import type { Profile } from '../core/profile.js';
+
+/** A cached model document and the ETag it was served with. */
+export interface CachedModel {
+  etag: string;
+  doc: unknown;
+}
+
+/** Keeps only well-formed devices and fields of an untrusted replica. */
+export function readReplica(input: unknown): Replica {
+  const replica: Replica = {};
+  if (!input || typeof input !== 'object') return replica;
+  for (const [device, state] of Object.entries(input)) {
+    if (!/^[\w-]{1,64}$/.test(device) || !state || typeof state !== 'object') continue;
+    const { seq, fields } = state as { seq?: unknown; fields?: unknown };
+    const clean: Replica[string] = { seq: Number.isSafeInteger(seq) ? (seq as number) : 0, fields: {} };
+    for (const [key, field] of Object.entries(fields && typeof fields === 'object' ? fields : {})) {
+      if (isFieldKey(key) && isField(field)) clean.fields[key] = field;
+    }
+    replica[device] = clean;
+  }
+  return replica;
+}
+
+/**
+ * Joins a pulled replica into a profile: this device's copy joins `own`
+ * (restoring what the backend already has), other devices join `remote`.
+ * Pure, and as commutative and idempotent as the join it is made of.
+ */
+export function joinReplica(profile: Profile, device: string, replica: Replica): Profile {
+  const { [device]: mine, ...others } = replica;
+  return { v: profile.v, own: mine ? mergeDeviceStates(profile.own, mine) : profile.own, remote: mergeReplicas(profile.remote, others) };
+}
+
+async function get(url: string, headers: Record<string, string> = {}): Promise<Response | undefined> {
+  const response = await fetch(url, { headers, credentials: 'omit' });
+  return response.ok || response.status === 304 ? response : undefined;
+}
+
+/** Fetches the visitor's replica (all devices linked to this one); undefined when the backend knows nothing. */
+export async function pullProfile(endpoint: string, device: string, writeKey = ''): Promise<Replica | undefined> {
+  const response = await get(`${endpoint}/v1/profile?device=${encodeURIComponent(device)}&writeKey=${encodeURIComponent(writeKey)}`);
+  return response && readReplica(((await response.json()) as { replica?: unknown }).replica);
+}
+
+/** Fetches the model unless `cached` is still current (304); undefined when unchanged or unavailable. */
+export async function pullModel(endpoint: string, cached: CachedModel | undefined): Promise<CachedModel | undefined> {
+  const response = await get(endpoint + '/v1/model', cached ? { 'if-none-match': cached.etag } : {});
+  if (!response || response.status === 304) return undefined;
+  return { etag: response.headers.get('etag') ?? '', doc: (await response.json()) as unknown };
+}

@@ -1,0 +1,40 @@
+/**
+ * Segment-compatible mode: each batch becomes a Segment HTTP API `/v1/batch`
+ * body, so sites can point OneToOne at collectors they already run (Segment,
+ * RudderStack, Jitsu and other Segment-protocol endpoints).
+ *
+ * A batch becomes one `track` event named `o2o_profile_delta` whose
+ * properties carry the deltas, preceded by an `identify` when the batch links
+ * a user id or changes traits (`u.*` fields). Message ids derive from the
+ * batch id, so a retried batch is deduplicated by the pipeline.
+ */
+import type { Batch } from './batch.js';
+import { type Transport, post } from './transport.js';
+
+/** Turns a batch into a Segment `/v1/batch` body. */
+export function toSegmentBody(batch: Batch): Record<string, unknown> {
+  const timestamp = new Date(batch.sentAt).toISOString();
+  const traits: Record<string, unknown> = {};
+  for (const { key, f } of batch.deltas) if (key.startsWith('u.') && f.k === 'r') traits[key.slice(2)] = f.v;
+  const { id: userId, ...rest } = traits;
+  const base = { anonymousId: batch.device, timestamp, ...(typeof userId === 'string' ? { userId } : {}) };
+  const messages: Record<string, unknown>[] = [];
+  if (Object.keys(traits).length) messages.push({ type: 'identify', messageId: batch.id + '-i', traits: rest, ...base });
+  messages.push({ type: 'track', event: 'o2o_profile_delta', messageId: batch.id, properties: { seq: batch.seq, deltas: batch.deltas }, ...base });
+  return { batch: messages, sentAt: timestamp, writeKey: batch.writeKey };
+}
+
+/**
+ * The Segment-compatible transport on `endpoint/v1/batch`. Segment's tracking
+ * API cannot erase; `forget()` sends a `track` named `o2o_forget` for the
+ * pipeline to act on (for example a Segment deletion regulation).
+ */
+export function segmentTransport(endpoint: string): Transport {
+  return (request) => {
+    const url = endpoint + '/v1/batch';
+    if (request.kind === 'batch') return post(url, toSegmentBody(request.batch), request.keepalive);
+    const timestamp = new Date().toISOString();
+    const message = { type: 'track', event: 'o2o_forget', messageId: 'forget-' + request.device, anonymousId: request.device, timestamp };
+    return post(url, { batch: [message], sentAt: timestamp, writeKey: request.writeKey });
+  };
+}
