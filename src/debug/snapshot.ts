@@ -1,0 +1,120 @@
+/**
+ * Everything the debug panel shows, gathered from a client in one pass so
+ * the panel's components only render plain data. Reads only: nothing here
+ * changes the client's state.
+ */
+import type { Decision } from '../core/decide.js';
+import type { TrackedEvent } from '../core/events.js';
+import { visitorFeatures } from '../core/features.js';
+import { lifecycleStage } from '../core/lifecycle.js';
+import type { Delta } from '../core/merge.js';
+import type { Dimension, Horizon } from '../core/profile.js';
+import { viewProfile } from '../core/view.js';
+import type { InspectableClient } from './internals.js';
+
+/** One bar of an affinity chart: the label's share of its dimension, 0–1. */
+export interface AffinityBar {
+  label: string;
+  share: number;
+}
+
+/** A slot on this page and what it can show. */
+export interface SlotInfo {
+  name: string;
+  /** Variant ids, `default` first. */
+  variants: string[];
+}
+
+/** The panel's data at one moment. */
+export interface Snapshot {
+  consent: string;
+  storageMode: string;
+  modelId: string;
+  lifecycle: string | undefined;
+  /** Recency in days since the previous session, frequency in sessions, monetary in purchase value. */
+  rfm: { recencyDays: number | undefined; sessions: number; monetary: number } | undefined;
+  segments: string[];
+  /** Headline counters: events by name, cart value, traits. */
+  facts: Array<[string, string]>;
+  /** Affinity bars per horizon and dimension. */
+  affinities: Record<'l' | 's', Partial<Record<Dimension, AffinityBar[]>>>;
+  decisions: Decision[];
+  slots: SlotInfo[];
+  /** Newest first. */
+  events: TrackedEvent[];
+  queue: Delta[];
+  counters: Array<[string, number]>;
+}
+
+const DIMENSIONS: Dimension[] = ['cat', 'brand', 'price', 'tag'];
+const DAY = 86_400_000;
+
+function bars(affinities: ReadonlyMap<string, number>, dimension: Dimension, total: number): AffinityBar[] {
+  const list: AffinityBar[] = [];
+  affinities.forEach((value, key) => {
+    if (key.startsWith(dimension + ':') && total > 0) list.push({ label: key.slice(dimension.length + 1), share: value / total });
+  });
+  return list.sort((a, b) => b.share - a.share).slice(0, 6);
+}
+
+/** The slots in the page's markup and the ones the model declares, with their variants. */
+export function pageSlots(doc: Document, declared: Record<string, Array<{ id: string }>>, decided: Iterable<string>): SlotInfo[] {
+  const slots = new Map<string, Set<string>>();
+  const add = (name: string, ids: string[]): void => {
+    const set = slots.get(name) ?? new Set(['default']);
+    ids.forEach((id) => set.add(id));
+    slots.set(name, set);
+  };
+  doc.querySelectorAll('[data-o2o-slot]').forEach((element) => {
+    const ids = Array.from(element.querySelectorAll(':scope > template[data-o2o-variant]'), (t) => t.getAttribute('data-o2o-variant') ?? '');
+    add(element.getAttribute('data-o2o-slot') ?? '', ids.filter(Boolean));
+  });
+  for (const name of decided) add(name, (declared[name] ?? []).map((c) => c.id));
+  return Array.from(slots, ([name, variants]) => ({ name, variants: Array.from(variants) })).filter((s) => s.name);
+}
+
+/** Reads a snapshot of `client`; `decisions` are the ones the panel has been told about. */
+export async function takeSnapshot(client: InspectableClient, decisions: ReadonlyMap<string, Decision>, doc: Document = document): Promise<Snapshot> {
+  const inner = client.inspect?.();
+  const now = Date.now();
+  const view = inner?.profile ? viewProfile(inner.profile, now) : client.profile();
+  const affinities: Snapshot['affinities'] = { l: {}, s: {} };
+  let lifecycle: string | undefined;
+  let rfm: Snapshot['rfm'];
+  const segments: string[] = [];
+  const facts: Array<[string, string]> = [];
+  if (view) {
+    for (const horizon of ['l', 's'] as Horizon[]) {
+      for (const dimension of DIMENSIONS) {
+        const list = bars(view.affinities(horizon), dimension, view.affinityTotal(horizon, dimension));
+        if (list.length) affinities[horizon as 'l' | 's'][dimension] = list;
+      }
+    }
+    lifecycle = lifecycleStage(view);
+    const gap = view.register('s.gap');
+    rfm = { recencyDays: typeof gap === 'number' ? Math.round(gap / DAY) : undefined, sessions: view.number('s.count') ?? 0, monetary: view.number('m.value') ?? 0 };
+    const features = visitorFeatures(view, {}, inner?.model.segments ?? {});
+    for (const name in features) if (name.startsWith('seg.')) segments.push(name.slice(4));
+    for (const [key, value] of view.numbers('n.')) facts.push([key.slice(2), String(value)]);
+    const cart = view.register('c.value');
+    if (typeof cart === 'number' && cart > 0) facts.push(['cart value', String(cart)]);
+    for (const [key, value] of view.registers('u.')) facts.push([key === 'u.id' ? 'user id' : `trait ${key.slice(2)}`, String(value)]);
+  }
+  const store = inner?.store;
+  const [events, queue] = store ? await Promise.all([store.readEvents(), store.readQueue()]) : [[], []];
+  return {
+    consent: client.consent,
+    storageMode: client.storageMode,
+    modelId: inner?.model.id ?? decisions.values().next().value?.model ?? 'unknown',
+    lifecycle,
+    rfm,
+    segments,
+    facts,
+    affinities,
+    decisions: Array.from(decisions.values()),
+    slots: pageSlots(doc, inner?.model.slots ?? {}, decisions.keys()),
+    events: events.slice(-25).reverse(),
+    queue,
+    counters: Object.entries(client.counters).sort((a, b) => b[1] - a[1]),
+  };
+}
