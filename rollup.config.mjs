@@ -17,6 +17,24 @@ export default [
     plugins: [nodeResolve({ browser: true }), transpile(), minify()],
   },
   {
+    // The offer dialog (Preact included), loaded by the script-tag core only when an offer is shown.
+    input: 'src/render/dialog-entry.ts',
+    output: { file: 'dist/onetoone-dialog.min.js', format: 'iife', sourcemap: true },
+    plugins: [nodeResolve({ browser: true }), transpile(), minify()],
+  },
+  {
+    // The debug panel (Preact included), loaded by the script-tag core only when QA opens it.
+    input: 'src/debug/panel-entry.ts',
+    output: { file: 'dist/onetoone-debug.min.js', format: 'iife', sourcemap: true },
+    plugins: [nodeResolve({ browser: true }), transpile(), minify()],
+  },
+  {
+    input: 'src/debug/index.ts',
+    external: (id) => id === 'idb-keyval' || id === 'preact' || id.startsWith('preact/'),
+    output: { file: 'dist/debug.js', format: 'es', sourcemap: true },
+    plugins: [transpile()],
+  },
+  {
     input: 'src/index.ts',
     external: ['idb-keyval'],
     output: [

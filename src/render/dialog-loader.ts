@@ -1,0 +1,45 @@
+/**
+ * Loads the offer dialog (`onetoone-dialog.min.js`, next to the core script)
+ * only when an offer may be shown. The script element's URL goes through a
+ * Trusted Types policy named `onetoone` that allows exactly that URL, so it
+ * works under `require-trusted-types-for 'script'` and `script-src 'self'`.
+ */
+import type { OfferContent } from '../core/offer.js';
+
+/** What the dialog reports back. */
+export interface DialogEvents {
+  /** The visitor closed it (button, Escape or backdrop). */
+  closed(): void;
+  /** The visitor followed its action. */
+  clicked(): void;
+}
+
+/** Opens the offer dialog. */
+export type OpenDialog = (content: OfferContent, events: DialogEvents) => void;
+
+declare global {
+  interface Window {
+    OneToOneDialog?: OpenDialog;
+    trustedTypes?: { createPolicy(name: string, rules: { createScriptURL(url: string): string }): { createScriptURL(url: string): unknown } };
+  }
+}
+
+// Read while the core script runs: `currentScript` is only set then.
+const core = typeof document === 'undefined' ? undefined : (document.currentScript as HTMLScriptElement | null)?.src;
+
+/** URL of the dialog file, next to the core script; `undefined` where the core was not loaded by a script tag. */
+export const DIALOG_URL = core ? new URL('onetoone-dialog.min.js', core).href : undefined;
+
+let loading: Promise<OpenDialog> | undefined;
+
+/** Loads the dialog once; later calls share the same promise. */
+export function loadDialog(url: string): Promise<OpenDialog> {
+  return (loading ??= new Promise<OpenDialog>((resolve, reject) => {
+    const script = document.createElement('script');
+    const policy = window.trustedTypes?.createPolicy('onetoone', { createScriptURL: (u) => (u === url ? u : '') });
+    script.src = (policy ? policy.createScriptURL(url) : url) as string;
+    script.onload = () => (window.OneToOneDialog ? resolve(window.OneToOneDialog) : reject(new Error('dialog missing')));
+    script.onerror = reject;
+    document.head.append(script);
+  }));
+}

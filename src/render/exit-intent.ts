@@ -1,0 +1,26 @@
+/**
+ * Exit intent: the strategies of one device class (pointer for a mouse; fast
+ * scroll up for touch; tab return and idle for both), silenced during the
+ * first seconds of a page view.
+ */
+import { watchIdle } from './exit-idle.js';
+import { watchPointerExit } from './exit-pointer.js';
+import { watchTabReturn } from './exit-return.js';
+import { watchScrollExit } from './exit-scroll.js';
+
+/** Thresholds of exit-intent detection. */
+export interface ExitIntentOptions {
+  /** No detection before this much time on the page, ms. */
+  minMs: number;
+  /** Idle time that counts as exit intent, ms; 0 turns idle detection off. */
+  idleMs: number;
+}
+
+/** Calls `fire(strategy)` on every exit intent after `minMs`. */
+export function watchExitIntent(options: ExitIntentOptions, fire: (strategy: string) => void): void {
+  const gate = (strategy: string) => () => performance.now() >= options.minMs && fire(strategy);
+  if (matchMedia('(pointer: coarse)').matches) watchScrollExit(gate('scroll'));
+  else watchPointerExit(gate('pointer'));
+  watchTabReturn(gate('return'));
+  if (options.idleMs) watchIdle(options.idleMs, gate('idle'));
+}

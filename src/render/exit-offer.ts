@@ -1,0 +1,59 @@
+/**
+ * Exit-intent offers: on exit intent, if the caps allow and the model picks
+ * an offer for this visitor, load the dialog and show it once, reporting
+ * `offer_shown`, `offer_closed` and `offer_clicked` with `{ offer, group }`.
+ * The dialog file is fetched when the browser is idle as soon as an offer is
+ * possible, so it is ready when the moment comes.
+ */
+import type { TrackedEvent } from '../core/events.js';
+import type { OfferDecision } from '../core/offers.js';
+import { DIALOG_URL, loadDialog } from './dialog-loader.js';
+import { type ExitIntentOptions, watchExitIntent } from './exit-intent.js';
+import type { RecordFeedback } from './feedback.js';
+import { type OfferCaps, offerAllowed } from './offer-caps.js';
+
+/** What exit-intent offers need from the client. */
+export interface OfferHost {
+  /** The model's offer for this visitor now. */
+  choose(): OfferDecision;
+  /** The stored event log and this session's start, for the caps. */
+  history(): Promise<{ events: TrackedEvent[]; sessionStart: number }>;
+  /** Records offer events. */
+  record: RecordFeedback;
+  /** Counts a reason in the debug counters. */
+  count(reason: string, detail?: unknown): void;
+}
+
+/** Starts exit-intent detection for offers; does nothing where the dialog cannot be loaded or caps allow no offer. */
+export function startExitOffers(host: OfferHost, options: ExitIntentOptions & OfferCaps): void {
+  const url = DIALOG_URL;
+  if (!url || !options.perSession || !host.choose().content) return;
+  const load = (): Promise<unknown> => loadDialog(url).catch((error: unknown) => host.count('offer:load-failed', error));
+  (window.requestIdleCallback ?? setTimeout)(() => void load());
+  let busy = false;
+  watchExitIntent(options, async (strategy) => {
+    if (busy) return;
+    busy = true;
+    const { events, sessionStart } = await host.history();
+    const decision = host.choose();
+    const content = decision.content;
+    if (!content || !offerAllowed(events, sessionStart, Date.now(), options)) {
+      busy = false;
+      return;
+    }
+    const props = { offer: decision.variant, group: decision.group };
+    try {
+      const open = await loadDialog(url);
+      host.record('offer_shown', { ...props, strategy });
+      open(content, {
+        closed: () => {
+          busy = false;
+          host.record('offer_closed', props);
+        },
+        clicked: () => host.record('offer_clicked', props),
+      });
+    } catch (error) {
+      host.count('offer:failed', error);
+    }
+  });
+}
