@@ -5,6 +5,6 @@ import { pathToFileURL } from 'node:url';
 
 const entry = process.argv[2] ?? 'bench/model/main.ts';
 const outfile = `bench/.build/${entry.replace(/\W+/g, '_')}.mjs`;
-await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'warning' });
+await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'warning' });
 process.argv.splice(2, 1);
 await import(pathToFileURL(outfile).href);

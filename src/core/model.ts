@@ -70,7 +70,7 @@ export const BUILTIN_MODEL: Model = {
   offers: [],
   segments: {},
   holdout: 0.05,
-  explore: { prior: 20, noise: 0.3 },
+  explore: { prior: 20, noise: 0.1 },
 };
 
 /** The result of {@link parseModel}. */
