@@ -1,7 +1,7 @@
 /**
  * The `collect` option: which signals run. `true` (default) runs all,
- * `false` none; an object switches single signals (`{ video: false }`); a
- * string, as in `data-collect`, lists signals to run (`"pages,items"`) or,
+ * `false` none (also as the strings `"true"`, `"false"` of `data-collect`); an
+ * object switches single signals (`{ video: false }`); a string lists signals to run (`"pages,items"`) or,
  * with a leading `-`, to leave out (`"-video,-forms"`).
  */
 
@@ -26,6 +26,7 @@ const isSignal = (name: string): name is Signal => (SIGNALS as readonly string[]
 export function resolveCollect(value: unknown = true): CollectSwitches | undefined {
   const all = (on: boolean): CollectSwitches => Object.fromEntries(SIGNALS.map((s) => [s, on])) as CollectSwitches;
   if (typeof value === 'boolean') return all(value);
+  if (value === 'true' || value === 'false') return all(value === 'true');
   if (typeof value === 'string') {
     const words = value.split(/[\s,]+/).filter(Boolean);
     const switches = all(!words.some((w) => w[0] !== '-'));
