@@ -95,12 +95,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<{ json: unknown;
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        reject(new HttpError(413, `body larger than ${limit} bytes`));
-        req.destroy();
-      } else chunks.push(chunk);
+      // Past the limit the rest is read and discarded, so the client gets the 413 rather than a reset.
+      if (size > limit) reject(new HttpError(413, `body larger than ${limit} bytes`));
+      else chunks.push(chunk);
     });
     req.on('end', () => {
+      if (size > limit) return;
       try {
         resolveBody({ json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown, bytes: size });
       } catch {

@@ -57,7 +57,7 @@ export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, o
       pullProfile(endpoint, device, writeKey),
     ]);
     if (model) await store.update('model', () => model);
-    if (replica) onProfile((await store.update<Profile>('profile', (p) => joinReplica(migrateProfile(p), device, replica))) as Profile);
+    if (replica && Object.keys(replica).length) onProfile((await store.update<Profile>('profile', (p) => joinReplica(migrateProfile(p), device, replica))) as Profile);
   }
 
   const sync: Sync = {

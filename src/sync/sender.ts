@@ -117,11 +117,13 @@ export function createSender(o: SenderOptions): Sender {
     stop() {
       stopped = true;
       clearTimeout(timer);
+      removeEventListener('online', online);
     },
   };
-  addEventListener('online', () => {
+  const online = (): void => {
     attempt = 0;
     void sender.flush();
-  });
+  };
+  addEventListener('online', online);
   return sender;
 }

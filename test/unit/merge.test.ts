@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Field, joinFields } from '../../src/core/field.js';
 import { type Delta, type DeviceState, applyDeltas, compactDeltas, isDelta, mergeReplicas } from '../../src/core/merge.js';
+import { joinReplica, readReplica } from '../../src/sync/pull.js';
 
 const field: fc.Arbitrary<Field> = fc.oneof(
   fc.record({ k: fc.constant('c' as const), v: fc.nat() }),
@@ -57,5 +58,27 @@ describe('merge laws', () => {
     [{ s: 2, key: 'a.l.cat:running', f: { k: 'd', v: 1.5, t: 10 } }, true],
   ])('isDelta(%j) is %s', (value, expected) => {
     expect(isDelta(value)).toBe(expected);
+  });
+});
+
+describe('joining a pulled replica into a profile', () => {
+  const profileOf = (own: DeviceState, remote: Record<string, DeviceState>) => ({ v: 1, own, remote });
+
+  it('is idempotent and order-independent, and keeps this device apart from the others', () => {
+    fc.assert(fc.property(state, replica, replica, (own, a, b) => {
+      const start = profileOf(own, {});
+      const ab = joinReplica(joinReplica(start, 'd1', a), 'd1', b);
+      const ba = joinReplica(joinReplica(start, 'd1', b), 'd1', a);
+      expect(ab).toEqual(ba);
+      expect(joinReplica(ab, 'd1', a)).toEqual(ab);
+      expect(Object.keys(ab.remote)).not.toContain('d1');
+      expect(ab.own).toEqual(mergeReplicas({ d1: own }, mergeReplicas(a, b)).d1);
+    }));
+  });
+
+  it('drops malformed devices and fields of an untrusted answer', () => {
+    const input = JSON.parse('{"ok":{"seq":2,"fields":{"n.x":{"k":"c","v":2},"__proto__":{"k":"c","v":1},"n.bad":{"k":"c","v":-1}}},"bad id!":{"seq":1,"fields":{}}}');
+    expect(readReplica(input)).toEqual({ ok: { seq: 2, fields: { 'n.x': { k: 'c', v: 2 } } } });
+    expect(readReplica(null)).toEqual({});
   });
 });
