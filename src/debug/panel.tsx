@@ -285,6 +285,7 @@ export function Panel({ client, network, onClose, refreshMs = 500 }: PanelProps)
               <span class={`pill ${snapshot.consent === 'granted' ? 'ok' : 'warn'}`} data-consent>consent: {snapshot.consent}</span>
               <span class={`pill ${snapshot.storageMode === 'indexeddb' ? 'ok' : 'warn'}`} data-storage>storage: {snapshot.storageMode}</span>
               <span class="pill">model: {snapshot.modelId}</span>
+              {snapshot.context.map((c) => <span class="pill" key={c}>{c}</span>)}
               {network.offline && <span class="pill warn">offline (simulated)</span>}
             </div>
           </section>

@@ -3,6 +3,7 @@
  * the panel's components only render plain data. Reads only: nothing here
  * changes the client's state.
  */
+import type { VisitContext } from '../core/context.js';
 import type { Decision } from '../core/decide.js';
 import type { TrackedEvent } from '../core/events.js';
 import { visitorFeatures } from '../core/features.js';
@@ -30,6 +31,8 @@ export interface Snapshot {
   consent: string;
   storageMode: string;
   modelId: string;
+  /** This visit's context in short words (device, referrer, campaign, session). */
+  context: string[];
   lifecycle: string | undefined;
   /** Recency in days since the previous session, frequency in sessions, monetary in purchase value. */
   rfm: { recencyDays: number | undefined; sessions: number; monetary: number } | undefined;
@@ -55,6 +58,16 @@ function bars(affinities: ReadonlyMap<string, number>, dimension: Dimension, tot
     if (key.startsWith(dimension + ':') && total > 0) list.push({ label: key.slice(dimension.length + 1), share: value / total });
   });
   return list.sort((a, b) => b.share - a.share).slice(0, 6);
+}
+
+function describeContext(context: VisitContext | undefined): string[] {
+  if (!context) return [];
+  const words: string[] = [];
+  if (context.device) words.push(context.device);
+  if (context.referrer) words.push(`from ${context.referrer}`);
+  if (context.utm?.campaign) words.push(`campaign ${context.utm.campaign}`);
+  if (context.sessionNumber) words.push(`session ${context.sessionNumber}`);
+  return words;
 }
 
 /** The slots in the page's markup and the ones the model declares, with their variants. */
@@ -93,7 +106,7 @@ export async function takeSnapshot(client: InspectableClient, decisions: Readonl
     lifecycle = lifecycleStage(view);
     const gap = view.register('s.gap');
     rfm = { recencyDays: typeof gap === 'number' ? Math.round(gap / DAY) : undefined, sessions: view.number('s.count') ?? 0, monetary: view.number('m.value') ?? 0 };
-    const features = visitorFeatures(view, {}, inner?.model.segments ?? {});
+    const features = visitorFeatures(view, client.context() ?? {}, inner?.model.segments ?? {});
     for (const name in features) if (name.startsWith('seg.')) segments.push(name.slice(4));
     for (const [key, value] of view.numbers('n.')) facts.push([key.slice(2), String(value)]);
     const cart = view.register('c.value');
@@ -105,6 +118,7 @@ export async function takeSnapshot(client: InspectableClient, decisions: Readonl
   return {
     consent: client.consent,
     storageMode: client.storageMode,
+    context: describeContext(client.context()),
     modelId: inner?.model.id ?? decisions.values().next().value?.model ?? 'unknown',
     lifecycle,
     rfm,

@@ -1,7 +1,7 @@
 // The demo shop's own code, the kind every shop already has: a cart in
 // localStorage, GA4-style dataLayer pushes, a checkout form and a small
 // single-page-app view. It talks to OneToOne only through the documented
-// `o2o(...)` call queue, as a site owner's code would.
+// documented `o2o(...)` queue and the GA4 dataLayer it already feeds.
 import { PRODUCTS } from './catalog.js';
 import { runPersonaFromUrl, showPersonaBadge } from './personas.js';
 
@@ -14,14 +14,13 @@ window.dataLayer = window.dataLayer || [];
 
 /** GA4 ecommerce item shape. */
 const ga4Item = (p, quantity = 1) => ({ item_id: p.id, item_name: p.name, item_brand: p.brand, item_category: p.category, price: p.price, quantity });
-/** OneToOne item shape. */
-const o2oItem = (p, quantity = 1) => ({ id: p.id, category: p.category, brand: p.brand, price: p.price, quantity, tags: p.tags });
-
-/** Reports a commerce event the way the shop always has (dataLayer) and to OneToOne. */
+/**
+ * Reports a commerce event the way the shop always has: a GA4 dataLayer push.
+ * OneToOne ingests these pushes itself, so the shop needs no second call.
+ */
 function emit(event, products, value) {
   const total = value ?? products.reduce((sum, [p, q]) => sum + p.price * q, 0);
   window.dataLayer.push({ event, ecommerce: { currency: 'EUR', value: total, items: products.map(([p, q]) => ga4Item(p, q)) } });
-  window.o2o('track', event, { items: products.map(([p, q]) => o2oItem(p, q)), value: total, currency: 'EUR' });
 }
 
 function readCart() {
@@ -115,18 +114,12 @@ function setUpCheckout() {
   });
 }
 
+/** Category pages report the list they show; product views come from the page's `data-o2o-main` markup. */
 function pageDataLayer() {
-  const page = document.body.dataset.o2oPage;
-  const main = document.querySelector('[data-o2o-main][data-o2o-price]');
-  if (page === 'product' && main) {
-    const p = BY_ID.get(main.getAttribute('data-o2o-item'));
-    if (p) window.dataLayer.push({ event: 'view_item', ecommerce: { currency: 'EUR', value: p.price, items: [ga4Item(p)] } });
-  }
   const list = document.querySelector('[data-list]');
-  if (list) {
-    const items = Array.from(list.querySelectorAll('[data-o2o-item]'), (el) => BY_ID.get(el.getAttribute('data-o2o-item'))).filter(Boolean);
-    window.dataLayer.push({ event: 'view_item_list', ecommerce: { item_list_id: list.dataset.list, items: items.map((p) => ga4Item(p)) } });
-  }
+  if (!list) return;
+  const items = Array.from(list.querySelectorAll('[data-o2o-item]'), (el) => BY_ID.get(el.getAttribute('data-o2o-item'))).filter(Boolean);
+  window.dataLayer.push({ event: 'view_item_list', ecommerce: { item_list_id: list.dataset.list, items: items.map((p) => ga4Item(p)) } });
 }
 
 document.addEventListener('click', (event) => {
