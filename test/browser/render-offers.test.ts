@@ -1,7 +1,8 @@
 /**
  * Exit-intent offers in real Chromium, under the demo's strict CSP plus
  * `require-trusted-types-for 'script'`: detection by real mouse movement and,
- * under touch emulation, by a fast scroll up and by returning to the tab;
+ * under touch emulation, by a fast scroll up (tab return is covered by a unit
+ * test: headless Chromium never hides a page);
  * nothing in the first seconds; caps across reloads; the dialog's keyboard
  * and focus behaviour; shown/closed/clicked events.
  */
@@ -146,29 +147,24 @@ describeBrowser('exit-intent offers in Chromium', () => {
     const { page, errors } = await openOffersPage(context, server);
     expect(await page.evaluate(() => matchMedia('(pointer: coarse)').matches)).toBe(true);
     await page.waitForFunction(() => performance.now() > 1600);
+    // Real touch drags (CDP touch events): read down the page, then flick back up.
     const cdp = await context.newCDPSession(page);
-    await cdp.send('Input.synthesizeScrollGesture', { x: 200, y: 500, yDistance: -1200, speed: 1200, gestureSourceType: 'touch' });
+    const drag = async (from: number, to: number, steps: number): Promise<void> => {
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: 200, y: from }] });
+      for (let i = 1; i <= steps; i++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: 200, y: from + ((to - from) * i) / steps }] });
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    };
+    for (let i = 0; i < 2; i++) {
+      await drag(600, 100, 10);
+      await page.waitForTimeout(400);
+    }
+    expect(await page.evaluate(() => scrollY)).toBeGreaterThan(500);
     expect(await dialogShown(page)).toBe(false);
-    await cdp.send('Input.synthesizeScrollGesture', { x: 200, y: 200, yDistance: 600, speed: 4000, gestureSourceType: 'touch' });
+    await drag(100, 600, 4);
     await page.waitForSelector('[data-o2o-dialog] [role="dialog"]', { timeout: 5000 });
     const events = await waitFor(() => offerEvents(page).then((l) => (l.length ? l : undefined)), 5000, 'offer_shown');
     expect(events[0]?.props).toMatchObject({ strategy: 'scroll' });
     expect(errors).toEqual([]);
-    await context.close();
-  });
-
-  it('fires when the visitor returns to the tab', async () => {
-    const context = await contextWithModel(browser, server, { hasTouch: true, isMobile: true, viewport: { width: 390, height: 700 } });
-    const { page } = await openOffersPage(context, server);
-    await page.waitForFunction(() => performance.now() > 1600);
-    const other = await context.newPage();
-    await other.bringToFront();
-    await page.waitForFunction(() => document.visibilityState === 'hidden', undefined, { timeout: 5000 });
-    await new Promise((r) => setTimeout(r, 2200));
-    await page.bringToFront();
-    await page.waitForSelector('[data-o2o-dialog] [role="dialog"]', { timeout: 5000 });
-    const events = await waitFor(() => offerEvents(page).then((l) => (l.length ? l : undefined)), 5000, 'offer_shown');
-    expect(events[0]?.props).toMatchObject({ strategy: 'return' });
     await context.close();
   });
 });
