@@ -17,6 +17,12 @@ afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force
 
 const batch = (id: string, deltas: unknown[], extra: Record<string, unknown> = {}) => ({ id, device: 'dev-1', sentAt: Date.now(), deltas, ...extra });
 const counter = (s: number, key: string, v: number) => ({ s, key, f: { k: 'c', v } });
+/** A batch as the server hands it to the store: validated. */
+const valid = (body: unknown) => {
+  const checked = checkBatch(body);
+  if (!checked.ok) throw new Error(checked.error);
+  return checked.value;
+};
 
 describe('collector validation', () => {
   it.each([
@@ -45,27 +51,27 @@ describe('collector validation', () => {
 describe('collector store', () => {
   it('applies a batch id once and skips deltas not newer per device and key', () => {
     const store = new CollectorStore(tempDir());
-    expect(store.accept(batch('b1', [counter(1, 'n.x', 1), counter(2, 'n.y', 1)])).applied).toBe(2);
-    expect(store.accept(batch('b1', [counter(1, 'n.x', 1), counter(2, 'n.y', 1)])).duplicate).toBe(true);
-    expect(store.accept(batch('b2', [counter(2, 'n.y', 1), counter(5, 'n.x', 3)])).applied).toBe(1);
+    expect(store.accept(valid(batch('b1', [counter(1, 'n.x', 1), counter(2, 'n.y', 1)]))).applied).toBe(2);
+    expect(store.accept(valid(batch('b1', [counter(1, 'n.x', 1), counter(2, 'n.y', 1)]))).duplicate).toBe(true);
+    expect(store.accept(valid(batch('b2', [counter(2, 'n.y', 1), counter(5, 'n.x', 3)]))).applied).toBe(1);
     expect(store.device('dev-1')?.fields).toEqual({ 'n.x': { k: 'c', v: 3 }, 'n.y': { k: 'c', v: 1 } });
   });
 
   it('keeps everything across a restart', () => {
     const dir = tempDir();
     const first = new CollectorStore(dir);
-    first.accept(batch('b1', [counter(1, 'n.x', 4)]));
+    first.accept(valid(batch('b1', [counter(1, 'n.x', 4)])));
     const second = new CollectorStore(dir);
     expect(second.device('dev-1')?.fields['n.x']).toEqual({ k: 'c', v: 4 });
-    expect(second.accept(batch('b1', [counter(1, 'n.x', 4)])).duplicate).toBe(true);
+    expect(second.accept(valid(batch('b1', [counter(1, 'n.x', 4)]))).duplicate).toBe(true);
   });
 
   it('links devices by user id for reading and erasing', () => {
     const store = new CollectorStore(tempDir());
     const link = (device: string, user: string) => ({ s: 1, key: 'u.id', f: { k: 'r', v: user, t: 1 } });
-    store.accept({ ...batch('b1', [link('dev-1', 'u1')]), device: 'dev-1' });
-    store.accept({ ...batch('b2', [link('dev-2', 'u1'), counter(2, 'n.x', 1)]), device: 'dev-2' });
-    store.accept({ ...batch('b3', [counter(1, 'n.x', 1)]), device: 'dev-3' });
+    store.accept(valid({ ...batch('b1', [link('dev-1', 'u1')]), device: 'dev-1' }));
+    store.accept(valid({ ...batch('b2', [link('dev-2', 'u1'), counter(2, 'n.x', 1)]), device: 'dev-2' }));
+    store.accept(valid({ ...batch('b3', [counter(1, 'n.x', 1)]), device: 'dev-3' }));
     expect(Object.keys(store.replica('dev-1')).sort()).toEqual(['dev-1', 'dev-2']);
     expect(store.erase('dev-2').sort()).toEqual(['dev-1', 'dev-2']);
     expect(store.device('dev-1')).toBeUndefined();
