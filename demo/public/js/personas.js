@@ -45,6 +45,35 @@ export async function replay(persona, products) {
     if (!stored) console.warn(`persona ${persona.id}: ${step.event} was not stored`);
   }
   await o2o.flush();
+  await modelCached();
+}
+
+/**
+ * `forget()` erases the cached model along with the profile, and the SDK pulls
+ * it again in the background. Waiting for it (read-only, up to 3 s) makes the
+ * landing page decide with the collector's model every time, not the built-in
+ * one, so QA sees the same thing on every run. QA-tool shortcut: it reads the
+ * SDK's default database directly.
+ */
+function modelCached(timeoutMs = 3000) {
+  const started = Date.now();
+  const read = () =>
+    new Promise((resolve) => {
+      const open = indexedDB.open('onetoone');
+      open.onerror = () => resolve(false);
+      open.onsuccess = () => {
+        const db = open.result;
+        if (!db.objectStoreNames.contains('kv')) return resolve(false), db.close();
+        const get = db.transaction('kv', 'readonly').objectStore('kv').get('model');
+        get.onsuccess = () => resolve(get.result !== undefined);
+        get.onerror = () => resolve(false);
+        get.transaction.oncomplete = () => db.close();
+      };
+    });
+  return new Promise((resolve) => {
+    const poll = async () => ((await read()) || Date.now() - started > timeoutMs ? resolve() : setTimeout(poll, 50));
+    void poll();
+  });
 }
 
 /** Runs the persona named by `?o2o_persona=`, if any, then navigates to its landing page. */
