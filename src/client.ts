@@ -9,19 +9,27 @@ import { type TrackedEvent, validateEvent } from './core/events.js';
 import { BUILTIN_MODEL, type Model, parseModel } from './core/model.js';
 import { type Profile, apply, emptyProfile } from './core/profile.js';
 import { type ProfileView, viewProfile } from './core/view.js';
-import { type OneToOneConfig, type ResolvedConfig, resolveConfig } from './config.js';
-import { type RawEvent, pageLoadEvents } from './collect/page-view.js';
-import { observeItemViews } from './collect/item-views.js';
+import { type ConsentState, type OneToOneConfig, type ResolvedConfig, resolveConfig } from './config.js';
+import { eraseStoredDatabase, rememberConsent, startingConsent } from './consent/consent.js';
+import type { VisitContext } from './core/context.js';
+import { collectContext } from './collect/context.js';
+import { startCollectors } from './collect/start.js';
+import type { RawEvent } from './collect/types.js';
 import { type DebugLog, createDebugLog } from './debug/log.js';
+import type { ClientInternals } from './debug/internals.js';
+import { DEBUG_EVENT } from './debug/loader.js';
 import { addAntiFlicker } from './render/anti-flicker.js';
 import { renderSlots } from './render/page-slots.js';
-import { previewDecision, readPreview } from './render/preview.js';
+import { readPreview } from './render/preview.js';
+import { startExitOffers } from './render/exit-offer.js';
+import { decideOffer } from './core/offers.js';
 import { LATE, type PageSlot } from './render/slots.js';
 import { createMemoryStore } from './store/memory-store.js';
 import { openStore } from './store/open-store.js';
 import type { Reducer } from './store/state.js';
 import type { StorageMode, Store } from './store/store.js';
-import { type Sender, createSender } from './sync/sender.js';
+import { tabChannel } from './store/tabs.js';
+import { type Sync, cachedModel, forgetRemote, startSync } from './sync/connect.js';
 
 /** Properties of a tracked event; `items` and `value` are lifted into the event. */
 export type TrackProperties = Record<string, unknown> & { items?: unknown[]; value?: number };
@@ -51,6 +59,16 @@ export interface OneToOne {
   flush(): Promise<void>;
   /** Erases this visitor's local state and asks the backend to erase theirs. */
   forget(): Promise<void>;
+  /** Records a page view now (for apps that route without the History API), with optional extra properties. */
+  page(properties?: Record<string, unknown>): Promise<void>;
+  /** This visit's context (device, time, referrer class, campaign, session number), once loaded. */
+  context(): VisitContext | undefined;
+  /** Current consent state; while not `granted`, nothing is stored (memory only) or sent. */
+  readonly consent: ConsentState;
+  /** Records the visitor's choice: `granted` persists this page's state and starts syncing; otherwise writing and sending stop. */
+  setConsent(state: ConsentState): Promise<void>;
+  /** Opens or closes the debug panel (script tag: loaded on demand; npm: after `installDebugPanel()` from `onetoone/debug`). */
+  debug(): void;
 }
 
 interface Pending {
@@ -69,10 +87,11 @@ function liftEvent(name: string, properties: TrackProperties | undefined, tz: nu
 class Client implements OneToOne {
   readonly ready: Promise<void>;
   private readonly log: DebugLog;
-  private readonly model: Model;
+  private model: Model;
+  consent: ConsentState;
   private readonly reduce: Reducer = (profile, event) => apply(profile, event);
   private store: Store = createMemoryStore();
-  private sender: Sender | undefined;
+  private sender: Sync | undefined;
   private current: Profile | undefined;
   private pending: Pending[] = [];
   private writing: Promise<void> = Promise.resolve();
@@ -82,10 +101,13 @@ class Client implements OneToOne {
   private decideWith: DecideOptions = {};
   private readonly listeners = new Set<(decision: Decision) => void>();
   private readonly preview: Map<string, string>;
+  private visit: VisitContext | undefined;
+  private recordPage: ((properties?: Record<string, unknown>) => void) | undefined;
 
   constructor(private readonly config: ResolvedConfig) {
     this.log = createDebugLog(config.debug);
     this.model = this.loadModel(config.model);
+    this.consent = startingConsent(config.consent, config.respectGpc, config.databaseName);
     addAntiFlicker(document, config.antiFlickerMs, LATE);
     this.preview = readPreview(location.search);
     this.preview.forEach((variant, slot) => this.log.info(`preview: ${slot} forced to ${variant}`));
@@ -109,16 +131,21 @@ class Client implements OneToOne {
   }
 
   private async start(): Promise<void> {
-    if (this.config.consent === 'granted') this.store = await openStore(this.config.databaseName, this.log);
+    if (this.consent === 'granted') {
+      this.store = await openStore(this.config.databaseName, this.log);
+      // A model pulled on an earlier page applies from this one (decisions never wait for the network).
+      this.model = this.loadModel(this.config.model ?? (await cachedModel(this.store)));
+    }
     this.current = await this.store.loadProfile();
+    this.visit = collectContext(window, this.profile());
+    // Another tab committed: reload so this tab decides on the shared profile.
+    tabChannel(this.config.databaseName)?.addEventListener('message', () => void this.store.loadProfile().then((p) => (this.current = p)));
     this.decideWith = await this.visitorOptions();
     this.opened = true;
-    if (this.config.consent === 'granted') {
-      this.sender = createSender({ ...this.config, store: this.store, log: this.log });
-    }
+    if (this.consent === 'granted') this.startSync();
     this.decidePageSlots();
-    for (const raw of pageLoadEvents(document, location)) void this.record(raw);
-    observeItemViews(document, (item) => void this.record({ name: 'view_item', items: [item] }));
+    this.startOffers();
+    this.recordPage = startCollectors({ ...this.config, log: this.log, record: (raw) => void this.record(raw) });
     this.flushPendingWrites();
     addEventListener('pagehide', () => void this.sender?.flush(true));
     document.addEventListener('visibilitychange', () => {
@@ -126,14 +153,46 @@ class Client implements OneToOne {
     });
   }
 
+  private startSync(): void {
+    this.sender = startSync(this.config, this.store, this.log, (profile) => (this.current = profile));
+  }
+
+  async setConsent(state: ConsentState): Promise<void> {
+    rememberConsent(state, this.config.databaseName);
+    this.consent = state;
+    await this.ready;
+    this.writing = this.writing.then(async () => {
+      if (state === 'granted' && !this.sender) {
+        // This page's events so far were kept in memory; fold them into durable storage now.
+        const events = await this.store.readEvents();
+        this.store = await openStore(this.config.databaseName, this.log);
+        this.current = events.length ? (await this.store.commit(events, this.reduce)).profile : await this.store.loadProfile();
+        this.startSync();
+      } else if (state !== 'granted' && this.sender) {
+        this.sender.stop();
+        this.sender = undefined;
+        this.store = createMemoryStore({ profile: this.current });
+      }
+    });
+    await this.writing;
+  }
+
+  private startOffers(): void {
+    const c = this.config;
+    startExitOffers({
+      choose: () => decideOffer(this.profile() as ProfileView, this.model, this.forSlot('offer')),
+      history: async () => ({ events: await this.store.readEvents(), sessionStart: Number(this.profile()?.register('s.start') ?? 0) }),
+      record: (name, props) => void this.record({ name, props }),
+      count: (reason, detail) => this.log.count(reason, detail),
+    }, { minMs: c.offerMinMs, idleMs: c.offerIdleMs, perSession: c.offerPerSession, cooldownDays: c.offerCooldownDays });
+  }
+
   private decidePageSlots(): void {
     const view = this.profile();
     if (!view) return;
     renderSlots(document, {
       decide: (slot: PageSlot) =>
-        this.decisions.get(slot.name) ??
-        previewDecision(this.preview, slot.name, slot.candidates, this.model.id) ??
-        decideSlot(slot.name, slot.candidates, this.profile() ?? view, this.model, this.decideWith),
+        this.decisions.get(slot.name) ?? decideSlot(slot.name, slot.candidates, this.profile() ?? view, this.model, this.forSlot(slot.name)),
       shown: (decision) => {
         if (this.decisions.has(decision.slot)) return;
         this.decisions.set(decision.slot, decision);
@@ -198,8 +257,11 @@ class Client implements OneToOne {
     }
   }
 
-  identify(userId: string, traits?: Record<string, unknown>): Promise<boolean> {
-    return this.track('identify', { userId, traits });
+  async identify(userId: string, traits?: Record<string, unknown>): Promise<boolean> {
+    const ok = await this.track('identify', { userId, traits });
+    // The link travels in the next batch; once it is delivered, the profiles of linked devices can be pulled.
+    if (ok && this.sender) void this.flush().then(() => this.sender?.pull(true));
+    return ok;
   }
 
   decide(slot: string): Decision | undefined {
@@ -210,14 +272,20 @@ class Client implements OneToOne {
   private async visitorOptions(): Promise<DecideOptions> {
     const view = this.profile();
     const user = view?.register('u.id');
-    return { visitor: typeof user === 'string' ? user : await this.store.deviceId(), seed: view?.number('n.page_view') ?? 0 };
+    return { visitor: typeof user === 'string' ? user : await this.store.deviceId(), seed: view?.number('n.page_view') ?? 0, context: this.visit };
+  }
+
+  /** Decide options for one slot: a QA preview forces its variant. */
+  private forSlot(slot: string): DecideOptions {
+    const preview = this.preview.get(slot);
+    return preview ? { ...this.decideWith, preview } : this.decideWith;
   }
 
   /** Decides, once per page view, a slot the model declares but the markup does not (Preact and JS API). */
   private decideDeclared(slot: string): Decision | undefined {
     const view = this.opened ? this.profile() : undefined;
     if (!view || !this.model.slots[slot]) return undefined;
-    const decision = decideSlot(slot, [], view, this.model, this.decideWith);
+    const decision = decideSlot(slot, [], view, this.model, this.forSlot(slot));
     this.decisions.set(slot, decision);
     this.listeners.forEach((listener) => this.notify(listener, decision));
     return decision;
@@ -229,6 +297,15 @@ class Client implements OneToOne {
     return () => this.listeners.delete(callback);
   }
 
+  async page(properties?: Record<string, unknown>): Promise<void> {
+    await this.ready;
+    this.recordPage?.(properties);
+  }
+
+  context(): VisitContext | undefined {
+    return this.visit;
+  }
+
   profile(): ProfileView | undefined {
     return this.current ? viewProfile(this.current, Date.now()) : undefined;
   }
@@ -238,19 +315,26 @@ class Client implements OneToOne {
     await this.sender?.flush();
   }
 
+  debug(): void {
+    dispatchEvent(new CustomEvent(DEBUG_EVENT, { detail: this }));
+  }
+
+  /** Live internals for the debug panel; not part of the public API. */
+  inspect(): ClientInternals {
+    return { store: this.store, log: this.log, model: this.model, profile: this.current };
+  }
+
   async forget(): Promise<void> {
     try {
-      const device = await this.store.deviceId();
+      await this.writing;
+      const durable = this.store.mode === 'indexeddb';
+      const device = durable ? await this.store.deviceId() : await eraseStoredDatabase(this.config.databaseName);
+      this.sender?.stop();
       await this.store.clear();
       this.current = emptyProfile();
-      if (this.config.consent === 'granted') {
-        await fetch(this.config.endpoint + '/v1/forget', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ device, writeKey: this.config.writeKey }),
-          credentials: 'omit',
-        });
-      }
+      rememberConsent('pending', this.config.databaseName);
+      if (device && !(await forgetRemote(this.config, device))) this.log.count('forget:remote-failed');
+      if (this.sender) this.startSync();
     } catch (error) {
       this.log.count('forget:failed', error);
     }

@@ -2,7 +2,9 @@
  * Configuration and its validation. Invalid configuration is reported once,
  * at init, with the option's name and what was expected.
  */
+import { COLLECT_EXPECTED, type CollectOption, type CollectSwitches, resolveCollect } from './collect/options.js';
 import type { Model } from './core/model.js';
+import type { Transport } from './sync/transport.js';
 
 /** Consent states; see the README's privacy section. */
 export type ConsentState = 'granted' | 'pending' | 'denied';
@@ -25,10 +27,29 @@ export interface OneToOneConfig {
   flushIntervalMs?: number;
   /** Name of the IndexedDB database. Default `onetoone`. */
   databaseName?: string;
+  /** No exit-intent offer before this much time on a page, ms. Default 5000. */
+  offerMinMs?: number;
+  /** Idle time that counts as exit intent, ms; 0 turns idle detection off. Default 60000. */
+  offerIdleMs?: number;
+  /** Exit-intent offers per session; 0 turns offers off. Default 1. */
+  offerPerSession?: number;
+  /** Days without offers after a session that showed one. Default 7. */
+  offerCooldownDays?: number;
+  /** Which signals are collected: `true` (default) all, `false` none, `{ video: false }`, or `"-video,-forms"` / `"pages,items"`. */
+  collect?: CollectOption;
+  /** Query parameter that carries site-search terms. Default `q`. */
+  searchParam?: string;
+  /**
+   * How deltas reach the backend: `onetoone` (the JSON protocol of docs/protocol.md, with profile and model pull),
+   * `segment` (Segment HTTP API `/v1/batch` bodies), or a function. Default `onetoone`.
+   */
+  transport?: 'onetoone' | 'segment' | Transport;
+  /** Treat a Global Privacy Control signal (`navigator.globalPrivacyControl`) as consent `denied`. Default `false`. */
+  respectGpc?: boolean;
 }
 
 /** A configuration with every default filled in. */
-export type ResolvedConfig = Required<Omit<OneToOneConfig, 'model' | 'writeKey'>> & Pick<OneToOneConfig, 'model' | 'writeKey'>;
+export type ResolvedConfig = { collect: CollectSwitches } & Required<Omit<OneToOneConfig, 'model' | 'writeKey' | 'collect'>> & Pick<OneToOneConfig, 'model' | 'writeKey'>;
 
 /** Thrown by `init()` for invalid configuration; names the offending option. */
 export class ConfigError extends Error {
@@ -54,9 +75,15 @@ const DEFAULTS = {
   antiFlickerMs: 300,
   flushIntervalMs: 2000,
   databaseName: 'onetoone',
+  offerMinMs: 5000,
+  offerIdleMs: 60_000,
+  offerPerSession: 1,
+  offerCooldownDays: 7,
+  transport: 'onetoone',
+  respectGpc: false,
 } as const;
 
-const KNOWN = ['endpoint', 'writeKey', 'consent', 'debug', 'model', 'antiFlickerMs', 'flushIntervalMs', 'databaseName'];
+const KNOWN = ['endpoint', 'writeKey', 'consent', 'debug', 'model', 'antiFlickerMs', 'flushIntervalMs', 'databaseName', 'offerMinMs', 'offerIdleMs', 'offerPerSession', 'offerCooldownDays', 'collect', 'searchParam', 'transport', 'respectGpc'];
 
 function closest(name: string): string | undefined {
   const lower = name.toLowerCase();
@@ -113,6 +140,18 @@ export function resolveConfig(input: unknown, base?: string): ResolvedConfig {
   if (typeof databaseName !== 'string' || !/^[\w.-]{1,64}$/.test(databaseName)) {
     throw new ConfigError('databaseName', 'up to 64 letters, digits, "_", "." or "-"', databaseName);
   }
+  const transport = raw.transport ?? DEFAULTS.transport;
+  if (transport !== 'onetoone' && transport !== 'segment' && typeof transport !== 'function') {
+    throw new ConfigError('transport', '"onetoone", "segment" or a function', transport);
+  }
+  const respectGpc = raw.respectGpc ?? DEFAULTS.respectGpc;
+  if (typeof respectGpc !== 'boolean') throw new ConfigError('respectGpc', 'true or false', respectGpc);
+  const collect = resolveCollect(raw.collect);
+  if (!collect) throw new ConfigError('collect', COLLECT_EXPECTED, raw.collect);
+  const searchParam = raw.searchParam ?? 'q';
+  if (typeof searchParam !== 'string' || !/^[\w.-]{1,32}$/.test(searchParam)) {
+    throw new ConfigError('searchParam', 'a query parameter name of up to 32 letters, digits, "_", "." or "-"', searchParam);
+  }
   if (raw.model !== undefined && (raw.model === null || typeof raw.model !== 'object')) {
     throw new ConfigError('model', 'a model object (see docs/model.md)', raw.model);
   }
@@ -125,5 +164,13 @@ export function resolveConfig(input: unknown, base?: string): ResolvedConfig {
     antiFlickerMs: checkInteger('antiFlickerMs', raw.antiFlickerMs ?? DEFAULTS.antiFlickerMs, 0, 10_000),
     flushIntervalMs: checkInteger('flushIntervalMs', raw.flushIntervalMs ?? DEFAULTS.flushIntervalMs, 0, 600_000),
     databaseName,
+    offerMinMs: checkInteger('offerMinMs', raw.offerMinMs ?? DEFAULTS.offerMinMs, 0, 600_000),
+    offerIdleMs: checkInteger('offerIdleMs', raw.offerIdleMs ?? DEFAULTS.offerIdleMs, 0, 3_600_000),
+    offerPerSession: checkInteger('offerPerSession', raw.offerPerSession ?? DEFAULTS.offerPerSession, 0, 10),
+    offerCooldownDays: checkInteger('offerCooldownDays', raw.offerCooldownDays ?? DEFAULTS.offerCooldownDays, 0, 365),
+    collect,
+    searchParam,
+    transport: transport as ResolvedConfig['transport'],
+    respectGpc,
   };
 }

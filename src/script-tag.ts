@@ -13,6 +13,7 @@
  */
 import { type OneToOne, init } from './client.js';
 import { configFromDataset } from './script-config.js';
+import { watchDebug } from './debug/loader.js';
 
 type QueuedCall = ArrayLike<unknown>;
 type Stub = ((...args: unknown[]) => unknown) & { q?: QueuedCall[] };
@@ -45,6 +46,7 @@ function start(): OneToOne | undefined {
   const stub: Stub = (...args: unknown[]) => dispatch(client, args);
   window.o2o = stub;
   queued.forEach((call) => dispatch(client, call));
+  watchDebug(client, script?.src);
   return client;
 }
 
