@@ -17,3 +17,5 @@ export type { Item, TrackedEvent } from './core/events.js';
 export type { Model, CandidateModel } from './core/model.js';
 export type { ProfileView } from './core/view.js';
 export type { StorageMode } from './store/store.js';
+export type { Batch } from './sync/batch.js';
+export type { SyncRequest, Transport, TransportResult } from './sync/transport.js';

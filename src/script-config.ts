@@ -2,8 +2,8 @@
  * Script-tag configuration: `data-*` attributes of the tag become config options.
  */
 
-const NUMERIC = new Set(['antiFlickerMs', 'flushIntervalMs']);
-const BOOLEAN = new Set(['debug']);
+const NUMERIC = new Set(['antiFlickerMs', 'flushIntervalMs', 'offerMinMs', 'offerIdleMs', 'offerPerSession', 'offerCooldownDays']);
+const BOOLEAN = new Set(['debug', 'respectGpc']);
 
 /** Turns the tag's `data-*` attributes into a config object (`data-write-key` → `writeKey`). */
 export function configFromDataset(dataset: DOMStringMap): Record<string, unknown> {
