@@ -14,28 +14,25 @@ export const PANEL_FILE = 'onetoone-debug.min.js';
 
 /** Installs the loader, the keyboard shortcut and the `?o2o_debug=1` switch for the script tag at `src`. */
 export function watchDebug(client: OneToOne, src: string | undefined): void {
-  let requested = false;
+  let requested = !src;
+  const open = (): void => client.debug();
   addEventListener(DEBUG_EVENT, () => {
-    if (requested || !src) return;
+    if (requested) return;
     requested = true;
     const script = document.createElement('script');
-    script.onload = () => client.debug();
+    script.onload = open;
     try {
       script.src = new URL(PANEL_FILE, src).href;
       document.head.append(script);
-    } catch (error) {
-      // A Trusted Types policy may refuse the URL; the page is unaffected.
-      console.warn('OneToOne: the debug panel could not be loaded', error);
+    } catch {
+      // A Trusted Types policy refused the URL: no panel, and the page is unaffected.
     }
   });
-  addEventListener('keydown', (event) => {
-    if (event.altKey && event.shiftKey && event.code === 'KeyO') client.debug();
-  });
-  let remembered: string | null = null;
+  addEventListener('keydown', (event) => event.altKey && event.shiftKey && event.code === 'KeyO' && open());
   try {
-    remembered = sessionStorage.getItem('o2o_debug');
+    // The panel sets this while open, so it follows QA from page to page in the tab.
+    if (sessionStorage.o2o_debug || location.search.includes('o2o_debug=1')) open();
   } catch {
-    // Storage blocked: only the URL switch works.
+    // Storage blocked (sandboxed frame): no panel.
   }
-  if (remembered || location.search.includes('o2o_debug=1')) client.debug();
 }
