@@ -45,7 +45,8 @@ export function referrerClass(referrer: string, pageHost: string, params: URLSea
     return 'direct';
   }
   if (host === pageHost) return 'internal';
-  return SEARCH.test(host) ? 'search' : SOCIAL.test(host) ? 'social' : EMAIL.test(host) ? 'email' : 'other';
+  // Web mail first: mail.google.com is not a search.
+  return EMAIL.test(host) ? 'email' : SEARCH.test(host) ? 'search' : SOCIAL.test(host) ? 'social' : 'other';
 }
 
 /**

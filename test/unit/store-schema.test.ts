@@ -1,0 +1,80 @@
+import 'fake-indexeddb/auto';
+import { createStore, promisifyRequest } from 'idb-keyval';
+import { describe, expect, it } from 'vitest';
+import type { TrackedEvent } from '../../src/core/events.js';
+import { apply } from '../../src/core/profile.js';
+import { createDebugLog } from '../../src/debug/log.js';
+import { createIdbStore } from '../../src/store/idb-store.js';
+import { createMemoryStore } from '../../src/store/memory-store.js';
+import { createResilientStore } from '../../src/store/resilient-store.js';
+import { STORE_SCHEMA } from '../../src/store/schema.js';
+import type { Store } from '../../src/store/store.js';
+
+const reduce = (p: Parameters<typeof apply>[0], e: TrackedEvent) => apply(p, e);
+const event = (i: number): TrackedEvent => ({ name: 'view_item', ts: 1_700_000_000_000 + i, props: {}, items: [{ id: 'i' + i, category: 'c' }] });
+let n = 0;
+
+async function writeRaw(name: string, entries: Array<[IDBValidKey, unknown]>): Promise<void> {
+  const db = createStore(name, 'kv');
+  await db('readwrite', (store) => {
+    for (const [key, value] of entries) store.put(value, key);
+    return promisifyRequest(store.transaction);
+  });
+}
+
+describe('store schema', () => {
+  it('upgrades version-1 data: keeps profile, device and events, drops malformed queue entries, rebuilds a lost log pointer', async () => {
+    const name = 'v1-' + n++;
+    const v1 = createMemoryStore();
+    const { profile, queue } = await v1.commit([event(0), event(1)], reduce).then(async (r) => ({ profile: r.profile, queue: await v1.readQueue() }));
+    await writeRaw(name, [['profile', profile], ['queue', [...queue, { junk: true }]], ['device', 'dev-1'], [['e', 0], event(0)], [['e', 1], event(1)]]);
+    const store = createIdbStore(name);
+    expect(await store.deviceId()).toBe('dev-1');
+    expect((await store.loadProfile()).own.fields['n.view_item']).toEqual({ k: 'c', v: 2 });
+    expect(await store.readQueue()).toEqual(queue);
+    await store.commit([event(2)], reduce);
+    expect((await store.readEvents()).map((e) => e.ts)).toEqual([0, 1, 2].map((i) => event(i).ts));
+    const raw = createStore(name, 'kv');
+    expect(await raw('readonly', (s) => promisifyRequest(s.get('schema')))).toBe(STORE_SCHEMA);
+  });
+
+  it('never touches data written by a newer schema', async () => {
+    const name = 'v9-' + n++;
+    await writeRaw(name, [['schema', 99], ['device', 'dev-9']]);
+    await expect(createIdbStore(name).deviceId()).rejects.toThrow(/newer/);
+  });
+});
+
+describe('resilient store', () => {
+  function flaky(inner: Store): Store & { broken: boolean } {
+    const wrapper = { ...inner, broken: false } as Store & { broken: boolean };
+    for (const key of Object.keys(inner) as Array<keyof Store>) {
+      const fn = inner[key];
+      if (typeof fn !== 'function') continue;
+      (wrapper as unknown as Record<string, unknown>)[key] = (...args: unknown[]) =>
+        wrapper.broken ? Promise.reject(new DOMException('closed', 'InvalidStateError')) : (fn as (...a: unknown[]) => unknown).apply(inner, args);
+    }
+    return wrapper;
+  }
+
+  it('moves to memory without losing the failed commit, then replays into IndexedDB when it is back', async () => {
+    const idb = flaky(createIdbStore('flaky-' + n++));
+    let clock = 0;
+    const log = createDebugLog(false);
+    const store = await createResilientStore(async () => {
+      if (idb.broken) throw new Error('still broken');
+      return idb;
+    }, log, undefined, () => clock);
+    await store.commit([event(0)], reduce);
+    idb.broken = true;
+    const result = await store.commit([event(1), event(2)], reduce);
+    expect(store.mode).toBe('memory');
+    expect(result.profile.own.fields['n.view_item']).toEqual({ k: 'c', v: 3 });
+    expect(log.counters['storage:fallback-memory']).toBe(1);
+    idb.broken = false;
+    clock = 60_000;
+    await store.commit([event(3)], reduce);
+    expect(store.mode).toBe('indexeddb');
+    expect((await idb.loadProfile()).own.fields['n.view_item']).toEqual({ k: 'c', v: 4 });
+  });
+});
