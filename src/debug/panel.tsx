@@ -216,6 +216,20 @@ export function simulateExitGesture(doc: Document = document): void {
   doc.dispatchEvent(new MouseEvent('mouseout', { clientX: 300, clientY: 0, relatedTarget: null }));
 }
 
+/**
+ * `forget()` erases the cached model with the profile and the SDK pulls it
+ * again in the background; waiting for it (up to 3 s) lets the reloaded page
+ * decide with the collector's model, as before the reset, not the built-in one.
+ */
+async function afterModelPulled(client: InspectableClient, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const store = client.inspect?.().store;
+    if (!store || (await store.update<unknown>('model', (m) => m)) !== undefined) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 function Actions({ client, network }: { client: InspectableClient; network: Network }): VNode {
   const [offline, setOffline] = useState(network.offline);
   const [note, setNote] = useState('');
@@ -240,7 +254,7 @@ function Actions({ client, network }: { client: InspectableClient; network: Netw
         <button type="button" class="danger" data-action="reset"
           onClick={() => {
             setNote('Erasing…');
-            void client.forget().then(() => location.reload());
+            void client.forget().then(() => afterModelPulled(client)).then(() => location.reload());
           }}>
           Reset profile
         </button>

@@ -45,7 +45,9 @@ describeBrowser('thin loop in Chromium', () => {
     expect(await page.textContent('[data-o2o-slot="hero"] h1')).toBe('Run further this season');
 
     const remote = await waitFor(() => server.store.device(device)?.fields['a.l.cat:running'], 10_000, 'deltas at the collector');
-    expect(remote).toMatchObject({ k: 'd', v: 1 });
+    // At least the shoe's view; the home page's running recommendations, once seen, add views of their own.
+    expect(remote).toMatchObject({ k: 'd' });
+    expect((remote as { v: number }).v).toBeGreaterThanOrEqual(1);
     expect(server.store.received().filter((b) => b.device === device).length).toBeGreaterThan(0);
     expect(errors).toEqual([]);
     await context.close();
