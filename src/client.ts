@@ -7,7 +7,7 @@
 import { type DecideOptions, type Decision, decideSlot } from './core/decide.js';
 import { type TrackedEvent, validateEvent } from './core/events.js';
 import { BUILTIN_MODEL, type Model, parseModel } from './core/model.js';
-import { type Profile, apply, emptyProfile } from './core/profile.js';
+import { type Profile, applyAll, emptyProfile } from './core/profile.js';
 import { type ProfileView, viewProfile } from './core/view.js';
 import { type ConsentState, type OneToOneConfig, type ResolvedConfig, resolveConfig } from './config.js';
 import { eraseStoredDatabase, rememberConsent, startingConsent } from './consent/consent.js';
@@ -89,7 +89,7 @@ class Client implements OneToOne {
   private readonly log: DebugLog;
   private model: Model;
   consent: ConsentState;
-  private readonly reduce: Reducer = (profile, event) => apply(profile, event);
+  private readonly reduce: Reducer = (profile, events) => applyAll(profile, events);
   private store: Store = createMemoryStore();
   private sender: Sync | undefined;
   private current: Profile | undefined;

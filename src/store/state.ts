@@ -6,8 +6,8 @@ import type { TrackedEvent } from '../core/events.js';
 import { type Delta, compactDeltas } from '../core/merge.js';
 import { type Profile, PROFILE_VERSION, emptyProfile } from '../core/profile.js';
 
-/** Folds one event into a profile; the client supplies it with its options. */
-export type Reducer = (profile: Profile, event: TrackedEvent) => { profile: Profile; deltas: Delta[] };
+/** Folds a batch of events, in order, into a profile; the client supplies it with its options. */
+export type Reducer = (profile: Profile, events: readonly TrackedEvent[]) => { profile: Profile; deltas: Delta[] };
 
 /** Documented bounds of stored data. */
 export const STORE_LIMITS = {
@@ -35,12 +35,9 @@ export function migrateProfile(stored: unknown): Profile {
 
 /** Folds events into a profile and queue; pure. */
 export function foldEvents(profile: Profile, queue: readonly Delta[], events: readonly TrackedEvent[], reduce: Reducer): CommitResult & { queue: Delta[] } {
-  const deltas: Delta[] = [];
-  for (const event of events) {
-    const result = reduce(profile, event);
-    profile = result.profile;
-    deltas.push(...result.deltas);
-  }
+  const folded = events.length ? reduce(profile, events) : { profile, deltas: [] };
+  profile = folded.profile;
+  const deltas = folded.deltas;
   let next = compactDeltas(queue.concat(deltas));
   let dropped = 0;
   if (next.length > STORE_LIMITS.queue) {

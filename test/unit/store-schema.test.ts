@@ -2,15 +2,16 @@ import 'fake-indexeddb/auto';
 import { createStore, promisifyRequest } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import type { TrackedEvent } from '../../src/core/events.js';
-import { apply } from '../../src/core/profile.js';
+import { applyAll } from '../../src/core/profile.js';
 import { createDebugLog } from '../../src/debug/log.js';
 import { createIdbStore } from '../../src/store/idb-store.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import { createResilientStore } from '../../src/store/resilient-store.js';
 import { STORE_SCHEMA } from '../../src/store/schema.js';
+import type { Reducer } from '../../src/store/state.js';
 import type { Store } from '../../src/store/store.js';
 
-const reduce = (p: Parameters<typeof apply>[0], e: TrackedEvent) => apply(p, e);
+const reduce: Reducer = (p, events) => applyAll(p, events);
 const event = (i: number): TrackedEvent => ({ name: 'view_item', ts: 1_700_000_000_000 + i, props: {}, items: [{ id: 'i' + i, category: 'c' }] });
 let n = 0;
 

@@ -1,13 +1,13 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { TrackedEvent } from '../../src/core/events.js';
-import { apply } from '../../src/core/profile.js';
+import { applyAll } from '../../src/core/profile.js';
 import { createIdbStore } from '../../src/store/idb-store.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
-import { STORE_LIMITS } from '../../src/store/state.js';
+import { type Reducer, STORE_LIMITS } from '../../src/store/state.js';
 import type { Store } from '../../src/store/store.js';
 
-const reduce = (p: Parameters<typeof apply>[0], e: TrackedEvent) => apply(p, e);
+const reduce: Reducer = (p, events) => applyAll(p, events);
 const event = (i: number): TrackedEvent => ({ name: 'view_item', ts: 1_700_000_000_000 + i, props: {}, items: [{ id: 'i' + i, category: 'c' + (i % 3) }] });
 
 let db = 0;

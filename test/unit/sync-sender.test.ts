@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { validateEvent } from '../../src/core/events.js';
-import { apply } from '../../src/core/profile.js';
+import { applyAll } from '../../src/core/profile.js';
 import { createDebugLog } from '../../src/debug/log.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -11,7 +11,7 @@ import type { SyncRequest, TransportResult } from '../../src/sync/transport.js';
 async function track(store: Store, name: string, times = 1): Promise<void> {
   const result = validateEvent({ name, props: {} }, Date.now());
   if (!result.ok) throw new Error(result.reason);
-  await store.commit(Array.from({ length: times }, () => result.event), (p, e) => apply(p, e));
+  await store.commit(Array.from({ length: times }, () => result.event), (p, e) => applyAll(p, e));
 }
 
 describe('sender', () => {
@@ -123,7 +123,7 @@ describe('sender', () => {
 
   it('on pagehide sends only what fits in the keepalive budget, the rest later', async () => {
     const events = Array.from({ length: 1500 }, (_, i) => validateEvent({ name: `an_event_with_quite_a_long_name_${i}`, props: {} }, Date.now()));
-    await store.commit(events.flatMap((r) => (r.ok ? [r.event] : [])), (p, e) => apply(p, e));
+    await store.commit(events.flatMap((r) => (r.ok ? [r.event] : [])), (p, e) => applyAll(p, e));
     const s = sender();
     await s.flush(true);
     const bytes = sent.reduce((sum, b) => sum + JSON.stringify(b).length, 0);
