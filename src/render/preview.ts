@@ -4,7 +4,6 @@
  * `?o2o_preview=off`. Remembered in `localStorage` so a QA session survives
  * navigation; ids are validated like markup ids and never rendered as markup.
  */
-import { type Decision, DEFAULT_VARIANT } from '../core/decide.js';
 import { VARIANT_ID } from './slots.js';
 
 const KEY = 'o2o_preview';
@@ -26,12 +25,4 @@ export function readPreview(search: string): Map<string, string> {
     if (VARIANT_ID.test(slot) && VARIANT_ID.test(variant)) forced.set(slot, variant);
   }
   return forced;
-}
-
-/** The decision a preview forces for `slot`, or `undefined` when the slot is not previewed. */
-export function previewDecision(forced: ReadonlyMap<string, string>, slot: string, candidates: readonly { id: string }[], model: string): Decision | undefined {
-  const variant = forced.get(slot);
-  if (variant === undefined) return undefined;
-  const known = variant === DEFAULT_VARIANT || candidates.some((c) => c.id === variant);
-  return { slot, variant: known ? variant : DEFAULT_VARIANT, score: 0, group: 'preview', model, explanation: [] };
 }
