@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { TrackedEvent } from '../../src/core/events.js';
+import type { Properties, TrackedEvent } from '../../src/core/events.js';
 import { applyDeltas, compactDeltas } from '../../src/core/merge.js';
 import { type Profile, apply, applyAll, emptyProfile } from '../../src/core/profile.js';
 
@@ -10,7 +10,7 @@ const event: fc.Arbitrary<TrackedEvent> = fc.record({
   ts: fc.integer({ min: T0, max: T0 + 3 * 3600_000 }),
   tz: fc.constantFrom(0, 60),
   items: fc.array(fc.record({ id: fc.constantFrom('a', 'b', 'c'), category: fc.constantFrom('running', 'camping'), price: fc.constantFrom(10, 120) }), { maxLength: 2 }),
-  props: fc.constantFrom({}, { slot: 'hero', variant: 'running', group: 'personalized' }, { userId: 'u1' }),
+  props: fc.constantFrom<Properties>({}, { slot: 'hero', variant: 'running', group: 'personalized' }, { userId: 'u1' }),
 });
 
 function oneByOne(start: Profile, events: TrackedEvent[]) {
