@@ -14,7 +14,9 @@ const body = `<main style="font:16px system-ui">
 <article data-o2o-item="sku-1" data-o2o-category="running" data-o2o-price="129" data-o2o-main>Trail runner</article>
 ${Array.from({ length: 20 }, (_, i) => `<button data-o2o-item="sku-b${i}" data-o2o-category="running" style="display:block;margin:4px">Item ${i}</button>`).join('')}
 <p>${'Lorem ipsum dolor sit amet. '.repeat(80)}</p></main>`;
-const html = (sdk) => `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>vitals</title>${sdk ? '<script async src="/onetoone.min.js" data-endpoint="/"></script>' : ''}</head><body>${body}</body></html>`;
+// The documented head rule (docs/markup.md) a site adds so slots stay hidden until decided.
+const ANTI_FLICKER = '[data-o2o-slot]:not([data-o2o-state]){visibility:hidden;animation:o2o-reveal 0s 300ms forwards}@keyframes o2o-reveal{to{visibility:visible}}';
+const html = (sdk) => `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>vitals</title><style>${ANTI_FLICKER}</style>${sdk ? '<script async src="/onetoone.min.js" data-endpoint="/"></script>' : ''}</head><body>${body}</body></html>`;
 const server = await serve({
   '/with.html': { type: 'html', body: html(true) },
   '/without.html': { type: 'html', body: html(false) },
