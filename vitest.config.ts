@@ -21,6 +21,19 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // Issue #8's hostile-world scenarios; O2O_RELIABILITY=full (npm run test:reliability) runs the full loads.
+        extends: true,
+        test: {
+          name: 'reliability',
+          include: ['test/reliability/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 600_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+          globalSetup: ['test/reliability/summary.ts'],
+        },
+      },
     ],
   },
 });
