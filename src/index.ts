@@ -13,6 +13,7 @@ export type { OneToOne, TrackProperties } from './client.js';
 export { ConfigError } from './config.js';
 export type { ConsentState, OneToOneConfig } from './config.js';
 export type { Decision, DecisionGroup } from './core/decide.js';
+export type { Recommendation } from './core/recommend.js';
 export type { Item, TrackedEvent } from './core/events.js';
 export type { Model, CandidateModel } from './core/model.js';
 export type { ProfileView } from './core/view.js';

@@ -112,7 +112,7 @@ function main(): void {
   const { train, test } = split(data);
   const popular = rank(genreCounts(data, train));
   const segment = segmentPolicy(data, train);
-  const rows = trainingRows(data, train, Number(arg('--train-steps') ?? 40_000));
+  const rows = trainingRows(data, train, Number(arg('--train-steps') ?? 1_000_000));
   const trained = fit(dir ? 'movielens-hero-1' : 'synthetic-hero-1', SLOT, data.genres.map((g) => ({ id: g, tags: [g] })), rows);
   const noise = Number(arg('--noise') ?? trained.explore.noise);
   // The hero must feature a genre in this protocol, so its default content never wins.

@@ -35,6 +35,9 @@ const DEFAULTS: TrainOptions = { epochs: 4, rate: 0.05, l2: 1e-4, seed: 1 };
 export function fit(id: string, slot: string, candidates: Array<{ id: string; tags: string[] }>, rows: Row[], options: Partial<TrainOptions> = {}): Model {
   const o = { ...DEFAULTS, ...options };
   const random = prng(o.seed);
+  // SGD runs on features divided by their largest magnitude, so counts such as
+  // ln(1+sessions) take steps like 0/1 flags do; the written weights undo the scaling.
+  const scale = largest(rows);
   const global: Record<string, number> = {};
   const cands: CandidateModel[] = candidates.map((c) => ({ id: c.id, tags: c.tags, bias: 0, weights: {} }));
   const order = rows.map((_, i) => i);
@@ -49,18 +52,18 @@ export function fit(id: string, slot: string, candidates: Array<{ id: string; ta
       const c = cands[row.candidate] as CandidateModel;
       const w = c.weights as Record<string, number>;
       let z = c.bias ?? 0;
-      for (const name in row.own) z += ((global[name] ?? 0) + (w[name] ?? 0)) * (row.own[name] as number);
-      for (const name in row.visitor) z += (w[name] ?? 0) * (row.visitor[name] as number);
+      for (const name in row.own) z += ((global[name] ?? 0) + (w[name] ?? 0)) * (row.own[name] as number) / (scale[name] as number);
+      for (const name in row.visitor) z += (w[name] ?? 0) * (row.visitor[name] as number) / (scale[name] as number);
       const g = sigmoid(z) - row.y;
       const lr = o.rate / (1 + step++ / rows.length);
       c.bias = (c.bias ?? 0) - lr * g;
       for (const name in row.own) {
-        const x = row.own[name] as number;
+        const x = (row.own[name] as number) / (scale[name] as number);
         global[name] = (global[name] ?? 0) - lr * g * x;
         w[name] = (w[name] ?? 0) - lr * (g * x + o.l2 * (w[name] ?? 0));
       }
       for (const name in row.visitor) {
-        const x = row.visitor[name] as number;
+        const x = (row.visitor[name] as number) / (scale[name] as number);
         if (x) w[name] = (w[name] ?? 0) - lr * (g * x + o.l2 * (w[name] ?? 0));
       }
     }
@@ -69,9 +72,9 @@ export function fit(id: string, slot: string, candidates: Array<{ id: string; ta
   for (const c of cands) {
     c.bias = round(c.bias ?? 0);
     const w = c.weights as Record<string, number>;
-    for (const name of Object.keys(w)) if (Math.abs((w[name] = round(w[name] as number))) < 1e-3) delete w[name];
+    for (const name of Object.keys(w)) if (Math.abs((w[name] = round((w[name] as number) / (scale[name] as number)))) < 1e-3) delete w[name];
   }
-  for (const name of Object.keys(global)) global[name] = round(global[name] as number);
+  for (const name of Object.keys(global)) global[name] = round((global[name] as number) / (scale[name] as number));
   return {
     ...BUILTIN_MODEL,
     id,
@@ -79,4 +82,14 @@ export function fit(id: string, slot: string, candidates: Array<{ id: string; ta
     weights: global,
     slots: { [slot]: cands },
   };
+}
+
+/** Largest magnitude of each feature over all rows (1 for features that are always 0). */
+function largest(rows: readonly Row[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const row of rows) {
+    for (const f of [row.own, row.visitor]) for (const name in f) out[name] = Math.max(out[name] ?? 0, Math.abs(f[name] as number));
+  }
+  for (const name in out) out[name] ||= 1;
+  return out;
 }

@@ -64,6 +64,7 @@ export function choose(slot: string, list: readonly CandidateModel[], view: Prof
   const visitor = options.features ?? visitorFeatures(view, options.context, model.segments);
   const feedback = slotFeedback(view, slot);
   const seed = `${options.visitor ?? ''}|${slot}|${options.seed ?? ''}|`;
+  const visitorList = Object.entries(visitor);
   let best = base;
   let bestDraw = -Infinity;
   for (const candidate of [base, ...list]) {
@@ -72,7 +73,7 @@ export function choose(slot: string, list: readonly CandidateModel[], view: Prof
     if (group === 'preview' && candidate.id !== options.preview) continue;
     if (!satisfies(candidate.eligibility, visitor)) continue;
     const own = candidate === base ? {} : candidateFeatures(view, candidate).features;
-    const draw = logit(model, candidate, visitor, own) + learned(model, feedback, candidate.id, seed + candidate.id).draw;
+    const draw = logit(model, candidate, visitorList, own) + learned(model, feedback, candidate.id, seed + candidate.id).draw;
     if (draw > bestDraw) {
       bestDraw = draw;
       best = candidate;

@@ -6,7 +6,7 @@
 import type { VisitContext } from './context.js';
 import { lifecycleStage, registerNumber } from './lifecycle.js';
 import { type Rule, satisfies } from './model.js';
-import { DEFAULT_PROFILE_OPTIONS, type Dimension, type Horizon } from './profile.js';
+import { DEFAULT_PROFILE_OPTIONS, type Dimension, EVENTS_LABEL, type Horizon } from './profile.js';
 import type { ProfileView } from './view.js';
 
 /** A sparse, named feature vector. */
@@ -24,21 +24,36 @@ const DIMENSIONS: readonly Dimension[] = ['cat', 'tag', 'brand', 'price'];
 const DAY = 86_400_000;
 
 /**
- * Share of the visitor's affinity (in one horizon) that a tag captures, 0–1.
+ * How strongly one tag holds the visitor's interest in one horizon: its share
+ * of their affinity in its dimension, and the share of their item events that
+ * touched it (per-event frequency, an estimate of the chance the next one does).
  * A bare tag (`running`) matches every dimension; a qualified one (`brand:acme`) only its own.
  */
-export function tagShare(view: ProfileView, horizon: Horizon, tag: string): number {
+export function tagStrength(view: ProfileView, horizon: Horizon, tag: string): [share: number, frequency: number] {
+  // Decisions and recommendations on one view ask for the same tags again: compute each once per view.
+  let cache = memo.get(view);
+  if (!cache) memo.set(view, (cache = { l: new Map(), s: new Map(), r: new Map() }));
+  let known = cache[horizon].get(tag);
+  if (!known) cache[horizon].set(tag, (known = measure(view, horizon, tag)));
+  return known;
+}
+
+const memo = new WeakMap<ProfileView, Record<Horizon, Map<string, [number, number]>>>();
+
+function measure(view: ProfileView, horizon: Horizon, tag: string): [number, number] {
   const colon = tag.indexOf(':');
-  const dimensions = colon > 0 ? [tag.slice(0, colon) as Dimension] : DIMENSIONS;
-  const value = colon > 0 ? tag.slice(colon + 1) : tag;
-  let best = 0;
-  for (const dimension of dimensions) {
-    const total = view.affinityTotal(horizon, dimension);
-    if (total <= 0) continue;
-    const share = (view.affinities(horizon).get(`${dimension}:${value}`) ?? 0) / total;
-    if (share > best) best = share;
+  const affinities = view.affinities(horizon);
+  const events = affinities.get(EVENTS_LABEL) ?? 0;
+  let share = 0;
+  let top = 0;
+  for (const dimension of colon > 0 ? [tag.slice(0, colon) as Dimension] : DIMENSIONS) {
+    const value = affinities.get(colon > 0 ? tag : dimension + ':' + tag) ?? 0;
+    if (!value) continue;
+    share = Math.max(share, value / view.affinityTotal(horizon, dimension));
+    top = Math.max(top, value);
   }
-  return best;
+  // Profiles stored before events were counted fall back to the share.
+  return [share, events ? Math.min(1, top / events) : share];
 }
 
 /** A candidate's own features and the tag that matched best, for the explanation. */
@@ -49,10 +64,12 @@ export interface CandidateFeatures {
 }
 
 /**
- * How strongly a candidate's tags match the visitor's long-term (`match.long`),
- * this session's (`match.short`) and most recent (`match.recent`) interests.
- * Session and recent interest count only while the visit goes on: a visitor
- * back after the session timeout starts a new session with none.
+ * How strongly a candidate's tags match the visitor's interests: as a share of
+ * their affinity long-term (`match.long`), this session (`match.short`) and most
+ * recently (`match.recent`), and as a per-event frequency long-term
+ * (`match.freq`) and recently (`match.now`). Session and recent interest count
+ * only while the visit goes on: a visitor back after the session timeout
+ * starts a new session with none.
  */
 export function candidateFeatures(view: ProfileView, candidate: Candidate): CandidateFeatures {
   const last = view.register('t.last');
@@ -60,16 +77,23 @@ export function candidateFeatures(view: ProfileView, candidate: Candidate): Cand
   let long = 0;
   let short = 0;
   let recent = 0;
+  let freq = 0;
+  let now = 0;
   let tag: string | undefined;
   for (const t of candidate.tags) {
-    const l = tagShare(view, 'l', t);
-    const s = live ? tagShare(view, 's', t) : 0;
+    const [l, f] = tagStrength(view, 'l', t);
+    const s = live ? tagStrength(view, 's', t)[0] : 0;
     if (l > long || (!long && s > short)) tag = t;
     long = Math.max(long, l);
+    freq = Math.max(freq, f);
     short = Math.max(short, s);
-    if (live) recent = Math.max(recent, tagShare(view, 'r', t));
+    if (live) {
+      const [r, n] = tagStrength(view, 'r', t);
+      recent = Math.max(recent, r);
+      now = Math.max(now, n);
+    }
   }
-  return { features: { 'match.long': long, 'match.short': short, 'match.recent': recent }, tag };
+  return { features: { 'match.long': long, 'match.short': short, 'match.recent': recent, 'match.freq': freq, 'match.now': now }, tag };
 }
 
 const clean = (s: string): string => s.toLowerCase().replace(/[^\w-]/g, '_').slice(0, 40);
@@ -109,8 +133,11 @@ export function visitorFeatures(view: ProfileView, context: VisitContext = {}, s
   const gap = registerNumber(view, 's.gap');
   f['ctx.returning'] = context.returning ?? sessions > 1 ? 1 : 0;
   const last = registerNumber(view, 't.last');
-  f['ctx.sessionStart'] = last === undefined || view.now - last >= DEFAULT_PROFILE_OPTIONS.sessionTimeoutMs ? 1 : 0;
-  f['rfm.recency'] = gap === undefined ? 0 : Math.log1p(gap / DAY);
+  const away = last === undefined ? 0 : view.now - last;
+  const starting = last === undefined || away >= DEFAULT_PROFILE_OPTIONS.sessionTimeoutMs;
+  f['ctx.sessionStart'] = starting ? 1 : 0;
+  // Time away before this visit: now, when it is just starting; else before the session in progress.
+  f['rfm.recency'] = Math.log1p((starting ? away : gap ?? 0) / DAY);
   f['rfm.frequency'] = Math.log1p(sessions);
   f['rfm.monetary'] = Math.log1p(view.number('m.value') ?? 0);
   f[`stage.${lifecycleStage(view)}`] = 1;

@@ -227,19 +227,43 @@ export interface Contribution {
   text: string;
 }
 
+/** Combined weights already built, keyed by the candidate's weights object (shared by markup copies of a declared entry). */
+const compiled = new WeakMap<object, [Model, Map<string, number>]>();
+
+/** Global plus the candidate's own weight per feature name, built once per model and candidate. */
+export function weightsOf(model: Model, candidate: CandidateModel | undefined): Map<string, number> {
+  const own = candidate?.weights;
+  const key = own ?? model.weights;
+  let entry = compiled.get(key);
+  if (!entry || entry[0] !== model) {
+    const map = new Map(Object.entries(model.weights));
+    for (const name in own) map.set(name, (map.get(name) ?? 0) + (own[name] as number));
+    compiled.set(key, (entry = [model, map]));
+  }
+  return entry[1];
+}
+
 /** The weight a candidate gives a feature: global plus its own adjustment. */
 export function weightOf(model: Model, candidate: CandidateModel | undefined, name: string): number {
-  return (model.weights[name] ?? 0) + (candidate?.weights?.[name] ?? 0);
+  return weightsOf(model, candidate).get(name) ?? 0;
 }
+
+/** Named feature values as a list, so a hot loop reads them without enumerating object keys. */
+export type FeatureList = ReadonlyArray<readonly [string, number]>;
 
 /**
  * A candidate's logit: `bias + candidate bias + Σ weight × value` over the
- * visitor's features and the candidate's own. Hot path: no allocation.
+ * visitor's features and the candidate's own. Hot path: no allocation once
+ * the candidate's weights are built; pass lists from `Object.entries` to reuse them across candidates.
  */
-export function logit(model: Model, candidate: CandidateModel | undefined, visitor: Features, own: Features): number {
-  let z = model.bias + (candidate?.bias ?? 0);
-  for (const name in visitor) z += weightOf(model, candidate, name) * (visitor[name] as number);
-  for (const name in own) z += weightOf(model, candidate, name) * (own[name] as number);
+export function logit(model: Model, candidate: CandidateModel | undefined, visitor: Features | FeatureList, own: Features | FeatureList): number {
+  const w = weightsOf(model, candidate);
+  return model.bias + (candidate?.bias ?? 0) + weighted(w, visitor) + weighted(w, own);
+}
+
+function weighted(w: Map<string, number>, features: Features | FeatureList): number {
+  let z = 0;
+  for (const [name, x] of Array.isArray(features) ? features : Object.entries(features)) z += (w.get(name) ?? 0) * x;
   return z;
 }
 

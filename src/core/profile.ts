@@ -73,6 +73,9 @@ export type Horizon = 'l' | 's' | 'r';
 /** Affinity dimensions. */
 export type Dimension = 'cat' | 'brand' | 'price' | 'tag';
 
+/** Affinity label (`a.<horizon>.ev:n`) that every item event adds its weight to, for per-event frequencies. */
+export const EVENTS_LABEL = 'ev:n';
+
 /** Field key of an affinity. */
 export function affinityKey(horizon: Horizon, dimension: Dimension, value: string): string {
   return `a.${horizon}.${dimension}:${value}`;
@@ -165,13 +168,14 @@ function trackAffinities(w: Writer, event: TrackedEvent, options: ProfileOptions
   if (!weight || !event.items) return;
   w.add('a.n', 1);
   const n = w.number('a.n') as number;
-  for (const item of event.items) {
-    for (const [dimension, value] of itemLabels(item, options)) {
-      w.decay(affinityKey('l', dimension, value), weight, event.ts, options.longHalfLifeMs);
-      w.decay(affinityKey('s', dimension, value), weight, event.ts, options.shortHalfLifeMs);
-      w.decay(affinityKey('r', dimension, value), weight, n, options.recentHalfLifeEvents);
-    }
-  }
+  const touch = (label: string): void => {
+    w.decay('a.l.' + label, weight, event.ts, options.longHalfLifeMs);
+    w.decay('a.s.' + label, weight, event.ts, options.shortHalfLifeMs);
+    w.decay('a.r.' + label, weight, n, options.recentHalfLifeEvents);
+  };
+  // The decayed weight of item events themselves: affinity over it is the share of events that touched a label.
+  touch(EVENTS_LABEL);
+  for (const item of event.items) for (const [dimension, value] of itemLabels(item, options)) touch(dimension + ':' + value);
 }
 
 function itemsValue(items: readonly Item[] | undefined): number {

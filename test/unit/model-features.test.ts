@@ -1,0 +1,99 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+import type { TrackedEvent } from '../../src/core/events.js';
+import { candidateFeatures, tagStrength, visitorFeatures } from '../../src/core/features.js';
+import { type Model, logit, parseModel, weightOf } from '../../src/core/model.js';
+import { type Profile, apply, emptyProfile } from '../../src/core/profile.js';
+import { viewProfile } from '../../src/core/view.js';
+import { catalogItems } from '../../src/render/catalog.js';
+
+const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
+const MIN = 60_000;
+const DAY = 86_400_000;
+const seen = (categories: string[], ts: number): TrackedEvent =>
+  ({ name: 'view_item', ts, props: {}, items: categories.map((category) => ({ id: `m${ts}`, category })) });
+const run = (events: TrackedEvent[]): Profile => events.reduce((p, e) => apply(p, e).profile, emptyProfile());
+
+function model(extra: Record<string, unknown> = {}): Model {
+  const parsed = parseModel({ version: 1, id: 't', weights: { 'match.freq': 2 }, holdout: 0, explore: { noise: 0 }, ...extra });
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return parsed.model;
+}
+
+describe('tag strength: share of affinity and per-event frequency (cases as data)', () => {
+  // Two movies: one drama+comedy, one drama. Drama touched 2 of 2 events (3 genre labels in all).
+  const history = [seen(['drama', 'comedy'], T0), seen(['drama'], T0 + MIN)];
+  const cases: Array<[string, string, 'l' | 's' | 'r', number, number]> = [
+    ['drama, long-term', 'drama', 'l', 2 / 3, 1],
+    ['comedy, long-term', 'comedy', 'l', 1 / 3, 1 / 2],
+    ['qualified tag', 'cat:comedy', 'l', 1 / 3, 1 / 2],
+    ['other dimension', 'brand:drama', 'l', 0, 0],
+    ['unknown tag', 'western', 'l', 0, 0],
+  ];
+  it.each(cases)('%s', (_label, tag, horizon, share, frequency) => {
+    const [s, f] = tagStrength(viewProfile(run(history), T0 + 2 * MIN), horizon, tag);
+    expect(s).toBeCloseTo(share, 2);
+    expect(f).toBeCloseTo(frequency, 2);
+  });
+
+  it('falls back to the share for profiles stored before events were counted, and never exceeds 1', () => {
+    const p = run(history);
+    const fields = Object.fromEntries(Object.entries(p.own.fields).filter(([key]) => !key.endsWith('.ev:n')));
+    const legacy = viewProfile({ ...p, own: { ...p.own, fields } }, T0 + 2 * MIN);
+    expect(tagStrength(legacy, 'l', 'drama')).toEqual([2 / 3, 2 / 3].map((x) => expect.closeTo(x, 2)));
+    const twice = run([{ name: 'view_item', ts: T0, props: {}, items: [{ id: 'a', category: 'x' }, { id: 'b', category: 'x' }] }]);
+    expect(tagStrength(viewProfile(twice, T0), 'l', 'x')[1]).toBe(1);
+  });
+
+  it('gives candidates match.freq always and match.now only while the visit goes on', () => {
+    const p = run(history);
+    expect(candidateFeatures(viewProfile(p, T0 + 2 * MIN), { id: 'c', tags: ['comedy'] }).features)
+      .toMatchObject({ 'match.freq': expect.closeTo(0.5, 2), 'match.now': expect.closeTo(0.45, 1) });
+    expect(candidateFeatures(viewProfile(p, T0 + DAY), { id: 'c', tags: ['comedy'] }).features)
+      .toMatchObject({ 'match.freq': expect.closeTo(0.5, 1), 'match.now': 0, 'match.short': 0 });
+  });
+});
+
+describe('recency is the time away from this visit when it starts (cases as data)', () => {
+  const p = run([seen(['a'], T0), seen(['a'], T0 + 3 * DAY)]);
+  const cases: Array<[string, number, number]> = [
+    ['within the second session: the gap before it', T0 + 3 * DAY + MIN, Math.log1p(3)],
+    ['starting a visit 10 days later: 10 days', T0 + 13 * DAY, Math.log1p(10)],
+  ];
+  it.each(cases)('%s', (_label, now, recency) => {
+    expect(visitorFeatures(viewProfile(p, now))['rfm.recency']).toBeCloseTo(recency, 6);
+  });
+});
+
+describe('compiled weights (cases as data)', () => {
+  const m = model({ weights: { x: 1, y: 2 }, slots: { s: [{ id: 'a', tags: [], bias: 0.5, weights: { y: -1, z: 3 } }] } });
+  const a = m.slots.s?.[0];
+  const cases: Array<[string, string, number]> = [['global only', 'x', 1], ['global plus own', 'y', 1], ['own only', 'z', 3], ['neither', 'w', 0]];
+  it.each(cases)('%s', (_label, name, weight) => expect(weightOf(m, a, name)).toBe(weight));
+
+  it('scores the same from objects and from entry lists, and per model', () => {
+    const visitor = { x: 2, y: 1, w: 9 };
+    expect(logit(m, a, visitor, { z: 1 })).toBe(0.5 + 2 + 1 + 3);
+    expect(logit(m, a, Object.entries(visitor), Object.entries({ z: 1 }))).toBe(logit(m, a, visitor, { z: 1 }));
+    const other = { ...m, weights: { x: 10 } };
+    expect(logit(other, a, visitor, {})).toBe(0.5 + 20 - 1);
+  });
+});
+
+describe('catalog items for recommend() from markup and the model', () => {
+  const cases: Array<[string, string, string[]]> = [
+    ['markup items of the named container, cleaned, then model candidates',
+      `<div data-o2o-recommend="recs"><a data-o2o-item="r1" data-o2o-category="Running"></a><a data-o2o-item="r1"></a>
+       <a data-o2o-item="c1" data-o2o-brand="acme" data-o2o-tags="trail"></a></div>
+       <div data-o2o-recommend="other"><a data-o2o-item="x"></a></div>`,
+      ['r1:cat:running', 'c1:tag:trail,brand:acme', 'm1:cat:running']],
+    ['blank ids are dropped and long ones cut to 64 characters',
+      `<div data-o2o-recommend="recs"><a data-o2o-item=" "></a><a data-o2o-item="${'x'.repeat(300)}"></a></div>`,
+      [`${'x'.repeat(64)}:`, 'm1:cat:running']],
+  ];
+  it.each(cases)('%s', (_label, html, expected) => {
+    document.body.innerHTML = html;
+    const m = model({ slots: { recs: [{ id: 'default', tags: [] }, { id: 'm1', tags: ['cat:running'] }] } });
+    expect(catalogItems(document, 'recs', m).map((c) => `${c.id}:${c.tags.join(',')}`)).toEqual(expected);
+  });
+});
