@@ -24,9 +24,17 @@ export interface TransportResult {
  */
 export type Transport = (request: SyncRequest) => Promise<TransportResult>;
 
+/**
+ * Longest wait for an answer, ms. A hung connection would otherwise hold the
+ * send lock (and so every tab's sync) for the page's lifetime; past it the
+ * request counts as a network error and is retried with the same batch id.
+ */
+export const REQUEST_TIMEOUT_MS = 15_000;
+
 /** POSTs `body` as a simple request (text/plain, no credentials), so no CORS preflight is needed. */
 export async function post(url: string, body: unknown, keepalive = false): Promise<TransportResult> {
-  const response = await fetch(url, { method: 'POST', body: JSON.stringify(body), keepalive, credentials: 'omit' });
+  const signal = AbortSignal.timeout?.(REQUEST_TIMEOUT_MS);
+  const response = await fetch(url, { method: 'POST', body: JSON.stringify(body), keepalive, credentials: 'omit', signal });
   return { status: response.status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()) };
 }
 

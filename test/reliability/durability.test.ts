@@ -16,10 +16,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, expect, it } from 'vitest';
-import { type TestServer, describeBrowser, startTestServer } from '../browser/harness.js';
+import { type TestServer, describeBrowser } from '../browser/harness.js';
 import { openSyncPage, readStored, trackMany, waitDrained } from '../browser/sync-helpers.js';
 import { type KillableBrowser, launchKillable } from './killable.js';
 import { load, report } from './scale.js';
+import { startCollector } from './server.js';
 
 const EVENTS = load(10_000, 1_000);
 const KILL_POINTS = load(50, 10);
@@ -47,7 +48,7 @@ describeBrowser('reliability: durability across kill points', () => {
   });
 
   it(`keeps every acknowledged event of ${EVENTS} across ${KILL_POINTS} kill points`, async () => {
-    server = await startTestServer();
+    server = await startCollector();
     chromium = await launchKillable(profileDir);
     const perPoint = Math.floor(EVENTS / KILL_POINTS);
     let acknowledged = 0;
