@@ -12,13 +12,16 @@ const SLOT = `<div data-o2o-slot="hero" style="min-height:120px"><h1>Default</h1
 <template data-o2o-variant="running" data-o2o-tags="running"><h1>Running</h1></template>
 <template data-o2o-variant="camping" data-o2o-tags="camping"><h1>Camping</h1></template></div>
 <article data-o2o-item="sku-1" data-o2o-category="running" data-o2o-price="129" data-o2o-main>Trail runner</article>`;
+// The documented head rule (docs/markup.md): without it an async script that runs after first paint
+// finds the slot already seen, keeps its default ("late") and there is no swap to time.
+const HEAD_RULE = '<style>[data-o2o-slot]:not([data-o2o-state]){visibility:hidden;animation:o2o-reveal 0s 300ms forwards}@keyframes o2o-reveal{to{visibility:visible}}</style>';
 const page = (head, body = '') => `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>bench</title>${head}</head><body>${body}</body></html>`;
 
 const floorFile = await buildFloor();
 const server = await serve({
   '/empty.html': { type: 'html', body: page('', SLOT) },
   '/floor.html': { type: 'html', body: page('<script async src="/floor.js"></script>', SLOT) },
-  '/onetoone.html': { type: 'html', body: page('<script async src="/onetoone.min.js" data-endpoint="/"></script>', SLOT) },
+  '/onetoone.html': { type: 'html', body: page(HEAD_RULE + '<script async src="/onetoone.min.js" data-endpoint="/"></script>', SLOT) },
   '/floor.js': { type: 'js', file: floorFile },
   '/onetoone.min.js': { type: 'js', file: 'dist/onetoone.min.js' },
 });
@@ -41,7 +44,7 @@ async function loadCost(path) {
 async function timeToSwap(p) {
   return p.evaluate(() => new Promise((resolve) => {
     const check = () => {
-      const slot = document.querySelector('[data-o2o-state]');
+      const slot = document.querySelector('[data-o2o-state=decided]');
       const entry = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/onetoone.min.js'));
       if (slot && entry && window.__o2oSwapAt) resolve({ ms: window.__o2oSwapAt - entry.responseEnd, variant: slot.getAttribute('data-o2o-shown') });
       else setTimeout(check, 20);
@@ -52,7 +55,7 @@ async function timeToSwap(p) {
 
 const RECORD_SWAP = () => {
   new MutationObserver((records) => {
-    for (const r of records) if (r.attributeName === 'data-o2o-state' && !window.__o2oSwapAt) window.__o2oSwapAt = performance.now();
+    for (const r of records) if (r.attributeName === 'data-o2o-state' && r.target.getAttribute('data-o2o-state') === 'decided' && !window.__o2oSwapAt) window.__o2oSwapAt = performance.now();
   }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-o2o-state'] });
 };
 

@@ -22,14 +22,18 @@ import { addAntiFlicker } from './render/anti-flicker.js';
 import { renderSlots } from './render/page-slots.js';
 import { readPreview } from './render/preview.js';
 import { startExitOffers } from './render/exit-offer.js';
+import { CONVERSIONS, offerConversion } from './render/offer-conversion.js';
 import { decideOffer } from './core/offers.js';
+import { type Recommendation, recommend } from './core/recommend.js';
+import { catalogItems } from './render/catalog.js';
 import { LATE, type PageSlot } from './render/slots.js';
 import { createMemoryStore } from './store/memory-store.js';
 import { openStore } from './store/open-store.js';
 import type { Reducer } from './store/state.js';
 import type { StorageMode, Store } from './store/store.js';
 import { tabChannel } from './store/tabs.js';
-import { type Sync, cachedModel, forgetRemote, startSync } from './sync/connect.js';
+import { type Sync, forgetRemote, startSync } from './sync/connect.js';
+import type { CachedModel } from './sync/pull.js';
 
 /** Properties of a tracked event; `items` and `value` are lifted into the event. */
 export type TrackProperties = Record<string, unknown> & { items?: unknown[]; value?: number };
@@ -51,6 +55,12 @@ export interface OneToOne {
   identify(userId: string, traits?: Record<string, unknown>): Promise<boolean>;
   /** The decision for a slot on this page, or `undefined` if the slot is unknown. */
   decide(slot: string): Decision | undefined;
+  /**
+   * Up to `n` catalog items for this visitor, best first and diverse, leaving out what they bought:
+   * `data-o2o-item` elements inside `[data-o2o-recommend="<slot>"]` and the model's candidates for the slot.
+   * Empty until the profile is loaded.
+   */
+  recommend(slot: string, n?: number): Recommendation[];
   /** Calls `callback` for every decision made from now on (and the ones already made). Returns an unsubscribe function. */
   onDecision(callback: (decision: Decision) => void): () => void;
   /** The visitor's profile values now, once loaded. */
@@ -71,11 +81,6 @@ export interface OneToOne {
   debug(): void;
 }
 
-interface Pending {
-  event: TrackedEvent;
-  resolve: (stored: boolean) => void;
-}
-
 function liftEvent(name: string, properties: TrackProperties | undefined, tz: number): Record<string, unknown> {
   const { items, value, ...props } = properties ?? {};
   const raw: Record<string, unknown> = { name, props, tz };
@@ -93,7 +98,10 @@ class Client implements OneToOne {
   private store: Store = createMemoryStore();
   private sender: Sync | undefined;
   private current: Profile | undefined;
-  private pending: Pending[] = [];
+  private pending: TrackedEvent[] = [];
+  /** The pending batch's outcome: every event of one commit shares one promise, so a burst allocates one, not one per call. */
+  private batch: Promise<boolean> | undefined;
+  private settle: (stored: boolean) => void = () => undefined;
   private writing: Promise<void> = Promise.resolve();
   private scheduled = false;
   private opened = false;
@@ -131,19 +139,21 @@ class Client implements OneToOne {
   }
 
   private async start(): Promise<void> {
-    if (this.consent === 'granted') {
-      this.store = await openStore(this.config.databaseName, this.log);
-      // A model pulled on an earlier page applies from this one (decisions never wait for the network).
-      this.model = this.loadModel(this.config.model ?? (await cachedModel(this.store)));
-    }
-    this.current = await this.store.loadProfile();
+    if (this.consent === 'granted') this.store = await openStore(this.config.databaseName, this.log);
+    // The first decision waits for one read: device, profile and cached model together.
+    const start = await this.store.loadStart();
+    // A model pulled on an earlier page applies from this one (decisions never wait for the network).
+    const cached = (start.model as CachedModel | undefined)?.doc;
+    if (this.config.model === undefined && cached !== undefined) this.model = this.loadModel(cached);
+    this.current = start.profile;
     this.visit = collectContext(window, this.profile());
+    this.decideWith = this.visitorOptions(start.device);
+    this.opened = true;
+    this.decidePageSlots();
+    // Nothing below is needed for the page's slots, so it runs after they are shown.
     // Another tab committed: reload so this tab decides on the shared profile.
     tabChannel(this.config.databaseName)?.addEventListener('message', () => void this.store.loadProfile().then((p) => (this.current = p)));
-    this.decideWith = await this.visitorOptions();
-    this.opened = true;
     if (this.consent === 'granted') this.startSync();
-    this.decidePageSlots();
     this.startOffers();
     this.recordPage = startCollectors({ ...this.config, log: this.log, record: (raw) => void this.record(raw) });
     this.flushPendingWrites();
@@ -181,10 +191,23 @@ class Client implements OneToOne {
     const c = this.config;
     startExitOffers({
       choose: () => decideOffer(this.profile() as ProfileView, this.model, this.forSlot('offer')),
-      history: async () => ({ events: await this.store.readEvents(), sessionStart: Number(this.profile()?.register('s.start') ?? 0) }),
+      history: () => this.history(),
       record: (name, props) => void this.record({ name, props }),
       count: (reason, detail) => this.log.count(reason, detail),
-    }, { minMs: c.offerMinMs, idleMs: c.offerIdleMs, perSession: c.offerPerSession, cooldownDays: c.offerCooldownDays });
+    }, { minMs: c.offerMinMs, idleMs: c.offerIdleMs, perSession: c.offerPerSession, cooldownDays: c.offerCooldownDays, dialogUrl: c.dialogUrl });
+  }
+
+  /** The stored event log and this session's start. */
+  private async history(): Promise<{ events: TrackedEvent[]; sessionStart: number }> {
+    return { events: await this.store.readEvents(), sessionStart: Number(this.profile()?.register('s.start') ?? 0) };
+  }
+
+  /** Records `offer_converted` once `conversion` is stored, when it follows an offer shown in this session. */
+  private async attributeConversion(stored: Promise<boolean>, conversion: TrackedEvent): Promise<void> {
+    if (!(await stored)) return;
+    const { events, sessionStart } = await this.history();
+    const converted = offerConversion(events, sessionStart, conversion);
+    if (converted) void this.record(converted);
   }
 
   private decidePageSlots(): void {
@@ -217,10 +240,11 @@ class Client implements OneToOne {
       this.log.count(`event:${result.reason}`, raw);
       return Promise.resolve(false);
     }
-    return new Promise<boolean>((resolve) => {
-      this.pending.push({ event: result.event, resolve });
-      this.flushPendingWrites();
-    });
+    this.pending.push(result.event);
+    this.batch ??= new Promise<boolean>((resolve) => (this.settle = resolve));
+    this.flushPendingWrites();
+    if (CONVERSIONS.includes(result.event.name)) void this.attributeConversion(this.batch, result.event);
+    return this.batch;
   }
 
   /** Batches every event recorded in the same task into one storage transaction. */
@@ -229,22 +253,24 @@ class Client implements OneToOne {
     this.scheduled = true;
     queueMicrotask(() => {
       this.scheduled = false;
-      const batch = this.pending;
+      const events = this.pending;
+      const settle = this.settle;
       this.pending = [];
-      this.writing = this.writing.then(() => this.commit(batch));
+      this.batch = undefined;
+      this.writing = this.writing.then(() => this.commit(events, settle));
     });
   }
 
-  private async commit(batch: Pending[]): Promise<void> {
+  private async commit(events: TrackedEvent[], settle: (stored: boolean) => void): Promise<void> {
     try {
-      const result = await this.store.commit(batch.map((p) => p.event), this.reduce);
+      const result = await this.store.commit(events, this.reduce);
       this.current = result.profile;
       if (result.dropped) this.log.count('queue:dropped', result.dropped);
-      batch.forEach((p) => p.resolve(true));
+      settle(true);
       this.sender?.schedule();
     } catch (error) {
       this.log.count('storage:commit-failed', error);
-      batch.forEach((p) => p.resolve(false));
+      settle(false);
     }
   }
 
@@ -264,15 +290,25 @@ class Client implements OneToOne {
     return ok;
   }
 
+  recommend(slot: string, n = 3): Recommendation[] {
+    const view = this.opened ? this.profile() : undefined;
+    try {
+      return view ? recommend(slot, catalogItems(document, slot, this.model), view, this.model, n, this.decideWith) : [];
+    } catch (error) {
+      this.log.count('recommend:failed', error);
+      return [];
+    }
+  }
+
   decide(slot: string): Decision | undefined {
     return this.decisions.get(slot) ?? this.decideDeclared(slot);
   }
 
   /** Seeds holdout and exploration for this page view: the user id when known, else the device id. */
-  private async visitorOptions(): Promise<DecideOptions> {
+  private visitorOptions(device: string): DecideOptions {
     const view = this.profile();
     const user = view?.register('u.id');
-    return { visitor: typeof user === 'string' ? user : await this.store.deviceId(), seed: view?.number('n.page_view') ?? 0, context: this.visit };
+    return { visitor: typeof user === 'string' ? user : device, seed: view?.number('n.page_view') ?? 0, context: this.visit };
   }
 
   /** Decide options for one slot: a QA preview forces its variant. */

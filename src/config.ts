@@ -35,6 +35,11 @@ export interface OneToOneConfig {
   offerPerSession?: number;
   /** Days without offers after a session that showed one. Default 7. */
   offerCooldownDays?: number;
+  /**
+   * Where the offer dialog file (`onetoone-dialog.min.js`) is hosted: an http(s) URL or a path on this site.
+   * Default: next to the script tag's `src`; npm users set it to show offers.
+   */
+  dialogUrl?: string;
   /** Which signals are collected: `true` (default) all, `false` none, `{ video: false }`, or `"-video,-forms"` / `"pages,items"`. */
   collect?: CollectOption;
   /** Query parameter that carries site-search terms. Default `q`. */
@@ -49,7 +54,7 @@ export interface OneToOneConfig {
 }
 
 /** A configuration with every default filled in. */
-export type ResolvedConfig = { collect: CollectSwitches } & Required<Omit<OneToOneConfig, 'model' | 'writeKey' | 'collect'>> & Pick<OneToOneConfig, 'model' | 'writeKey'>;
+export type ResolvedConfig = { collect: CollectSwitches } & Required<Omit<OneToOneConfig, 'model' | 'writeKey' | 'collect' | 'dialogUrl'>> & Pick<OneToOneConfig, 'model' | 'writeKey' | 'dialogUrl'>;
 
 /** Thrown by `init()` for invalid configuration; names the offending option. */
 export class ConfigError extends Error {
@@ -83,7 +88,7 @@ const DEFAULTS = {
   respectGpc: false,
 } as const;
 
-const KNOWN = ['endpoint', 'writeKey', 'consent', 'debug', 'model', 'antiFlickerMs', 'flushIntervalMs', 'databaseName', 'offerMinMs', 'offerIdleMs', 'offerPerSession', 'offerCooldownDays', 'collect', 'searchParam', 'transport', 'respectGpc'];
+const KNOWN = ['endpoint', 'writeKey', 'consent', 'debug', 'model', 'antiFlickerMs', 'flushIntervalMs', 'databaseName', 'offerMinMs', 'offerIdleMs', 'offerPerSession', 'offerCooldownDays', 'dialogUrl', 'collect', 'searchParam', 'transport', 'respectGpc'];
 
 function closest(name: string): string | undefined {
   const lower = name.toLowerCase();
@@ -101,6 +106,17 @@ function checkEndpoint(value: unknown, base: string | undefined): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('endpoint', expected, value);
   return url.href.replace(/\/+$/, '');
+}
+
+function checkDialogUrl(value: unknown, base: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    // Only http(s) or a path on this site: this URL becomes a script's src.
+    if (typeof value === 'string' && /^(https?:\/\/[^/]|\/(?![/\\]))/i.test(value)) return new URL(value, base ?? 'http://localhost/').href;
+  } catch {
+    // Unparsable: reported below.
+  }
+  throw new ConfigError('dialogUrl', 'an http(s) URL or a path such as "/js/onetoone-dialog.min.js"', value);
 }
 
 function checkInteger(name: string, value: unknown, min: number, max: number): number {
@@ -168,6 +184,7 @@ export function resolveConfig(input: unknown, base?: string): ResolvedConfig {
     offerIdleMs: checkInteger('offerIdleMs', raw.offerIdleMs ?? DEFAULTS.offerIdleMs, 0, 3_600_000),
     offerPerSession: checkInteger('offerPerSession', raw.offerPerSession ?? DEFAULTS.offerPerSession, 0, 10),
     offerCooldownDays: checkInteger('offerCooldownDays', raw.offerCooldownDays ?? DEFAULTS.offerCooldownDays, 0, 365),
+    dialogUrl: checkDialogUrl(raw.dialogUrl, base),
     collect,
     searchParam,
     transport: transport as ResolvedConfig['transport'],

@@ -5,6 +5,7 @@
  * `?o2o_debug=1` (which the panel remembers for the tab until it is closed).
  */
 import type { OneToOne } from '../client.js';
+import { setScriptSrc } from '../render/script-url.js';
 
 /** The window event `debug()` dispatches; the loaded panel toggles on it. */
 export const DEBUG_EVENT = 'o2o:debug';
@@ -22,7 +23,7 @@ export function watchDebug(client: OneToOne, src: string | undefined): void {
     const script = document.createElement('script');
     script.onload = open;
     try {
-      script.src = new URL(PANEL_FILE, src).href;
+      setScriptSrc(script, new URL(PANEL_FILE, src).href);
       document.head.append(script);
     } catch {
       // A Trusted Types policy refused the URL: no panel, and the page is unaffected.

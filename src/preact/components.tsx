@@ -1,8 +1,9 @@
 import { type ComponentChildren, createContext, type VNode } from 'preact';
-import { useContext, useEffect, useState } from 'preact/hooks';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import type { OneToOne } from '../client.js';
 import type { Decision } from '../core/decide.js';
 import type { ProfileView } from '../core/view.js';
+import { observeSlotFeedback } from '../render/feedback.js';
 
 const ClientContext = createContext<OneToOne | undefined>(undefined);
 
@@ -17,11 +18,24 @@ export function OneToOneProvider({ client, children }: ProviderProps): VNode {
   return <ClientContext.Provider value={client}>{children}</ClientContext.Provider>;
 }
 
-/** The decision for `slot`, updated when it is made; `undefined` until then. */
+/**
+ * The decision for `slot`, updated when it is made; `undefined` until then
+ * (and for a slot neither the page's markup nor the model declares).
+ */
 export function useDecision(slot: string): Decision | undefined {
   const client = useContext(ClientContext);
   const [decision, setDecision] = useState<Decision | undefined>(() => client?.decide(slot));
-  useEffect(() => client?.onDecision((d) => d.slot === slot && setDecision(d)), [client, slot]);
+  useEffect(() => {
+    if (!client) return undefined;
+    let live = true;
+    // A slot only the model declares is decided on request, which needs the profile: ask again once it is loaded.
+    void client.ready.then(() => live && setDecision((d) => d ?? client.decide(slot)));
+    const stop = client.onDecision((d) => d.slot === slot && setDecision(d));
+    return () => {
+      live = false;
+      stop();
+    };
+  }, [client, slot]);
   return decision;
 }
 
@@ -45,11 +59,28 @@ export interface SlotProps {
   variants: Record<string, ComponentChildren>;
   /** Shown until decided, and when the default wins. */
   fallback?: ComponentChildren;
+  /** Class of the wrapping `<div>` (it carries `data-o2o-component` and the shown variant in `data-o2o-shown`). */
+  class?: string;
 }
 
-/** Renders the variant chosen for `name`, or `fallback`. */
-export function Slot({ name, variants, fallback }: SlotProps): VNode {
+/**
+ * Renders the variant chosen for `name`, or `fallback`, inside a `<div>` that
+ * reports the impression (half visible for 1 s) and the first click like a
+ * markup slot does: `view_promotion` / `select_promotion` with `{ slot, variant, group }`.
+ */
+export function Slot({ name, variants, fallback, class: className }: SlotProps): VNode {
+  const client = useContext(ClientContext);
   const decision = useDecision(name);
-  const chosen = decision && decision.variant in variants ? variants[decision.variant] : fallback;
-  return <>{chosen}</>;
+  const ref = useRef<HTMLDivElement>(null);
+  // Own keys only: a variant id such as `constructor` must not pick up an inherited member.
+  const shown = decision && Object.prototype.hasOwnProperty.call(variants, decision.variant) ? decision.variant : undefined;
+  useEffect(() => {
+    if (!client || !decision || !ref.current) return undefined;
+    return observeSlotFeedback(ref.current, { ...decision, variant: shown ?? 'default' }, (event, props) => void client.track(event, props));
+  }, [client, decision, shown]);
+  return (
+    <div ref={ref} class={className} data-o2o-component={name} data-o2o-shown={decision ? shown ?? 'default' : undefined}>
+      {shown ? variants[shown] : fallback}
+    </div>
+  );
 }

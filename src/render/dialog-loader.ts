@@ -1,10 +1,11 @@
 /**
- * Loads the offer dialog (`onetoone-dialog.min.js`, next to the core script)
- * only when an offer may be shown. The script element's URL goes through a
- * Trusted Types policy named `onetoone` that allows exactly that URL, so it
- * works under `require-trusted-types-for 'script'` and `script-src 'self'`.
+ * Loads the offer dialog (`onetoone-dialog.min.js`, next to the core script,
+ * or the `dialogUrl` option) only when an offer may be shown. The script
+ * element's URL goes through the Trusted Types policy `onetoone` (see
+ * `script-url.ts`), so it works under `require-trusted-types-for 'script'`.
  */
 import type { OfferContent } from '../core/offer.js';
+import { setScriptSrc } from './script-url.js';
 
 /** What the dialog reports back. */
 export interface DialogEvents {
@@ -20,7 +21,6 @@ export type OpenDialog = (content: OfferContent, events: DialogEvents) => void;
 declare global {
   interface Window {
     OneToOneDialog?: OpenDialog;
-    trustedTypes?: { createPolicy(name: string, rules: { createScriptURL(url: string): string }): { createScriptURL(url: string): unknown } };
   }
 }
 
@@ -36,8 +36,7 @@ let loading: Promise<OpenDialog> | undefined;
 export function loadDialog(url: string): Promise<OpenDialog> {
   return (loading ??= new Promise<OpenDialog>((resolve, reject) => {
     const script = document.createElement('script');
-    const policy = window.trustedTypes?.createPolicy('onetoone', { createScriptURL: (u) => (u === url ? u : '') });
-    script.src = (policy ? policy.createScriptURL(url) : url) as string;
+    setScriptSrc(script, url);
     script.onload = () => (window.OneToOneDialog ? resolve(window.OneToOneDialog) : reject(new Error('dialog missing')));
     script.onerror = reject;
     document.head.append(script);

@@ -25,8 +25,8 @@ export interface OfferHost {
 }
 
 /** Starts exit-intent detection for offers; does nothing where the dialog cannot be loaded or caps allow no offer. */
-export function startExitOffers(host: OfferHost, options: ExitIntentOptions & OfferCaps): void {
-  const url = DIALOG_URL;
+export function startExitOffers(host: OfferHost, options: ExitIntentOptions & OfferCaps & { dialogUrl?: string | undefined }): void {
+  const url = options.dialogUrl ?? DIALOG_URL;
   if (!url || !options.perSession || !host.choose().content) return;
   const load = (): Promise<unknown> => loadDialog(url).catch((error: unknown) => host.count('offer:load-failed', error));
   (window.requestIdleCallback ?? setTimeout)(() => void load());

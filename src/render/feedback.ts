@@ -11,18 +11,25 @@ export type RecordFeedback = (name: string, props: Record<string, unknown>) => v
 /** Continuous visibility that counts as an impression, ms. */
 export const IMPRESSION_DWELL_MS = 1000;
 
-/** Watches one decided slot element for its impression and first click. */
-export function observeSlotFeedback(element: Element, decision: Decision, record: RecordFeedback): void {
+/** Watches one decided slot element for its impression and first click; returns a function that stops watching. */
+export function observeSlotFeedback(element: Element, decision: Decision, record: RecordFeedback): () => void {
   const props = { slot: decision.slot, variant: decision.variant, group: decision.group };
-  element.addEventListener('click', () => record('select_promotion', props), { once: true });
-  if (typeof IntersectionObserver === 'undefined') return;
+  const click = (): void => record('select_promotion', props);
+  element.addEventListener('click', click, { once: true });
+  const stop = (): void => {
+    element.removeEventListener('click', click);
+    clearTimeout(timer);
+    observer?.disconnect();
+  };
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const observer = new IntersectionObserver(
+  let observer: IntersectionObserver | undefined;
+  if (typeof IntersectionObserver === 'undefined') return stop;
+  observer = new IntersectionObserver(
     ([entry]) => {
       clearTimeout(timer);
       if (entry && entry.intersectionRatio >= 0.5) {
         timer = setTimeout(() => {
-          observer.disconnect();
+          observer?.disconnect();
           record('view_promotion', props);
         }, IMPRESSION_DWELL_MS);
       }
@@ -30,4 +37,5 @@ export function observeSlotFeedback(element: Element, decision: Decision, record
     { threshold: 0.5 },
   );
   observer.observe(element);
+  return stop;
 }

@@ -6,15 +6,39 @@
 import { type UseStore, createStore, promisifyRequest } from 'idb-keyval';
 import type { TrackedEvent } from '../core/events.js';
 import type { Delta } from '../core/merge.js';
-import { migrating } from './schema.js';
+import { SCHEMA, STORE_SCHEMA, migrate } from './schema.js';
 import { type CommitResult, STORE_LIMITS, foldEvents, migrateProfile, removeAcknowledged } from './state.js';
-import { type Store, randomId } from './store.js';
+import { type StartState, type Store, randomId } from './store.js';
 
 const PROFILE = 'profile';
 const QUEUE = 'queue';
 const DEVICE = 'device';
-/** Next event-log index; events live under `['e', index]`. */
+const MODEL = 'model';
+/**
+ * Next event-log index. The log is a ring of chunks: each commit stores its
+ * events as one array under `['e', index of its first event]`, because one
+ * put of an array costs a fraction of one put per event (version-2 entries,
+ * single events, read as chunks of one).
+ */
 const LOG_NEXT = 'log';
+/** Keys of the log's chunks that start before index `end` (a function: `IDBKeyRange` is missing where IndexedDB is). */
+const before = (end: number): IDBKeyRange => IDBKeyRange.bound(['e', -1], ['e', end], false, true);
+
+/** Drops the events before index `keep` from the chunks starting at `starts`; the newest chunk ends at `end`. */
+function trimLog(store: IDBObjectStore, starts: number[], keep: number, end: number): void {
+  // The last chunk starting before `keep` ends where the next one starts.
+  const at = starts.filter((start) => start < keep).length - 1;
+  const start = starts[at] as number;
+  if (at < 0) return;
+  if ((starts[at + 1] ?? end) <= keep) return void store.delete(before(keep));
+  // It holds dropped and kept events: its newer part moves to its new first index.
+  store.delete(before(start));
+  const request = store.get(['e', start]);
+  request.onsuccess = () => {
+    store.delete(['e', start]);
+    store.put([request.result as TrackedEvent[]].flat().slice(keep - start), ['e', keep]);
+  };
+}
 
 /** Runs `body` in one transaction and resolves with its result once the transaction commits. */
 function transact<T>(db: UseStore, mode: IDBTransactionMode, body: (store: IDBObjectStore) => () => T): Promise<T> {
@@ -25,21 +49,41 @@ function transact<T>(db: UseStore, mode: IDBTransactionMode, body: (store: IDBOb
   });
 }
 
+/**
+ * Reads the device id (creating it in a read-write transaction), the profile,
+ * the cached model and, to tell whether migrations are due, the schema marker.
+ */
+function readStart(store: IDBObjectStore): () => StartState & { schema: unknown } {
+  const schema = store.get(SCHEMA);
+  const profile = store.get(PROFILE);
+  const model = store.get(MODEL);
+  const request = store.get(DEVICE);
+  let device = '';
+  request.onsuccess = () => {
+    device = request.result;
+    if (typeof device !== 'string' && store.transaction.mode === 'readwrite') store.put((device = randomId()), DEVICE);
+  };
+  return () => ({ schema: schema.result, device, profile: migrateProfile(profile.result), model: model.result });
+}
+
 /** Creates an IndexedDB {@link Store} in database `name`. */
 export function createIdbStore(name: string): Store {
-  const db = migrating(createStore(name, 'kv'));
+  const raw = createStore(name, 'kv');
+  // Migrations run once, before the first transaction; a start read that found the schema current skips them.
+  let migrated: Promise<void> | undefined;
+  const db: UseStore = (mode, callback) => (migrated ??= migrate(raw)).then(() => raw(mode, callback));
   return {
     mode: 'indexeddb',
-    deviceId: () =>
-      transact(db, 'readwrite', (store) => {
-        let device = '';
-        const request = store.get(DEVICE);
-        request.onsuccess = () => {
-          device = typeof request.result === 'string' ? request.result : randomId();
-          if (device !== request.result) store.put(device, DEVICE);
-        };
-        return () => device;
-      }),
+    deviceId: () => transact(db, 'readwrite', readStart).then((start) => start.device),
+    async loadStart() {
+      // A returning visitor's page: one read-only transaction. First visit or pending migration: the full path.
+      const start = migrated ? undefined : await transact(raw, 'readonly', readStart);
+      if (start?.schema === STORE_SCHEMA && typeof start.device === 'string') {
+        migrated ??= Promise.resolve();
+        return start;
+      }
+      return transact(db, 'readwrite', readStart);
+    },
     loadProfile: () =>
       transact(db, 'readonly', (store) => {
         const request = store.get(PROFILE);
@@ -49,6 +93,7 @@ export function createIdbStore(name: string): Store {
       transact(db, 'readwrite', (store) => {
         const profileRequest = store.get(PROFILE);
         const queueRequest = store.get(QUEUE);
+        const keysRequest = store.getAllKeys(before(Infinity));
         const nextRequest = store.get(LOG_NEXT);
         let result: CommitResult | undefined;
         // Requests in one transaction complete in order: the last one sees all results.
@@ -56,12 +101,13 @@ export function createIdbStore(name: string): Store {
           const folded = foldEvents(migrateProfile(profileRequest.result), (queueRequest.result as Delta[] | undefined) ?? [], events, reduce);
           store.put(folded.profile, PROFILE);
           store.put(folded.queue, QUEUE);
-          let next = typeof nextRequest.result === 'number' ? nextRequest.result : 0;
-          for (const event of events) {
-            store.put(event, ['e', next]);
-            if (next >= STORE_LIMITS.eventLog) store.delete(['e', next - STORE_LIMITS.eventLog]);
-            next++;
-          }
+          const first = typeof nextRequest.result === 'number' ? nextRequest.result : 0;
+          const next = first + events.length;
+          const keep = next - STORE_LIMITS.eventLog;
+          // Only the newest events of a burst reach the ring; older ones are folded into the profile only.
+          const from = Math.max(0, keep - first);
+          if (from < events.length) store.put(from ? events.slice(from) : events, ['e', first + from]);
+          trimLog(store, keysRequest.result.map((key) => (key as [string, number])[1]), keep, first);
           store.put(next, LOG_NEXT);
           result = folded;
         };
@@ -80,8 +126,8 @@ export function createIdbStore(name: string): Store {
       }),
     readEvents: () =>
       transact(db, 'readonly', (store) => {
-        const request = store.getAll(IDBKeyRange.bound(['e', 0], ['e', Infinity]));
-        return () => request.result as TrackedEvent[];
+        const request = store.getAll(before(Infinity));
+        return () => (request.result as Array<TrackedEvent | TrackedEvent[]>).flat();
       }),
     update: <T>(key: string, fn: (stored: T | undefined) => T | undefined) =>
       transact(db, 'readwrite', (store) => {

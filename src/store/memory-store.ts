@@ -26,6 +26,7 @@ export function createMemoryStore(seed: MemorySeed = {}): Store {
     mode: 'memory',
     deviceId: async () => device,
     loadProfile: async () => profile,
+    loadStart: async () => ({ device, profile, model: values.get('model') }),
     async commit(batch, reduce) {
       const result = foldEvents(profile, queue, batch, reduce);
       profile = result.profile;

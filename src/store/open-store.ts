@@ -6,7 +6,7 @@
 import type { DebugLog } from '../debug/log.js';
 import { createIdbStore } from './idb-store.js';
 import { createResilientStore } from './resilient-store.js';
-import type { Store } from './store.js';
+import type { StartState, Store } from './store.js';
 import { tabChannel } from './tabs.js';
 
 /** How long opening IndexedDB may take before memory is used instead (a blocked upgrade never settles). */
@@ -27,8 +27,14 @@ export async function openStore(name: string, log: DebugLog): Promise<Store> {
   const store = await createResilientStore(async () => {
     if (typeof indexedDB === 'undefined') throw new Error('no IndexedDB');
     const idb = createIdbStore(name);
-    await withTimeout(idb.deviceId(), OPEN_TIMEOUT_MS);
-    return idb;
+    // The read that proves IndexedDB works is the page's start read: it serves the first loadStart().
+    let opened: StartState | undefined = await withTimeout(idb.loadStart(), OPEN_TIMEOUT_MS);
+    const loadStart = (): Promise<StartState> => {
+      const start = opened;
+      opened = undefined;
+      return start ? Promise.resolve(start) : idb.loadStart();
+    };
+    return { ...idb, loadStart };
   }, log, tabChannel(name));
   log.info('storage: ' + store.mode);
   return store;

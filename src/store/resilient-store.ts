@@ -92,6 +92,13 @@ export async function createResilientStore(open: () => Promise<Store>, log: Debu
     },
     deviceId: () => run(async (s) => (device = await s.deviceId())),
     loadProfile: () => run(async (s) => (profile = await s.loadProfile())),
+    loadStart: () =>
+      run(async (s) => {
+        const start = await s.loadStart();
+        device = start.device;
+        profile = start.profile;
+        return start;
+      }),
     commit: (events, reducer) =>
       run(async (s) => {
         reduce = reducer;

@@ -9,9 +9,9 @@ import type { UseStore } from 'idb-keyval';
 import { isDelta } from '../core/merge.js';
 
 /** Current schema version of the `kv` store. */
-export const STORE_SCHEMA = 2;
+export const STORE_SCHEMA = 3;
 /** Key of the schema marker. */
-const SCHEMA = 'schema';
+export const SCHEMA = 'schema';
 
 /** Upgrades data of one version to the next, inside the migration transaction. */
 type Step = (store: IDBObjectStore) => void;
@@ -33,6 +33,9 @@ const STEPS: Record<number, Step> = {
       store.put(last ? last[1] + 1 : 0, 'log');
     };
   },
+  // 2 → 3: the event log stores one array per commit; a version-2 entry (one
+  // event) reads as a chunk of one, so nothing is rewritten. The bump keeps an
+  // older SDK from reading chunks as events.
 };
 
 /** Brings the store to {@link STORE_SCHEMA}; rejects when the data is newer than this SDK. */
@@ -51,10 +54,4 @@ export function migrate(db: UseStore): Promise<void> {
       };
     }),
   );
-}
-
-/** Wraps an idb-keyval store so the migration runs once, before the first transaction. */
-export function migrating(db: UseStore): UseStore {
-  let ready: Promise<void> | undefined;
-  return (mode, callback) => (ready ??= migrate(db)).then(() => db(mode, callback));
 }

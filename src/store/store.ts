@@ -11,6 +11,16 @@ import type { CommitResult, Reducer } from './state.js';
 /** Where state currently lives. */
 export type StorageMode = 'indexeddb' | 'memory';
 
+/** What the first decision of a page needs, read at once. */
+export interface StartState {
+  /** This browser's device id (created on first use). */
+  device: string;
+  /** The stored profile (empty when none). */
+  profile: Profile;
+  /** What sync cached under `model` (see `sync/pull.ts`), if anything. */
+  model: unknown;
+}
+
 /** Durable visitor state. */
 export interface Store {
   /** Current storage mode. */
@@ -19,6 +29,8 @@ export interface Store {
   deviceId(): Promise<string>;
   /** The stored profile (empty when none). */
   loadProfile(): Promise<Profile>;
+  /** Device id, profile and cached model in one transaction, so a page's first decision waits for one read. */
+  loadStart(): Promise<StartState>;
   /** Folds events into the stored profile and queue in one atomic write; resolves once durable. */
   commit(events: readonly TrackedEvent[], reduce: Reducer): Promise<CommitResult>;
   /** The pending sync queue. */
