@@ -2,16 +2,44 @@
 // follow, in Chromium, with how many events were persisted. Not a test: it
 // reports medians and ranges over fresh browser contexts.
 // Usage: node bench/track.mjs [--runs N]   (build first: npx rollup -c)
+//        node bench/track.mjs --profile     (CDP CPU profile of the burst on an
+//        unminified build of the same entry; prints the top self-time functions)
 // Main-thread time is Chromium's TaskDuration (CDP Performance.getMetrics)
 // around the burst, minus a control round-trip of the same shape without track().
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { launch, runsArg, serve, stats, taskMs } from './lib/browser.mjs';
 
 const CALLS = 1000;
 const RUNS = runsArg(7);
 const page = `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>track</title>
 <script async src="/onetoone.min.js" data-endpoint="/" data-collect="false" data-flush-interval-ms="600000"></script></head><body></body></html>`;
-const server = await serve({ '/track.html': { type: 'html', body: page }, '/onetoone.min.js': { type: 'js', file: 'dist/onetoone.min.js' } });
+const PROFILE = process.argv.includes('--profile');
+const server = await serve({ '/track.html': { type: 'html', body: page }, '/onetoone.min.js': { type: 'js', file: PROFILE ? await unminifiedBuild() : 'dist/onetoone.min.js' } });
+
+/** The script-tag entry built without terser, so profiled functions keep their names. */
+async function unminifiedBuild() {
+  const [{ rollup }, { nodeResolve }, { default: esbuild }] = await Promise.all([import('rollup'), import('@rollup/plugin-node-resolve'), import('rollup-plugin-esbuild')]);
+  const bundle = await rollup({ input: 'src/script-tag.ts', plugins: [nodeResolve({ browser: true }), esbuild({ target: 'es2020', jsx: 'automatic', jsxImportSource: 'preact', tsconfig: 'tsconfig.json' })] });
+  const file = join(mkdtempSync(join(tmpdir(), 'o2o-track-')), 'onetoone.js');
+  await bundle.write({ file, format: 'iife', name: 'OneToOne', exports: 'default' });
+  return file;
+}
+
+/** Self time per function (ms) of a CDP CPU profile, largest first. */
+function selfTimes(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  const step = new Map();
+  profile.samples.forEach((id, i) => step.set(id, (step.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000));
+  for (const [id, ms] of step) {
+    const { functionName, url, lineNumber } = byId.get(id).callFrame;
+    const key = `${functionName || '(anonymous)'} ${url ? url.replace(/^.*\//, '') + ':' + (lineNumber + 1) : ''}`.trim();
+    self.set(key, (self.get(key) ?? 0) + ms);
+  }
+  return [...self].sort((a, b) => b[1] - a[1]);
+}
 const browser = await launch();
 
 /** One fresh visitor: control round-trip, then the burst; returns the figures. */
@@ -33,6 +61,11 @@ async function run() {
   }, CALLS);
   const control = (await taskMs(cdp)) - c0;
 
+  if (PROFILE) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
+    await cdp.send('Profiler.start');
+  }
   const t0 = await taskMs(cdp);
   const inPage = await p.evaluate(async (n) => {
     const start = performance.now();
@@ -45,19 +78,36 @@ async function run() {
     return { loopMs, durableMs: performance.now() - start, resolvedTrue: results.filter(Boolean).length };
   }, CALLS);
   const burst = (await taskMs(cdp)) - t0;
+  const cpu = PROFILE ? (await cdp.send('Profiler.stop')).profile : undefined;
 
   const persisted = await p.evaluate(() => new Promise((resolve, reject) => {
     const open = indexedDB.open('onetoone');
     open.onerror = () => reject(open.error);
     open.onsuccess = () => {
       const store = open.result.transaction('kv').objectStore('kv');
-      const log = store.count(IDBKeyRange.bound(['e', 0], ['e', Infinity]));
+      // The log holds one chunk (array) per commit; count the events in it.
+      const log = store.getAll(IDBKeyRange.bound(['e', 0], ['e', Infinity]));
       const profile = store.get('profile');
-      profile.onsuccess = () => resolve({ logEntries: log.result, profileCount: profile.result.own.fields['n.view_item']?.v ?? 0 });
+      profile.onsuccess = () => resolve({ logEntries: log.result.flat().length, profileCount: profile.result.own.fields['n.view_item']?.v ?? 0 });
     };
   }));
   await context.close();
-  return { mainThreadMs: burst - control, rawBurstMs: burst, controlMs: control, ...inPage, ...persisted };
+  return { mainThreadMs: burst - control, rawBurstMs: burst, controlMs: control, ...inPage, ...persisted, cpu };
+}
+
+if (PROFILE) {
+  await run(); // warm-up
+  const profiled = [];
+  for (let i = 0; i < RUNS; i++) profiled.push(await run());
+  await browser.close();
+  await server.close();
+  // Self time summed over the runs, reported per run.
+  const total = new Map();
+  for (const r of profiled) for (const [key, ms] of selfTimes(r.cpu)) total.set(key, (total.get(key) ?? 0) + ms / RUNS);
+  const top = [...total].sort((a, b) => b[1] - a[1]).slice(0, 30);
+  console.log(`CPU profile of the burst (unminified build, self ms per run, mean of ${RUNS}; main-thread median ${stats(profiled.map((r) => r.mainThreadMs)).median} ms with the profiler on):`);
+  for (const [key, ms] of top) console.log(ms.toFixed(2).padStart(8), key);
+  process.exit(0);
 }
 
 const runs = [];

@@ -62,7 +62,7 @@ export const EVENT_LIMITS = {
 } as const;
 
 /** Why an event was rejected; counted per reason in debug output. */
-export type RejectReason = 'not-object' | 'bad-name' | 'bad-timestamp' | 'bad-items' | 'bad-value' | 'bad-props';
+export type RejectReason = 'not-object' | 'bad-name' | 'bad-timestamp' | 'bad-items' | 'bad-value' | 'bad-props' | 'unreadable';
 
 /** The result of {@link validateEvent}. */
 export type ValidationResult = { ok: true; event: TrackedEvent } | { ok: false; reason: RejectReason };
@@ -80,7 +80,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** Caps a string and removes lone surrogates, which JSON encoders and servers choke on. */
 export function cleanString(value: string, max: number = EVENT_LIMITS.stringLength): string {
   const capped = value.length > max ? value.slice(0, max) : value;
-  return capped.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  // Most strings have no surrogate at all: a plain scan is cheaper than the replace with lookarounds.
+  return /[\uD800-\uDFFF]/.test(capped) ? capped.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD') : capped;
 }
 
 /**
@@ -178,6 +179,15 @@ export function cleanItem(raw: unknown): Item | undefined {
  * @param now - the timestamp to use when `raw.ts` is absent.
  */
 export function validateEvent(raw: unknown, now: number): ValidationResult {
+  try {
+    return validate(raw, now);
+  } catch {
+    // A throwing getter or proxy trap: the input is hostile, the host page must not see it.
+    return { ok: false, reason: 'unreadable' };
+  }
+}
+
+function validate(raw: unknown, now: number): ValidationResult {
   if (!isPlainObject(raw)) return { ok: false, reason: 'not-object' };
   const name = raw.name;
   if (typeof name !== 'string' || name.length > EVENT_LIMITS.nameLength || !NAME.test(name)) {
