@@ -26,7 +26,7 @@ const HIDE = `window.__setHidden = (hidden) => {
 
 async function events(page: Page): Promise<StoredEvent[]> {
   const entries = await readIndexedDb(page, 'collect');
-  return entries.filter(([key]) => Array.isArray(key) && key[0] === 'e').map(([, value]) => value as StoredEvent);
+  return entries.filter(([key]) => Array.isArray(key) && key[0] === 'e').flatMap(([, value]) => value as StoredEvent | StoredEvent[]);
 }
 
 async function open(context: BrowserContext, url: string): Promise<Page> {

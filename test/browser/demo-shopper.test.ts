@@ -70,7 +70,7 @@ describeBrowser('demo shop, walked by a shopper', () => {
     const entries = await readIndexedDb(page);
     const device = entries.find(([key]) => key === 'device')?.[1] as string;
     expect(device).toMatch(/^[\w-]+$/);
-    const events = entries.filter(([key]) => Array.isArray(key) && key[0] === 'e').map(([, value]) => (value as { name: string }).name);
+    const events = entries.filter(([key]) => Array.isArray(key) && key[0] === 'e').flatMap(([, value]) => value as { name: string } | Array<{ name: string }>).map((e) => e.name);
     expect(events).toEqual(expect.arrayContaining(['page_view', 'view_item', 'add_to_cart', 'offer_shown']));
 
     // Leaving the cart flushes; the collector holds this device's cart, its running affinity and the offer shown.

@@ -124,3 +124,9 @@ export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000
 }
 
 export type { Browser, BrowserContext, Page };
+
+/** The events of the SDK's event log, oldest first (the log stores one array of events per commit under `['e', n]`). */
+export async function readStoredEvents<T = { name: string; props?: Record<string, unknown> }>(page: Page, database = 'onetoone'): Promise<T[]> {
+  const entries = await readIndexedDb(page, database);
+  return entries.filter(([key]) => Array.isArray(key) && key[0] === 'e').flatMap(([, value]) => value as T | T[]);
+}

@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Browser, type BrowserContext, type Page, type TestServer, describeBrowser, launchBrowser, readIndexedDb, startTestServer, waitFor, watchErrors } from './harness.js';
+import { type Browser, type BrowserContext, type Page, type TestServer, describeBrowser, launchBrowser, readIndexedDb, readStoredEvents, startTestServer, waitFor, watchErrors } from './harness.js';
 
 const MODEL = {
   version: 1,
@@ -33,7 +33,7 @@ function instrument(): void {
 
 type Logged = { name: string; props?: Record<string, unknown> };
 async function offerEvents(page: Page): Promise<Logged[]> {
-  return (await readIndexedDb(page)).map(([, v]) => v as Logged).filter((e) => e?.name?.startsWith('offer_'));
+  return (await readStoredEvents<Logged>(page)).filter((e) => e.name.startsWith('offer_'));
 }
 
 /** A context whose IndexedDB holds the test model, pulled from the collector on a first page view. */

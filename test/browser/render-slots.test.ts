@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Browser, type BrowserContext, type Page, type TestServer, describeBrowser, launchBrowser, readIndexedDb, startTestServer, waitFor, watchErrors } from './harness.js';
+import { type Browser, type BrowserContext, type Page, type TestServer, describeBrowser, launchBrowser, readIndexedDb, readStoredEvents, startTestServer, waitFor, watchErrors } from './harness.js';
 
 const webVitals = readFileSync(createRequire(import.meta.url).resolve('web-vitals').replace(/web-vitals\.js$/, 'web-vitals.iife.js'), 'utf8');
 
@@ -35,7 +35,7 @@ async function warmContext(browser: Browser, server: TestServer): Promise<Browse
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(server.url + '/test-pages/render-running.html');
-  await waitFor(async () => (await readIndexedDb(page)).some(([, v]) => (v as { name?: string })?.name === 'view_item'), 10_000, 'view_item stored');
+  await waitFor(async () => (await readStoredEvents(page)).some((e) => e.name === 'view_item'), 10_000, 'view_item stored');
   await page.close();
   await context.addInitScript(instrument);
   await context.addInitScript(`${webVitals};window.__cls=0;webVitals.onCLS(function(m){window.__cls=m.value},{reportAllChanges:true});`);
@@ -132,7 +132,7 @@ describeBrowser('markup slots in Chromium', () => {
     }
     await page.click('[data-o2o-slot="hero"]');
     const events = await waitFor(async () => {
-      const names = (await readIndexedDb(page)).map(([, v]) => v as { name?: string; props?: Record<string, unknown> }).filter((e) => e?.name?.endsWith('_promotion'));
+      const names = (await readStoredEvents(page)).filter((e) => e.name.endsWith('_promotion'));
       return names.filter((e) => e.name === 'view_promotion').length >= 2 && names.some((e) => e.name === 'select_promotion') ? names : undefined;
     }, 10_000, 'promotion events');
     expect(events.find((e) => e.name === 'select_promotion')?.props).toEqual({ slot: 'hero', variant: 'running', group: 'personalized' });

@@ -25,11 +25,12 @@ describeBrowser('thin loop in Chromium', () => {
     await page.goto(server.url + '/running-shoe.html');
     const stored = await waitFor(async () => {
       const entries = await readIndexedDb(page);
-      const events = entries.filter(([key]) => Array.isArray(key) && key[0] === 'e').map(([, value]) => value as { name: string });
+      const events = entries.filter(([key]) => Array.isArray(key) && key[0] === 'e').flatMap(([, value]) => value as { name: string } | Array<{ name: string }>);
       return events.some((e) => e.name === 'view_item') ? entries : undefined;
     }, 10_000, 'view_item in IndexedDB');
     const byKey = new Map(stored.map(([key, value]) => [JSON.stringify(key), value]));
-    const events = stored.filter(([key]) => Array.isArray(key)).map(([, value]) => value as { name: string; items?: Array<{ id: string; category: string }> });
+    type Stored = { name: string; items?: Array<{ id: string; category: string }> };
+    const events = stored.filter(([key]) => Array.isArray(key) && key[0] === 'e').flatMap(([, value]) => value as Stored | Stored[]);
     expect(events.map((e) => e.name)).toEqual(['page_view', 'view_item']);
     expect(events[1]?.items?.[0]).toMatchObject({ id: 'sku-trail-1', category: 'running' });
     const profile = byKey.get('"profile"') as { own: { fields: Record<string, { k: string; v: number }> } };
