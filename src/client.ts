@@ -173,10 +173,7 @@ class Client implements OneToOne {
     await this.ready;
     this.writing = this.writing.then(async () => {
       if (state === 'granted' && !this.sender) {
-        // This page's events so far were kept in memory; fold them into durable storage now.
-        const events = await this.store.readEvents();
-        this.store = await openStore(this.config.databaseName, this.log);
-        this.current = events.length ? (await this.store.commit(events, this.reduce)).profile : await this.store.loadProfile();
+        await this.persistMemoryState();
         this.startSync();
       } else if (state !== 'granted' && this.sender) {
         this.sender.stop();
@@ -185,6 +182,29 @@ class Client implements OneToOne {
       }
     });
     await this.writing;
+  }
+
+  /**
+   * Moves what this page kept in memory before consent into durable storage.
+   * On a first grant the memory profile and queue are the whole story and are
+   * stored as they are (the bounded event log could not rebuild them); when a
+   * profile is already stored, this page's logged events are folded into it.
+   */
+  private async persistMemoryState(): Promise<void> {
+    const memory = this.store;
+    const [events, queue] = await Promise.all([memory.readEvents(), memory.readQueue()]);
+    const profile = this.current;
+    this.store = await openStore(this.config.databaseName, this.log);
+    const stored = await this.store.loadProfile();
+    if (profile && stored.own.seq === 0) {
+      await this.store.update('profile', () => profile);
+      await this.store.update('queue', () => queue);
+      // Append this page's log without folding it again.
+      if (events.length) await this.store.commit(events, (p) => ({ profile: p, deltas: [] }));
+      this.current = await this.store.loadProfile();
+    } else {
+      this.current = events.length ? (await this.store.commit(events, this.reduce)).profile : stored;
+    }
   }
 
   private startOffers(): void {
