@@ -5,6 +5,7 @@
  */
 import type { ResolvedConfig } from '../config.js';
 import type { DebugLog } from '../debug/log.js';
+import type { Replica } from '../core/merge.js';
 import { type Profile } from '../core/profile.js';
 import { migrateProfile } from '../store/state.js';
 import type { Store } from '../store/store.js';
@@ -28,11 +29,6 @@ export function transportOf(config: ResolvedConfig): Transport {
   return typeof transport === 'function' ? transport : (transport === 'segment' ? segmentTransport : jsonTransport)(endpoint);
 }
 
-/** The model document cached by an earlier pull, if any. */
-export async function cachedModel(store: Store): Promise<unknown> {
-  return (await store.update<CachedModel>('model', (m) => m))?.doc;
-}
-
 /** Starts syncing `store`; `onProfile` receives the profile after a pulled replica was merged. */
 export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, onProfile: (profile: Profile) => void): Sync {
   const sender = createSender({
@@ -44,25 +40,40 @@ export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, o
     lockName: 'o2o-sync-' + config.databaseName,
   });
 
+  let pulling: Promise<void> | undefined;
   async function pull(force = false): Promise<void> {
     if (config.transport !== 'onetoone') return;
     const now = Date.now();
     let due = force;
-    await store.update<number>('pulled', (at) => ((due ||= !at || now - at > PULL_INTERVAL_MS) ? now : at));
+    let previous: number | undefined;
+    // Claiming the pull time first keeps other tabs from pulling at the same moment.
+    await store.update<number>('pulled', (at) => ((previous = at), (due ||= !at || now - at > PULL_INTERVAL_MS) ? now : at));
     if (!due) return;
     const { endpoint, writeKey } = config;
     const device = await store.deviceId();
-    const [model, replica] = await Promise.all([
-      pullModel(endpoint, await store.update<CachedModel>('model', (m) => m)),
-      pullProfile(endpoint, device, writeKey),
-    ]);
+    let model: CachedModel | undefined;
+    let replica: Replica | undefined;
+    try {
+      [model, replica] = await Promise.all([
+        pullModel(endpoint, await store.update<CachedModel>('model', (m) => m)),
+        pullProfile(endpoint, device, writeKey),
+      ]);
+    } catch (error) {
+      // A failed pull releases its claim, so the next page tries again instead of waiting out the interval.
+      await store.update<number>('pulled', (at) => (at === now ? previous : at));
+      throw error;
+    }
     if (model) await store.update('model', () => model);
     if (replica && Object.keys(replica).length) onProfile((await store.update<Profile>('profile', (p) => joinReplica(migrateProfile(p), device, replica))) as Profile);
   }
 
   const sync: Sync = {
     ...sender,
-    pull: (force) => pull(force).catch((error: unknown) => log.count('sync:pull-failed', error)),
+    // One pull at a time per tab: a second caller shares the one in flight.
+    pull: (force) =>
+      (pulling ??= pull(force)
+        .catch((error: unknown) => log.count('sync:pull-failed', error))
+        .finally(() => (pulling = undefined))),
   };
   // Deltas left by earlier pages go out soon after load.
   sender.schedule();

@@ -1,0 +1,23 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { resolveConfig } from '../../src/config.js';
+import { createDebugLog } from '../../src/debug/log.js';
+import { createMemoryStore } from '../../src/store/memory-store.js';
+import { startSync } from '../../src/sync/connect.js';
+
+const config = resolveConfig({ endpoint: 'http://127.0.0.1:9/', flushIntervalMs: 600_000 });
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('profile and model pull', () => {
+  it.each([
+    ['a network error releases the claim so the next page pulls again', () => Promise.reject(new TypeError('Failed to fetch')), false],
+    ['a successful pull keeps its time so tabs do not pull again for the interval', () => Promise.resolve(new Response('{}', { status: 200, headers: { etag: '"1"' } })), true],
+  ])('%s', async (_label, answer, claimed) => {
+    vi.stubGlobal('fetch', vi.fn(answer));
+    const store = createMemoryStore();
+    const sync = startSync(config, store, createDebugLog(false), () => undefined);
+    await sync.pull(true);
+    sync.stop();
+    expect((await store.update<number>('pulled', (at) => at)) !== undefined).toBe(claimed);
+  });
+});
