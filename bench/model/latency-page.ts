@@ -35,7 +35,9 @@ function setup() {
     weights: Object.fromEntries(names.map((n, j) => [n, ((i * 31 + j * 17) % 13) / 20 - 0.3])),
     eligibility: i % 10 === 0 ? { 'ctx.mobile': [1, null] } : undefined,
   })) };
-  const parsed = parseModel(JSON.stringify({ version: 1, id: 'latency', bias: -1, weights: { 'match.long': 2, 'match.short': 1, 'match.recent': 1 }, slots, segments }));
+  // Transitions between the 60 categories (20 targets each), so `match.next` is part of the cost.
+  const links = Object.fromEntries(Array.from({ length: 60 }, (_, a) => [`c${a}`, Object.fromEntries(Array.from({ length: 20 }, (_, k) => [`c${(a + k * 3) % 60}`, 0.01 + k / 100]))]));
+  const parsed = parseModel(JSON.stringify({ version: 1, id: 'latency', bias: -1, weights: { 'match.long': 2, 'match.short': 1, 'match.recent': 1, 'match.next': 2 }, slots, segments, links, cooccur: links }));
   if (!parsed.ok) throw new Error(parsed.reason);
   const features = names.length;
   return { view, profile, model: parsed.model as Model, context, features, sample: Object.keys(candidateFeatures(view, { id: 'x', tags: ['c1'] }).features).length };

@@ -15,7 +15,8 @@ import { hash32 } from '../../src/core/random.js';
 import { recommend } from '../../src/core/recommend.js';
 import { type Dataset, type Persona, loadMovieLens, syntheticDataset } from './data.js';
 import { ageBand, replay } from './replay.js';
-import { type Row, fit } from './train.js';
+import { type Row, fit, tagMatrices } from './train.js';
+import type { TagMatrix } from '../../src/core/model.js';
 
 const SLOT = 'hero';
 const SPLIT_SEED = 2024;
@@ -70,7 +71,7 @@ function segmentPolicy(data: Dataset, train: number[]): (p: Persona) => Ranking 
   };
 }
 
-function trainingRows(data: Dataset, train: number[], maxSteps: number): Row[] {
+function trainingRows(data: Dataset, train: number[], maxSteps: number, links: TagMatrix): Row[] {
   const rows: Row[] = [];
   const keep = Math.min(1, maxSteps / train.reduce((n, u) => n + Math.max(0, (data.ratings.get(u)?.length ?? 0) - 5), 0));
   for (const user of train) {
@@ -79,9 +80,9 @@ function trainingRows(data: Dataset, train: number[], maxSteps: number): Row[] {
     let i = 0;
     replay(data, user, persona, ({ view, next }) => {
       if ((hash32(`row:${user}:${i++}`) / 4294967296) >= keep) return;
-      const visitor = visitorFeatures(view);
+      const visitor = Object.fromEntries(Object.entries(visitorFeatures(view)).filter(([n]) => !(process.env.DROP ?? '_none_').split(',').some((p) => n.startsWith(p))));
       data.genres.forEach((genre, candidate) => {
-        rows.push({ candidate, visitor, own: candidateFeatures(view, { id: genre, tags: [genre] }).features, y: next.includes(genre) ? 1 : 0 });
+        rows.push({ candidate, visitor, own: candidateFeatures(view, { id: genre, tags: [genre] }, links).features, y: next.includes(genre) ? 1 : 0 });
       });
     });
   }
@@ -112,11 +113,13 @@ function main(): void {
   const { train, test } = split(data);
   const popular = rank(genreCounts(data, train));
   const segment = segmentPolicy(data, train);
-  const rows = trainingRows(data, train, Number(arg('--train-steps') ?? 1_000_000));
+  // Transitions and co-occurrence between genres, from training users only.
+  const matrices = tagMatrices(train.map((u) => (data.ratings.get(u) ?? []).map((r) => data.items.get(r.item) ?? [])));
+  const rows = trainingRows(data, train, Number(arg('--train-steps') ?? 1_000_000), matrices.links);
   const trained = fit(dir ? 'movielens-hero-1' : 'synthetic-hero-1', SLOT, data.genres.map((g) => ({ id: g, tags: [g] })), rows);
   const noise = Number(arg('--noise') ?? trained.explore.noise);
   // The hero must feature a genre in this protocol, so its default content never wins.
-  const model: Model = { ...trained, explore: { ...trained.explore, noise }, holdout: 0 };
+  const model: Model = { ...trained, ...matrices, explore: { ...trained.explore, noise }, holdout: 0 };
   (model.slots[SLOT] as Array<{ id: string; tags: string[]; bias?: number }>).unshift({ id: 'default', tags: [], bias: -20 });
   const out = arg('--out');
   if (out) writeFileSync(out, JSON.stringify({ ...model, holdout: trained.holdout }, null, 2) + '\n');

@@ -5,7 +5,7 @@
  * per-candidate terms. Plain SGD with a decaying step over shuffled rows.
  */
 import type { Features } from '../../src/core/features.js';
-import { type CandidateModel, type Model, BUILTIN_MODEL, sigmoid } from '../../src/core/model.js';
+import { type CandidateModel, type Model, type TagMatrix, BUILTIN_MODEL, sigmoid } from '../../src/core/model.js';
 import { prng } from './data.js';
 
 /** One training example: a candidate shown in a situation, and whether it was a hit. */
@@ -92,4 +92,40 @@ function largest(rows: readonly Row[]): Record<string, number> {
   }
   for (const name in out) out[name] ||= 1;
   return out;
+}
+
+/**
+ * Tag transitions and co-occurrence from item histories (each history: the
+ * tag lists of one visitor's items in order). `links[a][b]`: share of items
+ * with tag `a` whose next item has `b`; `cooccur[a][b]`: share of items with
+ * `a` that also have `b`. Entries under 0.005 are dropped, the rest rounded.
+ */
+export function tagMatrices(histories: ReadonlyArray<ReadonlyArray<readonly string[]>>): { links: TagMatrix; cooccur: TagMatrix } {
+  const pairs = { links: new Map<string, Map<string, number>>(), cooccur: new Map<string, Map<string, number>>() };
+  const from = { links: new Map<string, number>(), cooccur: new Map<string, number>() };
+  const add = (kind: 'links' | 'cooccur', a: string, bs: readonly string[]): void => {
+    from[kind].set(a, (from[kind].get(a) ?? 0) + 1);
+    const row = pairs[kind].get(a) ?? new Map<string, number>();
+    for (const b of bs) row.set(b, (row.get(b) ?? 0) + 1);
+    pairs[kind].set(a, row);
+  };
+  for (const history of histories) {
+    history.forEach((tags, i) => {
+      const next = history[i + 1];
+      for (const a of tags) {
+        add('cooccur', a, tags);
+        if (next) add('links', a, next);
+      }
+    });
+  }
+  const matrix = (kind: 'links' | 'cooccur'): TagMatrix => {
+    const out: TagMatrix = {};
+    for (const [a, row] of pairs[kind]) {
+      const n = from[kind].get(a) ?? 1;
+      const kept = [...row].map(([b, c]) => [b, Math.round((c / n) * 1000) / 1000] as const).filter(([, p]) => p >= 0.005);
+      out[a] = Object.fromEntries(kept);
+    }
+    return out;
+  };
+  return { links: matrix('links'), cooccur: matrix('cooccur') };
 }

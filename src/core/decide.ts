@@ -72,14 +72,14 @@ export function choose(slot: string, list: readonly CandidateModel[], view: Prof
     if (group === 'holdout' && candidate !== base) break;
     if (group === 'preview' && candidate.id !== options.preview) continue;
     if (!satisfies(candidate.eligibility, visitor)) continue;
-    const own = candidate === base ? {} : candidateFeatures(view, candidate).features;
+    const own = candidate === base ? {} : candidateFeatures(view, candidate, model.links).features;
     const draw = logit(model, candidate, visitorList, own) + learned(model, feedback, candidate.id, seed + candidate.id).draw;
     if (draw > bestDraw) {
       bestDraw = draw;
       best = candidate;
     }
   }
-  const matched = best === base ? { features: {}, tag: undefined } : candidateFeatures(view, best);
+  const matched = best === base ? { features: {}, tag: undefined } : candidateFeatures(view, best, model.links);
   const mean = learned(model, feedback, best.id, '').mean;
   return {
     slot,

@@ -5,7 +5,7 @@
  */
 import type { VisitContext } from './context.js';
 import { lifecycleStage, registerNumber } from './lifecycle.js';
-import { type Rule, satisfies } from './model.js';
+import { type Rule, type TagMatrix, satisfies } from './model.js';
 import { DEFAULT_PROFILE_OPTIONS, type Dimension, EVENTS_LABEL, type Horizon } from './profile.js';
 import type { ProfileView } from './view.js';
 
@@ -56,6 +56,32 @@ function measure(view: ProfileView, horizon: Horizon, tag: string): [number, num
   return [share, events ? Math.min(1, top / events) : share];
 }
 
+/**
+ * Where the visitor is likely to go next, per tag: the model's transitions
+ * from the tags of their latest items, each item weighted by half per item
+ * event since (so mostly the last one or two). Computed once per view and model.
+ */
+function nextStrengths(view: ProfileView, links: TagMatrix): Map<string, number> {
+  let known = nextMemo.get(view);
+  if (known?.[0] === links) return known[1];
+  const out = new Map<string, number>();
+  let total = 0;
+  view.ages.forEach((age, label) => {
+    // Own rows only: a label such as `cat:constructor` must not reach Object.prototype.
+    const key = [label, label.slice(label.indexOf(':') + 1)].find((k) => Object.prototype.hasOwnProperty.call(links, k));
+    const row = key === undefined || label === EVENTS_LABEL ? undefined : links[key];
+    if (!row) return;
+    const w = 0.5 ** age;
+    total += w;
+    for (const tag in row) out.set(tag, (out.get(tag) ?? 0) + w * (row[tag] as number));
+  });
+  out.forEach((v, tag) => out.set(tag, v / total));
+  nextMemo.set(view, (known = [links, out]));
+  return out;
+}
+
+const nextMemo = new WeakMap<ProfileView, [TagMatrix, Map<string, number>]>();
+
 /** A candidate's own features and the tag that matched best, for the explanation. */
 export interface CandidateFeatures {
   features: Features;
@@ -67,13 +93,17 @@ export interface CandidateFeatures {
  * How strongly a candidate's tags match the visitor's interests: as a share of
  * their affinity long-term (`match.long`), this session (`match.short`) and most
  * recently (`match.recent`), and as a per-event frequency long-term
- * (`match.freq`) and recently (`match.now`). Session and recent interest count
+ * (`match.freq`) and recently (`match.now`), long-term frequency again when a
+ * visit starts (`match.start`), and the model's transitions from the latest
+ * items to the candidate (`match.next`, with `links`). Session and recent interest count
  * only while the visit goes on: a visitor back after the session timeout
  * starts a new session with none.
  */
-export function candidateFeatures(view: ProfileView, candidate: Candidate): CandidateFeatures {
+export function candidateFeatures(view: ProfileView, candidate: Candidate, links?: TagMatrix): CandidateFeatures {
   const last = view.register('t.last');
   const live = typeof last === 'number' && view.now - last < DEFAULT_PROFILE_OPTIONS.sessionTimeoutMs;
+  const next = live && links ? nextStrengths(view, links) : undefined;
+  let transition = 0;
   let long = 0;
   let short = 0;
   let recent = 0;
@@ -91,9 +121,17 @@ export function candidateFeatures(view: ProfileView, candidate: Candidate): Cand
       const [r, n] = tagStrength(view, 'r', t);
       recent = Math.max(recent, r);
       now = Math.max(now, n);
+      transition = Math.max(transition, next?.get(t) ?? 0);
     }
   }
-  return { features: { 'match.long': long, 'match.short': short, 'match.recent': recent, 'match.freq': freq, 'match.now': now }, tag };
+  return {
+    features: {
+      'match.long': long, 'match.short': short, 'match.recent': recent, 'match.freq': freq, 'match.now': now,
+      // A visit just starting has no recent interest: long-term frequency gets its own weight then.
+      'match.start': live ? 0 : freq, 'match.next': transition,
+    },
+    tag,
+  };
 }
 
 const clean = (s: string): string => s.toLowerCase().replace(/[^\w-]/g, '_').slice(0, 40);

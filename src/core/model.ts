@@ -58,7 +58,14 @@ export interface Model {
   holdout: number;
   /** Exploration settings. */
   explore: Exploration;
+  /** Transitions: `links[a][b]` estimates the chance the next item has tag `b` after items with tag `a` (feature `match.next`). */
+  links?: TagMatrix;
+  /** Co-occurrence: `cooccur[a][b]` is the share of items with tag `a` that also have `b` (coverage of recommendations). */
+  cooccur?: TagMatrix;
 }
+
+/** Probabilities between (lowercase) tags, row tag → column tag → [0, 1]; at most 64 rows of 64 entries. */
+export type TagMatrix = Record<string, Record<string, number>>;
 
 /** The model used until (or unless) one is loaded. */
 export const BUILTIN_MODEL: Model = {
@@ -104,6 +111,19 @@ function weights(raw: unknown, where: string): Record<string, number> {
   for (const [name, value] of entries(raw, where)) {
     check(isNumber(value), `${where}.${name} must be a finite number`);
     out[name] = value as number;
+  }
+  return out;
+}
+
+function matrix(raw: unknown, where: string): TagMatrix {
+  const rows = entries(raw, where);
+  check(rows.length <= 64, `${where} must have at most 64 rows`);
+  const out: TagMatrix = {};
+  for (const [tag, row] of rows) {
+    const list = entries(row, `${where}.${tag}`);
+    check(list.length <= 64 && list.every(([, p]) => isNumber(p) && (p as number) >= 0 && (p as number) <= 1),
+      `${where}.${tag} must map at most 64 tags to numbers in [0, 1]`);
+    out[tag] = Object.fromEntries(list) as Record<string, number>;
   }
   return out;
 }
@@ -192,10 +212,13 @@ function build(raw: unknown): Model {
   }));
   const segments: Model['segments'] = {};
   for (const [name, r] of entries(m.segments, 'segments')) segments[name] = rule(r, `segments.${name}`);
-  return {
+  const model: Model = {
     version: 1, id: m.id as string, bias: bias as number, weights: weights(m.weights, 'weights'),
     slots, offers, segments, holdout: holdout as number, explore: { prior: explore.prior, noise: explore.noise },
   };
+  if (m.links !== undefined) model.links = matrix(m.links, 'links');
+  if (m.cooccur !== undefined) model.cooccur = matrix(m.cooccur, 'cooccur');
+  return model;
 }
 
 /** Validates untrusted model JSON (parsed or as text); never throws. */

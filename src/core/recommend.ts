@@ -1,13 +1,16 @@
 /**
  * Recommendations: rank catalog items for this visitor, leave out what they
- * already bought, and keep the top few diverse — each pick discounts items
- * whose tags are already covered, so three picks do not repeat one taste.
+ * already bought, and keep the top few diverse. Picks are greedy on the chance
+ * that at least one fits: each next pick maximizes its own chance times the
+ * chance that it is not already covered by earlier picks, estimated from the
+ * model's tag co-occurrence (`cooccur`) — a Romance pick adds little to a Drama
+ * one when most romances are dramas. Without it, shared tags count as covered.
  */
 import { learned, slotFeedback } from './bandit.js';
 import type { DecideOptions } from './decide.js';
 import type { Item } from './events.js';
 import { type Candidate, candidateFeatures, visitorFeatures } from './features.js';
-import { type Model, logit, satisfies } from './model.js';
+import { type Model, type TagMatrix, logit, satisfies, sigmoid } from './model.js';
 import type { ProfileView } from './view.js';
 
 /** One recommended item with its score before the diversity discount. */
@@ -26,8 +29,21 @@ export function itemTags(item: Item): string[] {
 }
 
 /**
+ * How much of `item`'s chance an earlier pick already covers: over the item's
+ * tags, the average of the largest share of items with that tag that also have one of the pick's.
+ */
+function overlap(item: readonly string[], pick: readonly string[], cooccur: TagMatrix): number {
+  let sum = 0;
+  for (const t of item) {
+    const row = Object.prototype.hasOwnProperty.call(cooccur, t) ? cooccur[t] : undefined;
+    sum += Math.max(0, ...pick.map((u) => (t === u ? 1 : row?.[u] ?? 0)));
+  }
+  return item.length ? sum / item.length : 0;
+}
+
+/**
  * The `n` best items for this visitor, diverse.
- * @param diversity - logit discount for an item whose tags are all covered by earlier picks.
+ * @param diversity - share (0–1) of the estimated overlap with earlier picks that discounts an item; 0 ranks by score alone.
  */
 export function recommend(
   slot: string, items: readonly Candidate[], view: ProfileView, model: Model, n: number,
@@ -36,22 +52,23 @@ export function recommend(
   const visitor = options.features ?? visitorFeatures(view, options.context, model.segments);
   const declared = model.slots[slot] ?? [];
   const feedback = slotFeedback(view, slot);
-  const pool: Array<Recommendation & { tags: readonly string[] }> = [];
+  const pool: Array<Recommendation & { tags: readonly string[]; chance: number }> = [];
   for (const item of items) {
     if (view.number('i.p.' + item.id)) continue;
     const entry = { ...declared.find((d) => d.id === item.id), id: item.id, tags: [...item.tags] };
     if (!satisfies(entry.eligibility, visitor)) continue;
-    const z = logit(model, entry, visitor, candidateFeatures(view, item).features) + learned(model, feedback, item.id, '').mean;
-    pool.push({ id: item.id, score: z, tags: item.tags });
+    const z = logit(model, entry, visitor, candidateFeatures(view, item, model.links).features) + learned(model, feedback, item.id, '').mean;
+    pool.push({ id: item.id, score: z, tags: item.tags, chance: sigmoid(z) });
   }
-  const covered = new Set<string>();
-  const picks: Recommendation[] = [];
+  const picks: Array<Recommendation & { tags: readonly string[] }> = [];
   while (picks.length < n && pool.length) {
     let best = 0;
     let bestValue = -Infinity;
     pool.forEach((item, i) => {
-      const overlap = item.tags.length ? item.tags.filter((t) => covered.has(t)).length / item.tags.length : 0;
-      const value = item.score - diversity * overlap;
+      let value = item.chance;
+      for (const pick of picks) value *= Math.max(0, 1 - diversity * overlap(item.tags, pick.tags, model.cooccur ?? {}));
+      // Ties (everything covered) fall back to the score.
+      value += item.chance * 1e-9;
       if (value > bestValue) {
         bestValue = value;
         best = i;
@@ -59,8 +76,7 @@ export function recommend(
     });
     const [pick] = pool.splice(best, 1);
     if (!pick) break;
-    pick.tags.forEach((t) => covered.add(t));
-    picks.push({ id: pick.id, score: pick.score });
+    picks.push(pick);
   }
-  return picks;
+  return picks.map(({ id, score }) => ({ id, score }));
 }

@@ -22,6 +22,8 @@ export interface ProfileView {
   affinities(horizon: Horizon): ReadonlyMap<string, number>;
   /** Sum of one horizon's affinities in one dimension, for normalizing. */
   affinityTotal(horizon: Horizon, dimension: Dimension): number;
+  /** Per recent-affinity label, item events since one last touched it (0: the latest item had it). */
+  ages: ReadonlyMap<string, number>;
 }
 
 function devicesOf(profile: Profile): DeviceState[] {
@@ -34,6 +36,7 @@ export function viewProfile(profile: Profile, now: number, options: ProfileOptio
   const registers = new Map<string, { v: Scalar; t: number }>();
   const affinity = { l: new Map<string, number>(), s: new Map<string, number>(), r: new Map<string, number>() };
   const totals = new Map<string, number>();
+  const ages = new Map<string, number>();
   for (const device of devicesOf(profile)) {
     // Recent affinities decay by this device's item-event count rather than by time.
     const events = device.fields['a.n']?.v as number | undefined ?? 0;
@@ -50,6 +53,8 @@ export function viewProfile(profile: Profile, now: number, options: ProfileOptio
         const value = horizon === 'r' ? decayedValue(field, events, options.recentHalfLifeEvents)
           : decayedValue(field, now, horizon === 's' ? options.shortHalfLifeMs : options.longHalfLifeMs);
         const label = key.slice(4);
+        // Recent fields are stamped with the item-event count that last touched them.
+        if (horizon === 'r') ages.set(label, Math.min(ages.get(label) ?? Infinity, events - field.t));
         affinity[horizon].set(label, (affinity[horizon].get(label) ?? 0) + value);
         const total = horizon + label.slice(0, label.indexOf(':'));
         totals.set(total, (totals.get(total) ?? 0) + value);
@@ -64,5 +69,6 @@ export function viewProfile(profile: Profile, now: number, options: ProfileOptio
     numbers: (prefix) => [...numbers].filter(([key]) => key.startsWith(prefix)),
     affinities: (horizon) => affinity[horizon],
     affinityTotal: (horizon, dimension) => totals.get(horizon + dimension) ?? 0,
+    ages,
   };
 }

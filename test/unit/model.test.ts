@@ -102,6 +102,29 @@ describe('features (cases as data)', () => {
     expect(later['match.long']).toBeGreaterThan(0.6);
   });
 
+  const links = { drama: { comedy: 0.6, drama: 0.3 }, comedy: { drama: 0.2 } };
+  const transitions: Array<[string, string[], number, string, number]> = [
+    ['after one drama, comedy follows at its transition share', ['drama'], MIN, 'comedy', 0.6],
+    ['the latest item weighs twice the one before', ['comedy', 'drama'], MIN, 'drama', (0.2 * 0.5 + 0.3) / 1.5],
+    ['a tag with no row adds nothing', ['western'], MIN, 'comedy', 0],
+    ['a visit just starting has no transition', ['drama'], DAY, 'comedy', 0],
+    ['prototype-named categories find no row', ['constructor', '__proto__'], MIN, 'comedy', 0],
+  ];
+  it.each(transitions)('match.next: %s', (_label, genres, later, tag, expected) => {
+    const p = run(genres.map((g, i) => viewItem(g, T0 + i)));
+    const f = candidateFeatures(viewProfile(p, T0 + later), { id: tag, tags: [tag] }, links).features;
+    expect(f['match.next']).toBeCloseTo(expected, 9);
+  });
+
+  it('match.start carries long-term frequency only when a visit starts', () => {
+    const p = run([viewItem('drama', T0), viewItem('comedy', T0 + 1)]);
+    const live = candidateFeatures(viewProfile(p, T0 + MIN), { id: 'd', tags: ['drama'] }).features;
+    const starting = candidateFeatures(viewProfile(p, T0 + DAY), { id: 'd', tags: ['drama'] }).features;
+    expect(live['match.start']).toBe(0);
+    expect(starting['match.start']).toBe(starting['match.freq']);
+    expect(starting['match.start']).toBeGreaterThan(0.4);
+  });
+
   it('turns traits and segment rules into features', () => {
     const p = run([ev('identify', T0, {}, { props: { userId: 'u', traits: { plan: 'Pro', vip: true, age: 31 } } as never })]);
     const f = visitorFeatures(viewProfile(p, T0), {}, { adults: { 'trait.age': [18, null] }, kids: { 'trait.age': [null, 17] } });
@@ -209,9 +232,19 @@ describe('offers and recommendations', () => {
       { id: 'r1', tags: ['cat:running'] }, { id: 'r2', tags: ['cat:running'] }, { id: 'r3', tags: ['cat:running'] },
       { id: 'c1', tags: ['cat:camping'] }, { id: 'x1', tags: ['cat:other'] },
     ];
-    const picks = recommend('recs', items, viewProfile(p, T0 + MIN), m, 2, {}, 10).map((r) => r.id);
+    const picks = recommend('recs', items, viewProfile(p, T0 + MIN), m, 2, {}, 1).map((r) => r.id);
     expect(picks).toEqual(['r2', 'c1']);
     expect(recommend('recs', items, viewProfile(p, T0 + MIN), m, 2, {}, 0).map((r) => r.id)).toEqual(['r2', 'r3']);
+  });
+
+  it('covers more tastes with co-occurrence: after drama, comedy beats romance when most romances are dramas', () => {
+    const p = run(['comedy', 'drama', 'drama', 'romance', 'drama', 'romance'].map((g, i) => viewItem(g, T0 + i)));
+    const genres = ['drama', 'romance', 'comedy'].map((g) => ({ id: g, tags: [g] }));
+    const view = viewProfile(p, T0 + MIN);
+    const byScore = recommend('recs', genres, view, m, 3, {}, 0).map((r) => r.id);
+    const covering = recommend('recs', genres, view, { ...m, cooccur: { romance: { drama: 0.9 }, comedy: { drama: 0.1 } } }, 3).map((r) => r.id);
+    expect(byScore).toEqual(['drama', 'romance', 'comedy']);
+    expect(covering).toEqual(['drama', 'comedy', 'romance']);
   });
 
   it('declared slots are decidable without markup; choose is stable for the same inputs', () => {
@@ -239,6 +272,15 @@ describe('bad model JSON (cases as data) is rejected with a reason', () => {
     ['protocol-relative image', { ...base, offers: [{ id: 'o', content: { title: 't', image: '//evil.example/x.png' } }] }, /image must be an http/],
     ['offer without a title', { ...base, offers: [{ id: 'o', content: {} }] }, /title/],
     ['title too long', { ...base, offers: [{ id: 'o', content: { title: 'x'.repeat(121) } }] }, /title/],
+    ['links not an object', { ...base, links: [] }, /links must be an object/],
+    ['links row not an object', { ...base, links: { drama: 1 } }, /links\.drama must be an object/],
+    ['transition above 1', { ...base, links: { drama: { comedy: 1.5 } } }, /links\.drama must map .* \[0, 1\]/],
+    ['negative co-occurrence', { ...base, cooccur: { drama: { comedy: -0.1 } } }, /cooccur\.drama must map/],
+    ['non-finite transition', { ...base, links: { drama: { comedy: 'x' } } }, /links\.drama must map/],
+    ['prototype row', JSON.parse('{"version":1,"id":"m","links":{"__proto__":{"a":0.5}}}'), /links has a bad key/],
+    ['prototype column', JSON.parse('{"version":1,"id":"m","cooccur":{"a":{"constructor":0.5}}}'), /cooccur\.a has a bad key/],
+    ['too many rows', { ...base, links: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`t${i}`, {}])) }, /at most 64 rows/],
+    ['too many columns', { ...base, cooccur: { a: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`t${i}`, 0.1])) } }, /at most 64 tags/],
   ];
   it.each(cases)('%s', (_label, input, reason) => {
     const result = parseModel(input);
@@ -249,5 +291,7 @@ describe('bad model JSON (cases as data) is rejected with a reason', () => {
   it('accepts the built-in model and a full document', () => {
     expect(parseModel(JSON.stringify(BUILTIN_MODEL))).toEqual({ ok: true, model: BUILTIN_MODEL });
     expect(parseModel({ ...base, offers: [{ id: 'o', tags: ['Running'], content: { title: 't', image: 'https://x.example/a.png' } }] }).ok).toBe(true);
+    const matrices = { links: { drama: { comedy: 0.3, drama: 0.6 } }, cooccur: { romance: { drama: 0.8 } } };
+    expect(parseModel({ ...base, ...matrices })).toMatchObject({ ok: true, model: matrices });
   });
 });
