@@ -212,7 +212,7 @@ class Client implements OneToOne {
     startExitOffers({
       choose: () => decideOffer(this.profile() as ProfileView, this.model, this.forSlot('offer')),
       history: () => this.history(),
-      record: (name, props) => void this.record({ name, props }),
+      record: (name, props) => this.record({ name, props }),
       count: (reason, detail) => this.log.count(reason, detail),
     }, { minMs: c.offerMinMs, idleMs: c.offerIdleMs, perSession: c.offerPerSession, cooldownDays: c.offerCooldownDays, dialogUrl: c.dialogUrl });
   }
@@ -242,7 +242,7 @@ class Client implements OneToOne {
         this.log.info(`decision ${decision.slot} → ${decision.variant}`, decision);
         this.listeners.forEach((listener) => this.notify(listener, decision));
       },
-      record: (name, props) => void this.record({ name, props }),
+      record: (name, props) => this.record({ name, props }),
     });
   }
 

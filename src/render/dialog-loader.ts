@@ -11,8 +11,8 @@ import { setScriptSrc } from './script-url.js';
 export interface DialogEvents {
   /** The visitor closed it (button, Escape or backdrop). */
   closed(): void;
-  /** The visitor followed its action. */
-  clicked(): void;
+  /** The visitor followed its action; resolves once the click is recorded, so a navigation can wait for it. */
+  clicked(): Promise<unknown> | void;
 }
 
 /** Opens the offer dialog. */

@@ -22,7 +22,22 @@ a,button{font:inherit;cursor:pointer}a{display:inline-block;background:#1d4ed8;c
 interface OfferProps {
   content: OfferContent;
   close(): void;
-  click(): void;
+  click(): Promise<unknown> | void;
+}
+
+/** Longest a followed offer link waits for its click to be stored before navigating, ms. */
+const CLICK_WAIT_MS = 300;
+
+/**
+ * Follows an offer link after its click is stored: leaving the page at once
+ * can abort the IndexedDB write, and the click is what the model learns from.
+ * Modified clicks (new tab, download) keep the browser's own behaviour.
+ */
+function followAfterRecord(e: MouseEvent, href: string, click: () => Promise<unknown> | void): void {
+  const recorded = click();
+  if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey || !recorded) return;
+  e.preventDefault();
+  void Promise.race([recorded.catch(() => undefined), new Promise((r) => setTimeout(r, CLICK_WAIT_MS))]).then(() => location.assign(href));
 }
 
 function focusables(root: HTMLElement): HTMLElement[] {
@@ -52,7 +67,7 @@ function Offer({ content, close, click }: OfferProps) {
         <p id="m">{content.body}</p>
         {content.code && <p class="c">{content.code}</p>}
         {content.action && (href ? (
-          <a href={href} onClick={click}>{content.action.label}</a>
+          <a href={href} onClick={(e) => followAfterRecord(e, href, click)}>{content.action.label}</a>
         ) : (
           <button type="button" onClick={() => (click(), close())}>{content.action.label}</button>
         ))}

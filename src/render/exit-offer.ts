@@ -50,7 +50,7 @@ export function startExitOffers(host: OfferHost, options: ExitIntentOptions & Of
           busy = false;
           host.record('offer_closed', props);
         },
-        clicked: () => host.record('offer_clicked', props),
+        clicked: () => host.record('offer_clicked', props) ?? undefined,
       });
     } catch (error) {
       host.count('offer:failed', error);

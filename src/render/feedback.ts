@@ -5,8 +5,8 @@
  */
 import type { Decision } from '../core/decide.js';
 
-/** Records a feedback event through the client's record path. */
-export type RecordFeedback = (name: string, props: Record<string, unknown>) => void;
+/** Records a feedback event through the client's record path; resolves once it is durable (or rejected). */
+export type RecordFeedback = (name: string, props: Record<string, unknown>) => Promise<unknown> | void;
 
 /** Continuous visibility that counts as an impression, ms. */
 export const IMPRESSION_DWELL_MS = 1000;
@@ -14,7 +14,7 @@ export const IMPRESSION_DWELL_MS = 1000;
 /** Watches one decided slot element for its impression and first click; returns a function that stops watching. */
 export function observeSlotFeedback(element: Element, decision: Decision, record: RecordFeedback): () => void {
   const props = { slot: decision.slot, variant: decision.variant, group: decision.group };
-  const click = (): void => record('select_promotion', props);
+  const click = (): void => void record('select_promotion', props);
   element.addEventListener('click', click, { once: true });
   const stop = (): void => {
     element.removeEventListener('click', click);
