@@ -4,6 +4,25 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
 import { builtinModules } from 'node:module';
+import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+
+// The script-tag core reaches the second stage by loading its file; npm builds bundle it (src/stage/with-stage.ts).
+const loadStageLazily = () => ({
+  name: 'load-stage-lazily',
+  resolveId: (id, importer) => (id === './with-stage.js' && importer?.endsWith('lazy.ts') ? resolve('src/stage/with-stage-script.ts') : null),
+});
+// Modules the second stage takes from the core (src/stage/with-stage-script.ts lends them), so they ship once
+// and the Trusted Types policy is created once (a second 'onetoone' policy is refused under strict CSP).
+const SHARED = /\/(core\/field|render\/script-url|store\/state|store\/store)(\.js|\.ts)?$/;
+const lent = () => /OneToOneShared = \{([^}]*)\}/.exec(readFileSync('src/stage/with-stage-script.ts', 'utf8'))[1].split(',').map((n) => n.trim());
+const checkShared = () => ({
+  name: 'check-shared',
+  generateBundle(_, bundle) {
+    const missing = Object.values(bundle).flatMap((c) => Object.values(c.importedBindings ?? {}).flat()).filter((n) => !lent().includes(n));
+    if (missing.length) this.error(`the second stage imports ${missing.join(', ')} from the core, which does not lend them`);
+  },
+});
 
 const transpile = () => esbuild({ target: 'es2020', jsx: 'automatic', jsxImportSource: 'preact', tsconfig: 'tsconfig.json' });
 const minify = () =>
@@ -14,7 +33,14 @@ export default [
   {
     input: 'src/script-tag.ts',
     output: { file: 'dist/onetoone.min.js', format: 'iife', name: 'OneToOne', exports: 'default', sourcemap: true },
-    plugins: [nodeResolve({ browser: true }), transpile(), minify()],
+    plugins: [loadStageLazily(), nodeResolve({ browser: true }), transpile(), minify()],
+  },
+  {
+    // The second stage (sync, exit-intent offers), loaded by the script-tag core after the page's first decisions.
+    input: 'src/stage/stage-entry.ts',
+    external: (id) => SHARED.test(id),
+    output: { file: 'dist/onetoone-stage.min.js', format: 'iife', globals: () => 'OneToOneShared', sourcemap: true },
+    plugins: [nodeResolve({ browser: true }), transpile(), minify(), checkShared()],
   },
   {
     // The offer dialog (Preact included), loaded by the script-tag core only when an offer is shown.

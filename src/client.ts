@@ -21,7 +21,6 @@ import { DEBUG_EVENT } from './debug/loader.js';
 import { addAntiFlicker } from './render/anti-flicker.js';
 import { renderSlots } from './render/page-slots.js';
 import { readPreview } from './render/preview.js';
-import { startExitOffers } from './render/exit-offer.js';
 import { CONVERSIONS, offerConversion } from './render/offer-conversion.js';
 import { decideOffer } from './core/offers.js';
 import { type Recommendation, recommend } from './core/recommend.js';
@@ -32,7 +31,8 @@ import { openStore } from './store/open-store.js';
 import type { Reducer } from './store/state.js';
 import type { StorageMode, Store } from './store/store.js';
 import { tabChannel } from './store/tabs.js';
-import { type Sync, forgetRemote, startSync } from './sync/connect.js';
+import type { Sync } from './sync/connect.js';
+import { forgetRemote, startExitOffers, startSync } from './stage/lazy.js';
 import type { CachedModel } from './sync/pull.js';
 
 /** Properties of a tracked event; `items` and `value` are lifted into the event. */

@@ -1,0 +1,65 @@
+/**
+ * The script tag's second stage (`onetoone-stage.min.js`: sync and
+ * exit-intent offers) in real Chromium: it is requested only after the
+ * page's slots are decided, and when it cannot load the page keeps its
+ * decisions and its tracking, counting the failure.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { OneToOne } from '../../src/client.js';
+import { type Browser, type TestServer, describeBrowser, launchBrowser, readStoredEvents, startTestServer, waitFor, watchErrors } from './harness.js';
+
+type Page = { OneToOne?: OneToOne };
+const HERO = '[data-o2o-slot="hero"][data-o2o-state="decided"]';
+
+describeBrowser('second stage in Chromium', () => {
+  let browser: Browser;
+  let server: TestServer;
+  beforeAll(async () => {
+    [browser, server] = await Promise.all([launchBrowser(), startTestServer()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  it('is requested after the first decision and syncs the page view', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    let decidedBeforeRequest: boolean | undefined;
+    page.on('request', (request) => {
+      if (request.url().endsWith('/onetoone-stage.min.js')) decidedBeforeRequest ??= false;
+    });
+    await page.route('**/onetoone-stage.min.js', async (route) => {
+      decidedBeforeRequest = (await page.locator(HERO).count()) === 1;
+      await route.continue();
+    });
+    await page.goto(server.url + '/');
+    await page.waitForSelector(HERO);
+    const device = await waitFor(() => server.store.received().find((b) => b.device)?.device, 10_000, 'a batch at the collector');
+    expect(device).toMatch(/^[\w-]+$/);
+    expect(decidedBeforeRequest).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('leaves slots and tracking working when it cannot load', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.route('**/onetoone-stage.min.js', (route) => route.abort());
+    await page.goto(server.url + '/');
+    await page.waitForSelector(HERO);
+    expect(await page.evaluate(() => (window as unknown as Page).OneToOne?.track('add_to_cart', { value: 3 }))).toBe(true);
+    const counters = await waitFor(
+      () => page.evaluate(() => {
+        const counters = (window as unknown as Page).OneToOne?.counters;
+        return counters?.['stage:load-failed'] ? counters : undefined;
+      }),
+      10_000,
+      'stage:load-failed counted',
+    );
+    expect(counters['stage:load-failed']).toBeGreaterThan(0);
+    expect((await readStoredEvents(page)).map((e) => e.name)).toContain('add_to_cart');
+    await context.close();
+  });
+});
