@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 // The script-tag core reaches the second stage by loading its file; npm builds bundle it (src/stage/with-stage.ts).
 const loadStageLazily = () => ({
   name: 'load-stage-lazily',
-  resolveId: (id, importer) => (id === './with-stage.js' && importer?.endsWith('lazy.ts') ? resolve('src/stage/with-stage-script.ts') : null),
+  resolveId: (id, importer) => (id.endsWith('/with-stage.js') && importer ? resolve('src/stage/with-stage-script.ts') : null),
 });
 // Modules the second stage takes from the core (src/stage/with-stage-script.ts lends them), so they ship once
 // and the Trusted Types policy is created once (a second 'onetoone' policy is refused under strict CSP).

@@ -74,55 +74,53 @@ function describe(value: unknown): string {
   return Array.isArray(value) ? 'an array' : 'an object';
 }
 
-const DEFAULTS = {
-  consent: 'granted',
-  debug: false,
-  antiFlickerMs: 300,
-  flushIntervalMs: 2000,
-  databaseName: 'onetoone',
-  offerMinMs: 5000,
-  offerIdleMs: 60_000,
-  offerPerSession: 1,
-  offerCooldownDays: 7,
-  transport: 'onetoone',
-  respectGpc: false,
+/** Whole-number options: default and largest value (the smallest is 0). */
+const INTEGERS = {
+  antiFlickerMs: [300, 10_000],
+  flushIntervalMs: [2000, 600_000],
+  offerMinMs: [5000, 600_000],
+  offerIdleMs: [60_000, 3_600_000],
+  offerPerSession: [1, 10],
+  offerCooldownDays: [7, 365],
 } as const;
 
-const KNOWN = ['endpoint', 'writeKey', 'consent', 'debug', 'model', 'antiFlickerMs', 'flushIntervalMs', 'databaseName', 'offerMinMs', 'offerIdleMs', 'offerPerSession', 'offerCooldownDays', 'dialogUrl', 'collect', 'searchParam', 'transport', 'respectGpc'];
+const KNOWN = ['endpoint', 'writeKey', 'consent', 'debug', 'model', 'databaseName', 'dialogUrl', 'collect', 'searchParam', 'transport', 'respectGpc', ...Object.keys(INTEGERS)];
+
+const HTTP = 'an http(s) URL or a path such as ';
 
 function closest(name: string): string | undefined {
   const lower = name.toLowerCase();
   return KNOWN.find((known) => known.toLowerCase() === lower || known.toLowerCase().startsWith(lower.slice(0, 4)));
 }
 
-function checkEndpoint(value: unknown, base: string | undefined): string {
-  const expected = 'an http(s) URL or a path such as "/o2o"';
-  if (typeof value !== 'string' || !value.trim()) throw new ConfigError('endpoint', expected, value);
-  let url: URL;
+/** `value` as a URL when it is http(s) (relative paths resolve against `base`), else a {@link ConfigError} for `option`. */
+function checkUrl(option: string, value: unknown, base: string | undefined, pattern: RegExp, example: string): string {
   try {
-    url = new URL(value, base ?? 'http://localhost/');
-  } catch {
-    throw new ConfigError('endpoint', expected, value);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('endpoint', expected, value);
-  return url.href.replace(/\/+$/, '');
-}
-
-function checkDialogUrl(value: unknown, base: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  try {
-    // Only http(s) or a path on this site: this URL becomes a script's src.
-    if (typeof value === 'string' && /^(https?:\/\/[^/]|\/(?![/\\]))/i.test(value)) return new URL(value, base ?? 'http://localhost/').href;
+    // Only http(s) or a path on this site: these URLs receive the visitor's data or become a script's src.
+    const url = typeof value === 'string' && pattern.test(value) ? new URL(value, base ?? 'http://localhost/') : undefined;
+    if (url && /^https?:$/.test(url.protocol)) return url.href;
   } catch {
     // Unparsable: reported below.
   }
-  throw new ConfigError('dialogUrl', 'an http(s) URL or a path such as "/js/onetoone-dialog.min.js"', value);
+  throw new ConfigError(option, HTTP + example, value);
 }
 
-function checkInteger(name: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(name, `a whole number from ${min} to ${max}`, value);
-  }
+/** `value` when it is one of `allowed`, else a {@link ConfigError} listing them. */
+function oneOf<T>(option: string, value: unknown, allowed: readonly T[], other = ''): T {
+  if (!allowed.includes(value as T)) throw new ConfigError(option, allowed.map((a) => JSON.stringify(a)).join(' or ') + other, value);
+  return value as T;
+}
+
+/** `value` when it is a name of 1 to `max` letters, digits, "_", "." or "-". */
+function checkName(option: string, value: unknown, max: number): string {
+  if (typeof value !== 'string' || value.length > max || !/^[\w.-]+$/.test(value)) throw new ConfigError(option, `up to ${max} letters, digits, "_", "." or "-"`, value);
+  return value;
+}
+
+function checkInteger(name: keyof typeof INTEGERS, value: unknown): number {
+  const [fallback, max] = INTEGERS[name];
+  value ??= fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) throw new ConfigError(name, `a whole number from 0 to ${max}`, value);
   return value;
 }
 
@@ -142,52 +140,31 @@ export function resolveConfig(input: unknown, base?: string): ResolvedConfig {
       throw new ConfigError(key, hint ? `no such option (did you mean "${hint}"?)` : `one of ${KNOWN.join(', ')}`, raw[key]);
     }
   }
-  const consent = raw.consent ?? DEFAULTS.consent;
-  if (consent !== 'granted' && consent !== 'pending' && consent !== 'denied') {
-    throw new ConfigError('consent', '"granted", "pending" or "denied"', consent);
-  }
-  const debug = raw.debug ?? DEFAULTS.debug;
-  if (typeof debug !== 'boolean') throw new ConfigError('debug', 'true or false', debug);
-  const writeKey = raw.writeKey;
-  if (writeKey !== undefined && (typeof writeKey !== 'string' || !/^[\w.-]{1,128}$/.test(writeKey))) {
-    throw new ConfigError('writeKey', 'up to 128 letters, digits, "_", "." or "-"', writeKey);
-  }
-  const databaseName = raw.databaseName ?? DEFAULTS.databaseName;
-  if (typeof databaseName !== 'string' || !/^[\w.-]{1,64}$/.test(databaseName)) {
-    throw new ConfigError('databaseName', 'up to 64 letters, digits, "_", "." or "-"', databaseName);
-  }
-  const transport = raw.transport ?? DEFAULTS.transport;
-  if (transport !== 'onetoone' && transport !== 'segment' && typeof transport !== 'function') {
-    throw new ConfigError('transport', '"onetoone", "segment" or a function', transport);
-  }
-  const respectGpc = raw.respectGpc ?? DEFAULTS.respectGpc;
-  if (typeof respectGpc !== 'boolean') throw new ConfigError('respectGpc', 'true or false', respectGpc);
+  const transport = raw.transport;
+  if (typeof transport !== 'function') oneOf('transport', transport ?? 'onetoone', ['onetoone', 'segment'], ' or a function');
   const collect = resolveCollect(raw.collect);
   if (!collect) throw new ConfigError('collect', COLLECT_EXPECTED, raw.collect);
-  const searchParam = raw.searchParam ?? 'q';
-  if (typeof searchParam !== 'string' || !/^[\w.-]{1,32}$/.test(searchParam)) {
-    throw new ConfigError('searchParam', 'a query parameter name of up to 32 letters, digits, "_", "." or "-"', searchParam);
-  }
   if (raw.model !== undefined && (raw.model === null || typeof raw.model !== 'object')) {
     throw new ConfigError('model', 'a model object (see docs/model.md)', raw.model);
   }
+  const bools = [true, false];
   return {
-    endpoint: checkEndpoint(raw.endpoint, base),
-    writeKey: writeKey as string | undefined,
-    consent,
-    debug,
+    endpoint: checkUrl('endpoint', raw.endpoint, base, /\S/, '"/o2o"').replace(/\/+$/, ''),
+    writeKey: raw.writeKey === undefined ? undefined : checkName('writeKey', raw.writeKey, 128),
+    consent: oneOf<ConsentState>('consent', raw.consent ?? 'granted', ['granted', 'pending', 'denied']),
+    debug: oneOf('debug', raw.debug ?? false, bools),
     model: raw.model as Model | undefined,
-    antiFlickerMs: checkInteger('antiFlickerMs', raw.antiFlickerMs ?? DEFAULTS.antiFlickerMs, 0, 10_000),
-    flushIntervalMs: checkInteger('flushIntervalMs', raw.flushIntervalMs ?? DEFAULTS.flushIntervalMs, 0, 600_000),
-    databaseName,
-    offerMinMs: checkInteger('offerMinMs', raw.offerMinMs ?? DEFAULTS.offerMinMs, 0, 600_000),
-    offerIdleMs: checkInteger('offerIdleMs', raw.offerIdleMs ?? DEFAULTS.offerIdleMs, 0, 3_600_000),
-    offerPerSession: checkInteger('offerPerSession', raw.offerPerSession ?? DEFAULTS.offerPerSession, 0, 10),
-    offerCooldownDays: checkInteger('offerCooldownDays', raw.offerCooldownDays ?? DEFAULTS.offerCooldownDays, 0, 365),
-    dialogUrl: checkDialogUrl(raw.dialogUrl, base),
+    antiFlickerMs: checkInteger('antiFlickerMs', raw.antiFlickerMs),
+    flushIntervalMs: checkInteger('flushIntervalMs', raw.flushIntervalMs),
+    databaseName: checkName('databaseName', raw.databaseName ?? 'onetoone', 64),
+    offerMinMs: checkInteger('offerMinMs', raw.offerMinMs),
+    offerIdleMs: checkInteger('offerIdleMs', raw.offerIdleMs),
+    offerPerSession: checkInteger('offerPerSession', raw.offerPerSession),
+    offerCooldownDays: checkInteger('offerCooldownDays', raw.offerCooldownDays),
+    dialogUrl: raw.dialogUrl === undefined ? undefined : checkUrl('dialogUrl', raw.dialogUrl, base, /^(https?:\/\/[^/]|\/(?![/\\]))/i, '"/js/onetoone-dialog.min.js"'),
     collect,
-    searchParam,
-    transport: transport as ResolvedConfig['transport'],
-    respectGpc,
+    searchParam: checkName('searchParam', raw.searchParam ?? 'q', 32),
+    transport: (transport ?? 'onetoone') as ResolvedConfig['transport'],
+    respectGpc: oneOf('respectGpc', raw.respectGpc ?? false, bools),
   };
 }

@@ -6,7 +6,6 @@
 import type { DebugLog } from '../debug/log.js';
 import { watchClicks } from './clicks.js';
 import { loadMarkupEvents } from './commerce.js';
-import { watchDataLayer } from './data-layer.js';
 import { watchEngagement } from './engagement.js';
 import { watchForms } from './forms.js';
 import { observeItemViews } from './item-views.js';
@@ -17,6 +16,7 @@ import { watchScroll } from './scroll.js';
 import { urlSearch } from './search.js';
 import type { Collector, RawEvent } from './types.js';
 import { watchVideo } from './video.js';
+import { withStage } from '../stage/with-stage.js';
 
 /** What the collectors need from the client. */
 export interface CollectOptions {
@@ -68,6 +68,7 @@ export function startCollectors({ collect: on, searchParam, log, record }: Colle
   if (on.engagement) watchEngagement(c, document);
   if (on.video) watchVideo(c, document);
   if (on.forms || on.search) watchForms(c, document, on.forms, on.search, searchParam);
-  if (on.dataLayer) watchDataLayer(window, emit);
+  // The reader comes with the second stage; the array keeps what is pushed meanwhile.
+  if (on.dataLayer) withStage((stage) => stage.watchDataLayer(window, emit), (error) => log.count('stage:load-failed', error));
   return apiPage;
 }

@@ -1,9 +1,11 @@
 /**
  * The second stage: code every page may need, but never before its first
  * decision — sync (sender, pulls, transports, erase request) and the
- * exit-intent offer flow. npm builds import it directly; the script tag loads
+ * exit-intent offer flow, and the `dataLayer` reader (the array keeps what is
+ * pushed before it arrives). npm builds import it directly; the script tag loads
  * it as `onetoone-stage.min.js` after the page's slots are shown.
  */
+import { watchDataLayer } from '../collect/data-layer.js';
 import { startExitOffers } from '../render/exit-offer.js';
 import { forgetRemote, startSync } from '../sync/connect.js';
 
@@ -15,7 +17,9 @@ export interface Stage {
   forgetRemote: typeof forgetRemote;
   /** See {@link startExitOffers}. */
   startExitOffers: typeof startExitOffers;
+  /** See {@link watchDataLayer}. */
+  watchDataLayer: typeof watchDataLayer;
 }
 
 /** The second stage's functions. */
-export const STAGE: Stage = { startSync, forgetRemote, startExitOffers };
+export const STAGE: Stage = { startSync, forgetRemote, startExitOffers, watchDataLayer };
