@@ -102,6 +102,8 @@ class Client implements OneToOne {
   /** The pending batch's outcome: every event of one commit shares one promise, so a burst allocates one, not one per call. */
   private batch: Promise<boolean> | undefined;
   private settle: (stored: boolean) => void = () => undefined;
+  /** The timezone offset of the pending batch: one `Date` per batch, not one per `track()`. */
+  private tz = 0;
   private writing: Promise<void> = Promise.resolve();
   private scheduled = false;
   private opened = false;
@@ -296,7 +298,8 @@ class Client implements OneToOne {
 
   track(name: string, properties?: TrackProperties): Promise<boolean> {
     try {
-      return this.record(liftEvent(name, properties, -new Date().getTimezoneOffset()));
+      if (!this.batch) this.tz = -new Date().getTimezoneOffset();
+      return this.record(liftEvent(name, properties, this.tz));
     } catch (error) {
       this.log.count('track:threw', error);
       return Promise.resolve(false);

@@ -187,29 +187,42 @@ export function validateEvent(raw: unknown, now: number): ValidationResult {
   }
 }
 
+/** The last name that passed the check: a burst repeats one name, and the regex need not run again. */
+let validName = 'page_view';
+
 function validate(raw: unknown, now: number): ValidationResult {
   if (!isPlainObject(raw)) return { ok: false, reason: 'not-object' };
   const name = raw.name;
-  if (typeof name !== 'string' || name.length > EVENT_LIMITS.nameLength || !NAME.test(name)) {
+  if (typeof name !== 'string' || (name !== validName && (name.length > EVENT_LIMITS.nameLength || !NAME.test(name)))) {
     return { ok: false, reason: 'bad-name' };
   }
+  validName = name;
   const ts = raw.ts === undefined ? now : raw.ts;
   if (typeof ts !== 'number' || !Number.isFinite(ts) || ts < 0) return { ok: false, reason: 'bad-timestamp' };
+  const tz = raw.tz;
+  const rawItems = raw.items;
+  const rawValue = raw.value;
+  const rawProps = raw.props;
   const event: TrackedEvent = { name, ts: Math.floor(ts), props: {} };
-  if (typeof raw.tz === 'number' && Number.isFinite(raw.tz) && Math.abs(raw.tz) <= 16 * 60) event.tz = raw.tz;
-  if (raw.items !== undefined) {
-    if (!Array.isArray(raw.items)) return { ok: false, reason: 'bad-items' };
-    const items = raw.items.slice(0, EVENT_LIMITS.arrayLength).map(cleanItem).filter((i): i is Item => !!i);
+  if (typeof tz === 'number' && Number.isFinite(tz) && Math.abs(tz) <= 16 * 60) event.tz = tz;
+  if (rawItems !== undefined) {
+    if (!Array.isArray(rawItems)) return { ok: false, reason: 'bad-items' };
+    const items: Item[] = [];
+    const count = Math.min(rawItems.length, EVENT_LIMITS.arrayLength);
+    for (let i = 0; i < count; i++) {
+      const item = cleanItem(rawItems[i]);
+      if (item) items.push(item);
+    }
     if (items.length) event.items = items;
   }
-  if (raw.value !== undefined) {
-    const value = optionalNumber(raw.value);
+  if (rawValue !== undefined) {
+    const value = optionalNumber(rawValue);
     if (value === undefined || value < 0 || value > 1e9) return { ok: false, reason: 'bad-value' };
     event.value = value;
   }
-  if (raw.props !== undefined) {
-    if (!isPlainObject(raw.props)) return { ok: false, reason: 'bad-props' };
-    event.props = cleanObject(raw.props, 1);
+  if (rawProps !== undefined) {
+    if (!isPlainObject(rawProps)) return { ok: false, reason: 'bad-props' };
+    event.props = cleanObject(rawProps, 1);
   }
   return { ok: true, event };
 }

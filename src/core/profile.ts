@@ -8,7 +8,7 @@
  * changes comes back as a {@link Delta} for the sync queue.
  */
 import type { Item, TrackedEvent } from './events.js';
-import { type DecayField, type Field, type Scalar, decayedValue } from './field.js';
+import { type CounterField, type DecayField, type Field, type Scalar, decayedValue } from './field.js';
 import { type Delta, type DeviceState, type Replica, emptyDeviceState, isFieldKey } from './merge.js';
 import { CANDIDATE_ID } from './model.js';
 
@@ -88,51 +88,147 @@ export function emptyProfile(): Profile {
 
 /** Name of the price band a price falls in: `p0` cheapest … `pN` most expensive. */
 export function priceBand(price: number, bands: readonly number[]): string {
-  let band = 0;
-  while (band < bands.length && price >= (bands[band] as number)) band++;
-  return `p${band}`;
+  return `p${bandIndex(price, bands)}`;
 }
 
-/** Collects field writes of one event, then turns them into deltas. */
-class Writer {
-  readonly fields: Record<string, Field>;
-  readonly changed = new Map<string, Field>();
-  constructor(own: DeviceState) {
-    this.fields = { ...own.fields };
+function bandIndex(price: number, bands: readonly number[]): number {
+  let band = 0;
+  while (band < bands.length && price >= (bands[band] as number)) band++;
+  return band;
+}
+
+/**
+ * Decayed affinity values are stored to 7 significant digits: shorter deltas,
+ * and still a total order per device (rounding is monotonic and a write always
+ * adds a positive weight, so a later value never compares lower). Rounding
+ * happens at every write, so a batch folds exactly as its events one by one.
+ * Seven digits, not six, so that a weight of 0.5 still counts in full up to a
+ * decayed sum of 1,000,000.
+ */
+export function roundDecayed(value: number): number {
+  // Usual sums (0.1 to 1,000,000) find their scale by comparison: a burst's first
+  // writes run in the interpreter, where every call counts.
+  const scale = value < 1 ? (value < 0.1 ? 0 : 1e7) : value < 10 ? 1e6 : value < 100 ? 1e5 : value < 1e3 ? 1e4 : value < 1e4 ? 1e3 : value < 1e5 ? 100 : value < 1e6 ? 10 : 0;
+  // value × scale is in [10^6, 10^7), where adding 0.5 is exact and | 0 is Math.round.
+  return scale ? ((value * scale + 0.5) | 0) / scale : roundAnyDecayed(value);
+}
+
+function roundAnyDecayed(value: number): number {
+  if (!(value > 0)) return value;
+  const digits = 6 - Math.floor(Math.log10(value));
+  const scale = POWERS_OF_TEN[digits];
+  // Dividing by an exact power of ten gives the shortest decimal; 10^-n is inexact, so large values multiply.
+  if (scale !== undefined) return Math.round(value * scale) / scale;
+  return digits < 0 ? Math.round(value / 10 ** -digits) * 10 ** -digits : Math.round(value * 10 ** digits) / 10 ** digits;
+}
+
+/** 10^0 … 10^22, the exactly representable powers, looked up rather than computed on every write. */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/** One decay horizon of a batch, with its last decay factor (a burst repeats the same age). */
+interface HalfLife {
+  half: number;
+  age: number;
+  factor: number;
+}
+
+/**
+ * The fields one batch writes. `fields` is a copy of the device's fields;
+ * objects in `mine` were created by this batch and are updated in place (never
+ * the input profile's), so a burst allocates per key, not per event.
+ */
+interface Batch {
+  fields: Record<string, Field>;
+  /** Keys this batch wrote, in first-write order, with their own field objects. */
+  mine: Map<string, Field>;
+  /** Own long/session/recent fields per affinity dimension and label, found without building keys. */
+  labels: Record<Dimension | 'ev', Map<string, DecayField[]>>;
+  /** `n.<event>` keys per event name. */
+  names: Map<string, string>;
+  /** This batch's own `a.n` counter, once an item event wrote it. */
+  count?: CounterField;
+  /** Price band names, `p0` … `pN`. */
+  bands: string[];
+  horizons: HalfLife[];
+  /** Keys of `b.last.<slot>` registers, once a conversion asked for them. */
+  shown?: string[];
+  options: ProfileOptions;
+}
+
+function put(b: Batch, key: string, field: Field): void {
+  b.fields[key] = field;
+  b.mine.set(key, field);
+}
+
+function add(b: Batch, key: string, amount: number): void {
+  const own = b.mine.get(key);
+  if (own?.k === 'c') own.v += amount;
+  else {
+    const previous = b.fields[key];
+    put(b, key, { k: 'c', v: (previous?.k === 'c' ? previous.v : 0) + amount });
   }
-  set(key: string, field: Field): void {
-    this.fields[key] = field;
-    this.changed.set(key, field);
+}
+
+function min(b: Batch, key: string, value: number): void {
+  const previous = b.fields[key];
+  if (previous?.k === 'm' && previous.v <= value) return;
+  const own = b.mine.get(key);
+  if (own?.k === 'm') own.v = value;
+  else put(b, key, { k: 'm', v: value });
+}
+
+function register(b: Batch, key: string, value: Scalar, ts: number): void {
+  const own = b.mine.get(key);
+  // Strictly increasing time per device makes the later write win the join.
+  if (own?.k === 'r') {
+    own.v = value;
+    own.t = Math.max(ts, own.t + 1);
+  } else {
+    const previous = b.fields[key];
+    put(b, key, { k: 'r', v: value, t: previous?.k === 'r' ? Math.max(ts, previous.t + 1) : ts });
   }
-  add(key: string, amount: number): void {
-    const previous = this.fields[key];
-    const v = previous && previous.k === 'c' ? previous.v : 0;
-    this.set(key, { k: 'c', v: v + amount });
-  }
-  min(key: string, value: number): void {
-    const previous = this.fields[key];
-    if (previous && previous.k === 'm' && previous.v <= value) return;
-    this.set(key, { k: 'm', v: value });
-  }
-  register(key: string, value: Scalar, ts: number): void {
-    const previous = this.fields[key];
-    // Strictly increasing time per device makes the later write win the join.
-    const t = previous && previous.k === 'r' ? Math.max(ts, previous.t + 1) : ts;
-    this.set(key, { k: 'r', v: value, t });
-  }
-  decay(key: string, amount: number, ts: number, halfLifeMs: number): void {
-    const previous = this.fields[key];
-    if (previous && previous.k === 'd') {
-      const t = Math.max(ts, previous.t);
-      this.set(key, { k: 'd', v: decayedValue(previous, t, halfLifeMs) + amount, t });
-    } else {
-      this.set(key, { k: 'd', v: amount, t: ts });
+}
+
+function number(b: Batch, key: string): number | undefined {
+  const field = b.fields[key];
+  if (!field) return undefined;
+  return field.k === 'r' ? (typeof field.v === 'number' ? field.v : undefined) : field.v;
+}
+
+/** This batch's own long, session and recent fields of a new affinity label. */
+function ownLabel(b: Batch, dimension: Dimension | 'ev', value: string, ts: number, n: number): DecayField[] {
+  const own = (['l', 's', 'r'] as const).map((horizon) => {
+    const key = `a.${horizon}.${dimension}:${value}`;
+    const previous = b.fields[key];
+    // A field new to the profile starts at 0 at this write's time, which the first decay turns into the weight.
+    const field: DecayField = previous?.k === 'd' ? { k: 'd', v: previous.v, t: previous.t } : { k: 'd', v: 0, t: horizon === 'r' ? n : ts };
+    put(b, key, field);
+    return field;
+  });
+  b.labels[dimension].set(value, own);
+  return own;
+}
+
+/**
+ * Adds `weight` to an affinity label at all three horizons: each value decays
+ * to the write's time (`ts`, or the item-event count `n` for recent interest), then grows.
+ */
+function touch(b: Batch, dimension: Dimension | 'ev', value: string, weight: number, ts: number, n: number): void {
+  const own = b.labels[dimension].get(value) ?? ownLabel(b, dimension, value, ts, n);
+  for (let h = 0; h < 3; h++) {
+    const field = own[h] as DecayField;
+    const at = h === 2 ? n : ts;
+    if (at > field.t) {
+      const horizon = b.horizons[h] as HalfLife;
+      const age = at - field.t;
+      if (age !== horizon.age) {
+        horizon.age = age;
+        horizon.factor = Math.pow(2, -age / horizon.half);
+      }
+      field.v *= horizon.factor;
+      field.t = at;
     }
-  }
-  number(key: string): number | undefined {
-    const field = this.fields[key];
-    if (!field) return undefined;
-    return field.k === 'r' ? (typeof field.v === 'number' ? field.v : undefined) : field.v;
+    field.v = roundDecayed(field.v + weight);
   }
 }
 
@@ -140,42 +236,37 @@ function localDay(ts: number, tz: number | undefined): number {
   return Math.floor((ts + (tz ?? 0) * 60_000) / 86_400_000);
 }
 
-function trackSession(w: Writer, event: TrackedEvent, options: ProfileOptions): void {
-  const last = w.number('t.last');
-  const isNew = last === undefined || event.ts - last > options.sessionTimeoutMs ||
-    localDay(event.ts, event.tz) !== localDay(last, event.tz);
+function trackSession(b: Batch, event: TrackedEvent): void {
+  const last = number(b, 't.last');
+  const ts = event.ts;
+  // Events of a burst share a millisecond: same day, no need to work it out.
+  const isNew = last === undefined || ts - last > b.options.sessionTimeoutMs || (ts !== last && localDay(ts, event.tz) !== localDay(last, event.tz));
   if (isNew) {
-    w.add('s.count', 1);
+    add(b, 's.count', 1);
     // The time away before this session: recency for features, `lapsed` for the lifecycle.
-    if (last !== undefined) w.register('s.gap', Math.max(0, event.ts - last), event.ts);
-    w.register('s.start', event.ts, event.ts);
+    if (last !== undefined) register(b, 's.gap', Math.max(0, ts - last), ts);
+    register(b, 's.start', ts, ts);
   }
-  w.min('t.first', event.ts);
-  w.register('t.last', Math.max(event.ts, last ?? 0), event.ts);
+  min(b, 't.first', ts);
+  register(b, 't.last', Math.max(ts, last ?? 0), ts);
 }
 
-function itemLabels(item: Item, options: ProfileOptions): Array<[Dimension, string]> {
-  const labels: Array<[Dimension, string]> = [];
-  if (item.category) labels.push(['cat', item.category]);
-  if (item.brand) labels.push(['brand', item.brand]);
-  if (item.price !== undefined) labels.push(['price', priceBand(item.price, options.priceBands)]);
-  for (const tag of item.tags ?? []) labels.push(['tag', tag]);
-  return labels;
-}
-
-function trackAffinities(w: Writer, event: TrackedEvent, options: ProfileOptions): void {
-  const weight = options.eventWeights[event.name];
-  if (!weight || !event.items) return;
-  w.add('a.n', 1);
-  const n = w.number('a.n') as number;
-  const touch = (label: string): void => {
-    w.decay('a.l.' + label, weight, event.ts, options.longHalfLifeMs);
-    w.decay('a.s.' + label, weight, event.ts, options.shortHalfLifeMs);
-    w.decay('a.r.' + label, weight, n, options.recentHalfLifeEvents);
-  };
-  // The decayed weight of item events themselves: affinity over it is the share of events that touched a label.
-  touch(EVENTS_LABEL);
-  for (const item of event.items) for (const [dimension, value] of itemLabels(item, options)) touch(dimension + ':' + value);
+function trackAffinities(b: Batch, event: TrackedEvent, weight: number, items: Item[]): void {
+  if (b.count) b.count.v++;
+  else {
+    add(b, 'a.n', 1);
+    b.count = b.fields['a.n'] as CounterField;
+  }
+  const n = b.count.v;
+  const ts = event.ts;
+  // The decayed weight of item events themselves (label `ev:n`): affinity over it is the share of events that touched a label.
+  touch(b, 'ev', 'n', weight, ts, n);
+  for (const item of items) {
+    if (item.category) touch(b, 'cat', item.category, weight, ts, n);
+    if (item.brand) touch(b, 'brand', item.brand, weight, ts, n);
+    if (item.price !== undefined) touch(b, 'price', b.bands[bandIndex(item.price, b.options.priceBands)] as string, weight, ts, n);
+    if (item.tags) for (const tag of item.tags) touch(b, 'tag', tag, weight, ts, n);
+  }
 }
 
 function itemsValue(items: readonly Item[] | undefined): number {
@@ -184,36 +275,36 @@ function itemsValue(items: readonly Item[] | undefined): number {
   return total;
 }
 
-function trackCommerce(w: Writer, event: TrackedEvent): void {
-  const cart = w.number('c.value') ?? 0;
+function trackCommerce(b: Batch, event: TrackedEvent): void {
+  const ts = event.ts;
   switch (event.name) {
     case 'add_to_cart':
-      w.register('c.value', round2(cart + (event.value ?? itemsValue(event.items))), event.ts);
+      register(b, 'c.value', round2((number(b, 'c.value') ?? 0) + (event.value ?? itemsValue(event.items))), ts);
       break;
     case 'remove_from_cart':
-      w.register('c.value', round2(Math.max(0, cart - (event.value ?? itemsValue(event.items)))), event.ts);
+      register(b, 'c.value', round2(Math.max(0, (number(b, 'c.value') ?? 0) - (event.value ?? itemsValue(event.items)))), ts);
       break;
     case 'begin_checkout':
-      w.register('c.checkout', event.ts, event.ts);
+      register(b, 'c.checkout', ts, ts);
       break;
     case 'purchase':
       // Bought items are remembered so recommendations can leave them out.
-      for (const item of event.items ?? []) if (isFieldKey('i.p.' + item.id)) w.add('i.p.' + item.id, 1);
-      w.add('m.value', round2(event.value ?? itemsValue(event.items)));
-      w.register('m.last', event.ts, event.ts);
-      w.register('c.value', 0, event.ts);
+      for (const item of event.items ?? []) if (isFieldKey('i.p.' + item.id)) add(b, 'i.p.' + item.id, 1);
+      add(b, 'm.value', round2(event.value ?? itemsValue(event.items)));
+      register(b, 'm.last', ts, ts);
+      register(b, 'c.value', 0, ts);
       break;
   }
 }
 
-function trackIdentity(w: Writer, event: TrackedEvent): void {
+function trackIdentity(b: Batch, event: TrackedEvent): void {
   if (event.name !== 'identify') return;
   const userId = event.props.userId;
-  if (typeof userId === 'string' && userId) w.register('u.id', userId, event.ts);
+  if (typeof userId === 'string' && userId) register(b, 'u.id', userId, event.ts);
   const traits = event.props.traits;
   if (!traits || typeof traits !== 'object' || Array.isArray(traits)) return;
   for (const [name, value] of Object.entries(traits)) {
-    if (value === null || typeof value !== 'object') w.register(`u.${name}`, value, event.ts);
+    if (value === null || typeof value !== 'object') register(b, `u.${name}`, value, event.ts);
   }
 }
 
@@ -221,6 +312,9 @@ function trackIdentity(w: Writer, event: TrackedEvent): void {
 const FEEDBACK: Record<string, string> = { view_promotion: 'i', select_promotion: 'k', offer_shown: 'i', offer_clicked: 'k' };
 /** Events credited as conversions to the variants last seen in the same session. */
 const CONVERSIONS = ['purchase', 'add_to_cart', 'conversion'];
+/** Events that commerce, identity or feedback tracking act on; others skip them. */
+const SPECIAL = new Set(['remove_from_cart', 'begin_checkout', 'identify', ...CONVERSIONS, ...Object.keys(FEEDBACK)]);
+const LAST_SHOWN = 'b.last.';
 
 /**
  * On-device learning inputs: per slot and variant, impressions `b.i.<slot>.<variant>`,
@@ -228,7 +322,7 @@ const CONVERSIONS = ['purchase', 'add_to_cart', 'conversion'];
  * of every slot the visitor saw or clicked last, if that was within the session timeout.
  * Offers count as the slot `offer`.
  */
-function trackFeedback(w: Writer, event: TrackedEvent, options: ProfileOptions): void {
+function trackFeedback(b: Batch, event: TrackedEvent): void {
   const kind = FEEDBACK[event.name];
   const props = event.props;
   if (kind) {
@@ -238,14 +332,19 @@ function trackFeedback(w: Writer, event: TrackedEvent, options: ProfileOptions):
     if (typeof slot !== 'string' || typeof variant !== 'string' || !CANDIDATE_ID.test(slot) || !CANDIDATE_ID.test(variant)) return;
     const key = `b.${kind}.${slot}.${variant}`;
     if (!isFieldKey(key)) return;
-    w.add(key, 1);
-    w.register('b.last.' + slot, variant, event.ts);
+    add(b, key, 1);
+    const last = LAST_SHOWN + slot;
+    // A new key goes last in the fields' order, as it would in a scan of them.
+    if (b.shown && !b.fields[last]) b.shown.push(last);
+    register(b, last, variant, event.ts);
   } else if (CONVERSIONS.includes(event.name)) {
-    for (const key of Object.keys(w.fields)) {
-      const last = w.fields[key];
-      if (!key.startsWith('b.last.') || last?.k !== 'r' || event.ts - last.t > options.sessionTimeoutMs) continue;
+    // One scan of the fields per batch, not per conversion.
+    b.shown ??= Object.keys(b.fields).filter((key) => key.startsWith(LAST_SHOWN));
+    for (const key of b.shown) {
+      const last = b.fields[key];
+      if (last?.k !== 'r' || event.ts - last.t > b.options.sessionTimeoutMs) continue;
       const credit = `b.v.${key.slice(7)}.${String(last.v)}`;
-      if (isFieldKey(credit)) w.add(credit, 1);
+      if (isFieldKey(credit)) add(b, credit, 1);
     }
   }
 }
@@ -303,23 +402,36 @@ export function apply(profile: Profile, event: TrackedEvent, options: ProfileOpt
  * @returns the new profile and one delta per changed key, numbered in this device's sequence.
  */
 export function applyAll(profile: Profile, events: readonly TrackedEvent[], options: ProfileOptions = DEFAULT_PROFILE_OPTIONS): ApplyResult {
-  const w = new Writer(profile.own);
+  const horizon = (half: number): HalfLife => ({ half, age: NaN, factor: 1 });
+  const b: Batch = {
+    fields: { ...profile.own.fields },
+    mine: new Map(),
+    labels: { ev: new Map(), cat: new Map(), brand: new Map(), price: new Map(), tag: new Map() },
+    names: new Map(),
+    bands: options.priceBands.concat(0).map((_, i) => `p${i}`),
+    horizons: [horizon(options.longHalfLifeMs), horizon(options.shortHalfLifeMs), horizon(options.recentHalfLifeEvents)],
+    options,
+  };
   let last = 0;
   for (const event of events) {
-    trackSession(w, event, options);
-    w.add(`n.${event.name}`, 1);
-    trackAffinities(w, event, options);
-    trackCommerce(w, event);
-    trackIdentity(w, event);
-    trackFeedback(w, event, options);
-    last = Math.max(last, event.ts);
+    const name = event.name;
+    trackSession(b, event);
+    let counter = b.names.get(name);
+    if (!counter) b.names.set(name, (counter = 'n.' + name));
+    add(b, counter, 1);
+    const weight = options.eventWeights[name];
+    if (weight && event.items) trackAffinities(b, event, weight, event.items);
+    if (SPECIAL.has(name)) {
+      trackCommerce(b, event);
+      trackIdentity(b, event);
+      trackFeedback(b, event);
+    }
+    if (event.ts > last) last = event.ts;
   }
-  const pruned = new Set(prune(w.fields, options, last));
+  prune(b.fields, options, last);
   let seq = profile.own.seq;
   const deltas: Delta[] = [];
-  for (const [key, f] of w.changed) {
-    if (pruned.has(key)) continue;
-    deltas.push({ s: ++seq, key, f });
-  }
-  return { profile: { v: profile.v, own: { seq, fields: w.fields }, remote: profile.remote }, deltas };
+  // A pruned key is no longer in the fields: it is not sent.
+  for (const [key, f] of b.mine) if (b.fields[key] === f) deltas.push({ s: ++seq, key, f });
+  return { profile: { v: profile.v, own: { seq, fields: b.fields }, remote: profile.remote }, deltas };
 }
