@@ -5,7 +5,7 @@
  * host page.
  */
 import { type DecideOptions, type Decision, decideSlot } from './core/decide.js';
-import { type TrackedEvent, validateEvent } from './core/events.js';
+import { type TrackedEvent, type ValidationResult, validateEvent, validateTrack } from './core/events.js';
 import { BUILTIN_MODEL, type Model, parseModel } from './core/model.js';
 import { type Profile, applyAll, emptyProfile } from './core/profile.js';
 import { type ProfileView, viewProfile } from './core/view.js';
@@ -79,14 +79,6 @@ export interface OneToOne {
   setConsent(state: ConsentState): Promise<void>;
   /** Opens or closes the debug panel (script tag: loaded on demand; npm: after `installDebugPanel()` from `onetoone/debug`). */
   debug(): void;
-}
-
-function liftEvent(name: string, properties: TrackProperties | undefined, tz: number): Record<string, unknown> {
-  const { items, value, ...props } = properties ?? {};
-  const raw: Record<string, unknown> = { name, props, tz };
-  if (items !== undefined) raw.items = items;
-  if (value !== undefined) raw.value = value;
-  return raw;
 }
 
 class Client implements OneToOne {
@@ -257,9 +249,13 @@ class Client implements OneToOne {
   }
 
   private record(raw: RawEvent | Record<string, unknown>): Promise<boolean> {
-    const result = validateEvent(raw, Date.now());
+    return this.accept(validateEvent(raw, Date.now()), raw);
+  }
+
+  /** Queues a validated event for the next write, or counts why it was rejected. */
+  private accept(result: ValidationResult, raw: unknown, name?: string): Promise<boolean> {
     if (!result.ok) {
-      this.log.count(`event:${result.reason}`, raw);
+      this.log.count(`event:${result.reason}`, name === undefined ? raw : { name, properties: raw });
       return Promise.resolve(false);
     }
     this.pending.push(result.event);
@@ -299,7 +295,7 @@ class Client implements OneToOne {
   track(name: string, properties?: TrackProperties): Promise<boolean> {
     try {
       if (!this.batch) this.tz = -new Date().getTimezoneOffset();
-      return this.record(liftEvent(name, properties, this.tz));
+      return this.accept(validateTrack(name, properties, Date.now(), this.tz), properties, name);
     } catch (error) {
       this.log.count('track:threw', error);
       return Promise.resolve(false);

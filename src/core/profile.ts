@@ -110,20 +110,8 @@ export function roundDecayed(value: number): number {
   // writes run in the interpreter, where every call counts.
   const scale = value < 1 ? (value < 0.1 ? 0 : 1e7) : value < 10 ? 1e6 : value < 100 ? 1e5 : value < 1e3 ? 1e4 : value < 1e4 ? 1e3 : value < 1e5 ? 100 : value < 1e6 ? 10 : 0;
   // value × scale is in [10^6, 10^7), where adding 0.5 is exact and | 0 is Math.round.
-  return scale ? ((value * scale + 0.5) | 0) / scale : roundAnyDecayed(value);
+  return scale ? ((value * scale + 0.5) | 0) / scale : value > 0 ? Number(value.toPrecision(7)) : value;
 }
-
-function roundAnyDecayed(value: number): number {
-  if (!(value > 0)) return value;
-  const digits = 6 - Math.floor(Math.log10(value));
-  const scale = POWERS_OF_TEN[digits];
-  // Dividing by an exact power of ten gives the shortest decimal; 10^-n is inexact, so large values multiply.
-  if (scale !== undefined) return Math.round(value * scale) / scale;
-  return digits < 0 ? Math.round(value / 10 ** -digits) * 10 ** -digits : Math.round(value * 10 ** digits) / 10 ** digits;
-}
-
-/** 10^0 … 10^22, the exactly representable powers, looked up rather than computed on every write. */
-const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 /** One decay horizon of a batch, with its last decay factor (a burst repeats the same age). */
 interface HalfLife {
