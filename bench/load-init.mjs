@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync } from 'node:zlib';
 import { buildFloor } from './lib/build-floor.mjs';
-import { launch, runsArg, serve, stats, taskMs } from './lib/browser.mjs';
+import { launch, runsArg, serve, stats, taskMs, sdkRoutes } from './lib/browser.mjs';
 
 const RUNS = runsArg(15);
 const SLOT = `<div data-o2o-slot="hero" style="min-height:120px"><h1>Default</h1>
@@ -23,7 +23,7 @@ const server = await serve({
   '/floor.html': { type: 'html', body: page('<script async src="/floor.js"></script>', SLOT) },
   '/onetoone.html': { type: 'html', body: page(HEAD_RULE + '<script async src="/onetoone.min.js" data-endpoint="/"></script>', SLOT) },
   '/floor.js': { type: 'js', file: floorFile },
-  '/onetoone.min.js': { type: 'js', file: 'dist/onetoone.min.js' },
+  ...sdkRoutes(),
 });
 const browser = await launch();
 

@@ -2,13 +2,13 @@
 // bounded (event ring, compacted queue, pruned profile fields).
 // Usage: node bench/memory.mjs [--events N] [--json]
 import { writeFileSync } from 'node:fs';
-import { launch, serve } from './lib/browser.mjs';
+import { launch, serve, sdkRoutes } from './lib/browser.mjs';
 
 const i = process.argv.indexOf('--events');
 const EVENTS = i > 0 ? Number(process.argv[i + 1]) : 10_000;
 const page = `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>memory</title>
 <script async src="/onetoone.min.js" data-endpoint="/" data-flush-interval-ms="600000"></script></head><body></body></html>`;
-const server = await serve({ '/memory.html': { type: 'html', body: page }, '/onetoone.min.js': { type: 'js', file: 'dist/onetoone.min.js' } });
+const server = await serve({ '/memory.html': { type: 'html', body: page }, ...sdkRoutes() });
 const browser = await launch();
 const context = await browser.newContext();
 const p = await context.newPage();

@@ -2,7 +2,7 @@
 // as deltas, against sending the whole stored profile once per batch.
 // Usage: node bench/sync-bytes.mjs [--runs N] [--json]
 import { writeFileSync } from 'node:fs';
-import { launch, runsArg, serve, stats } from './lib/browser.mjs';
+import { launch, runsArg, serve, stats, sdkRoutes } from './lib/browser.mjs';
 
 const RUNS = runsArg(5);
 const items = ['running', 'running', 'camping', 'running'].map((c, i) =>
@@ -10,7 +10,7 @@ const items = ['running', 'running', 'camping', 'running'].map((c, i) =>
 const page = (path) => `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${path}</title>
 <script async src="/onetoone.min.js" data-endpoint="/" data-flush-interval-ms="500"></script></head>
 <body data-o2o-page="${path === '/p.html' ? 'product' : 'home'}">${path === '/p.html' ? '<article data-o2o-item="sku-main" data-o2o-category="running" data-o2o-price="129" data-o2o-main>Main</article>' : ''}${items}</body></html>`;
-const server = await serve({ '/h.html': { type: 'html', body: page('/h.html') }, '/p.html': { type: 'html', body: page('/p.html') }, '/onetoone.min.js': { type: 'js', file: 'dist/onetoone.min.js' } });
+const server = await serve({ '/h.html': { type: 'html', body: page('/h.html') }, '/p.html': { type: 'html', body: page('/p.html') }, ...sdkRoutes() });
 const browser = await launch();
 
 const profileBytes = (p) => p.evaluate(() => new Promise((resolve) => {

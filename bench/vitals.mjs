@@ -3,7 +3,7 @@
 // with and without OneToOne on the same markup.
 // Usage: node bench/vitals.mjs [--runs N] [--json]
 import { readFileSync, writeFileSync } from 'node:fs';
-import { launch, runsArg, serve, stats } from './lib/browser.mjs';
+import { launch, runsArg, serve, stats, sdkRoutes } from './lib/browser.mjs';
 
 const RUNS = runsArg(7);
 const vitals = readFileSync('node_modules/web-vitals/dist/web-vitals.iife.js', 'utf8');
@@ -20,7 +20,7 @@ const html = (sdk) => `<!doctype html><html><head><meta charset="utf-8"><link re
 const server = await serve({
   '/with.html': { type: 'html', body: html(true) },
   '/without.html': { type: 'html', body: html(false) },
-  '/onetoone.min.js': { type: 'js', file: 'dist/onetoone.min.js' },
+  ...sdkRoutes(),
 });
 const browser = await launch();
 const OBSERVE = () => {

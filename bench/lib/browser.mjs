@@ -75,3 +75,12 @@ export function runsArg(fallback) {
   const i = process.argv.indexOf('--runs');
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
+
+/** Routes serving the script-tag build as a site would: the core and the files it loads from its folder. */
+export function sdkRoutes(prefix = '/') {
+  const routes = {};
+  for (const name of ['onetoone.min.js', 'onetoone-stage.min.js', 'onetoone-dialog.min.js']) {
+    if (existsSync(`dist/${name}`)) routes[prefix + name] = { type: 'js', file: `dist/${name}` };
+  }
+  return routes;
+}
