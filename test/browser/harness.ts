@@ -5,12 +5,13 @@
  * Without Chromium the suite is skipped locally with one clear line; when CI is
  * set a missing browser fails the run.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { describe } from 'vitest';
 import { type RunningServer, startServer } from '../../demo/collector/server.js';
+import { BUILTIN_MODEL } from '../../src/core/model.js';
 
 /** Path of the Chromium binary used by the browser suite. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -49,12 +50,24 @@ export interface TestServer extends RunningServer {
   dispose(): Promise<void>;
 }
 
+/**
+ * The built-in model without holdout or exploration, served by default so a
+ * test's visitor (a random device id) never lands in the 5% holdout or gets an
+ * explored variant: assertions about what is shown then hold on every run.
+ * Holdout and exploration have their own seeded unit tests.
+ */
+function deterministicModel(dir: string): string {
+  const file = join(dir, 'deterministic-model.json');
+  writeFileSync(file, JSON.stringify({ ...BUILTIN_MODEL, id: 'test-deterministic', holdout: 0, explore: { ...BUILTIN_MODEL.explore, noise: 0 } }));
+  return file;
+}
+
 /** Starts the demo server and collector on a free port of 127.0.0.1. */
 export async function startTestServer(options: { dataDir?: string; writeKeys?: string[]; port?: number; modelFile?: string } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'o2o-collector-'));
   const running = await startServer({
     port: options.port ?? 0,
-    ...(options.modelFile ? { modelFile: options.modelFile } : {}),
+    modelFile: options.modelFile ?? deterministicModel(dataDir),
     dataDir,
     staticRoots: { '/': 'demo/public', '/dist/': 'dist', '/test-pages/': 'test/pages' },
     ...(options.writeKeys ? { writeKeys: options.writeKeys } : {}),
