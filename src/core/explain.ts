@@ -9,6 +9,11 @@ import { type CandidateModel, type Contribution, type Model, weightOf } from './
 const PHRASES: Record<string, string> = {
   'match.long': 'long-term affinity for',
   'match.short': 'interest this session in',
+  'match.recent': 'what you looked at last:',
+  'match.freq': 'how often you choose',
+  'match.now': 'how often this visit you chose',
+  'match.start': 'on returning, your usual taste for',
+  'match.next': 'what usually follows your last views:',
   prior: 'overall popularity of',
   learned: 'your own responses to',
 };
