@@ -34,6 +34,8 @@ r.modelSynthetic = run('model replay, synthetic population', ['bench/model/run.m
 if (existsSync(`${movielens}/u.data`)) r.modelMovieLens = run('model replay, MovieLens 100K', ['bench/model/run.mjs', 'bench/model/main.ts', '--data', movielens]);
 
 const range = (s) => `${s.median} (${s.min}–${s.max})`;
+/** Range of one figure over the latency bench's fresh pages. */
+const spread = (values) => (Math.min(...values) === Math.max(...values) ? `${values[0]}` : `${Math.min(...values)}–${Math.max(...values)}`);
 const brotli = (file) => r.size.rows.find((row) => row.file === file)?.brotli;
 const lines = [
   '| measure | value: median (range) | target |',
@@ -48,7 +50,8 @@ const lines = [
   `| 1,000 track(): loop ms | ${range(r.track.loopMs)} | |`,
   `| 1,000 track(): main-thread ms incl. writes | ${range(r.track.mainThreadMs)} | < 10 |`,
   `| 1,000 track(): events persisted (resolved true) | ${range(r.track.resolvedTrue)} | 1,000 |`,
-  `| decide() 50 candidates × 64 features, p50 / p99 ms | ${JSON.stringify(r.latency.single ?? r.latency)} | p99 < 1 |`,
+  `| decide() 50 candidates × 64 features, single decision p50 / p99 ms (timer ${r.latency.runs[0].timerResolutionMs} ms) | ${spread(r.latency.runs.map((x) => x.singleMs.p50))} / ${spread(r.latency.runs.map((x) => x.singleMs.p99))} | p99 < 1 |`,
+  `| decide(), mean per decision in batches of 50, p50 / p99 ms | ${spread(r.latency.runs.map((x) => x.batchMeanMs.p50))} / ${spread(r.latency.runs.map((x) => x.batchMeanMs.p99))} | |`,
   `| CLS caused by our swaps (max over runs), warm / cold | ${r.vitals.warm.cls.max} / ${r.vitals.cold.cls.max} | 0 |`,
   `| INP ms with / without OneToOne | ${range(r.vitals.warm.inpMs)} / ${range(r.vitals.without.inpMs)} | no worse |`,
   `| heap growth after ${r.memory.events} events, MB | ${r.memory.heapMb.growth} | bounded |`,
