@@ -4,15 +4,10 @@
  * (`data-o2o-quantity` for cart and order lines).
  */
 
-/** An item as read from markup, before validation. */
-export interface RawItem {
-  id: string;
-  category?: string;
-  brand?: string;
-  price?: number;
-  quantity?: number;
-  tags?: string[];
-}
+import type { Item } from '../core/events.js';
+
+/** An item as read from markup: the shape of {@link Item}, not yet validated. */
+export type RawItem = Item;
 
 /** Reads a numeric `data-o2o-<name>` attribute; `undefined` when absent or not a number. */
 export function attributeNumber(element: Element, name: string): number | undefined {
