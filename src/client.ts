@@ -81,6 +81,9 @@ export interface OneToOne {
   debug(): void;
 }
 
+/** How long one profile view is reused while the profile is unchanged, ms (affinities decay over minutes). */
+const VIEW_REUSE_MS = 1000;
+
 class Client implements OneToOne {
   readonly ready: Promise<void>;
   private readonly log: DebugLog;
@@ -90,6 +93,7 @@ class Client implements OneToOne {
   private store: Store = createMemoryStore();
   private sender: Sync | undefined;
   private current: Profile | undefined;
+  private view: { of: Profile; view: ProfileView } | undefined;
   private pending: TrackedEvent[] = [];
   /** The pending batch's outcome: every event of one commit shares one promise, so a burst allocates one, not one per call. */
   private batch: Promise<boolean> | undefined;
@@ -362,7 +366,16 @@ class Client implements OneToOne {
   }
 
   profile(): ProfileView | undefined {
-    return this.current ? viewProfile(this.current, Date.now()) : undefined;
+    const current = this.current;
+    if (!current) return undefined;
+    const now = Date.now();
+    // One view serves every decision of the same moment (all slots of a page, their
+    // per-view tag caches included); a new profile or a second later gets a fresh one.
+    const cached = this.view;
+    if (cached && cached.of === current && now >= cached.view.now && now - cached.view.now < VIEW_REUSE_MS) return cached.view;
+    const view = viewProfile(current, now);
+    this.view = { of: current, view };
+    return view;
   }
 
   async flush(): Promise<void> {
