@@ -1,8 +1,10 @@
 // Load + init main-thread work of OneToOne against an empty page and the
 // preact + idb-keyval floor, measured in one run with fresh browser contexts,
 // plus the time from script start to the first slot swapped (cold and warm).
-// Usage: node bench/load-init.mjs [--runs N] [--json]
-import { readFileSync, writeFileSync } from 'node:fs';
+// Usage: node bench/load-init.mjs [--runs N] [--json] [--baseline DIR]
+//   --baseline DIR  also load the script-tag files in DIR (an earlier build) in the same
+//                   run, alternated with this one, so a change is judged on one machine state
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync } from 'node:zlib';
 import { buildFloor } from './lib/build-floor.mjs';
 import { launch, runsArg, serve, stats, taskMs, sdkRoutes } from './lib/browser.mjs';
@@ -18,12 +20,22 @@ const HEAD_RULE = '<style>[data-o2o-slot]:not([data-o2o-state]){visibility:hidde
 const page = (head, body = '') => `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>bench</title>${head}</head><body>${body}</body></html>`;
 
 const floorFile = await buildFloor();
+const baselineAt = process.argv.indexOf('--baseline');
+const BASELINE = baselineAt > 0 ? process.argv[baselineAt + 1] : undefined;
+const baselineRoutes = {};
+if (BASELINE) {
+  for (const name of ['onetoone.min.js', 'onetoone-stage.min.js', 'onetoone-dialog.min.js']) {
+    if (existsSync(`${BASELINE}/${name}`)) baselineRoutes[`/base/${name}`] = { type: 'js', file: `${BASELINE}/${name}` };
+  }
+}
 const server = await serve({
   '/empty.html': { type: 'html', body: page('', SLOT) },
   '/floor.html': { type: 'html', body: page('<script async src="/floor.js"></script>', SLOT) },
   '/onetoone.html': { type: 'html', body: page(HEAD_RULE + '<script async src="/onetoone.min.js" data-endpoint="/"></script>', SLOT) },
+  '/baseline.html': { type: 'html', body: page(HEAD_RULE + '<script async src="/base/onetoone.min.js" data-endpoint="/"></script>', SLOT) },
   '/floor.js': { type: 'js', file: floorFile },
   ...sdkRoutes(),
+  ...baselineRoutes,
 });
 const browser = await launch();
 
@@ -59,23 +71,33 @@ const RECORD_SWAP = () => {
   }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-o2o-state'] });
 };
 
-const results = { empty: [], floor: [], onetoone: [], swapCold: [], swapWarm: [] };
-for (let run = 0; run < RUNS; run++) {
-  // Alternate the order so drift on a noisy machine hits every variant alike.
-  const order = run % 2 ? ['onetoone', 'floor', 'empty'] : ['empty', 'floor', 'onetoone'];
-  for (const name of order) results[name].push(await loadCost(`/${name}.html`));
+/** Cold and warm script start → slot swapped for the page at `path`, in one fresh context. */
+async function swapTimes(path) {
   const context = await browser.newContext();
   await context.addInitScript(RECORD_SWAP);
   const p = await context.newPage();
-  await p.goto(server.url + '/onetoone.html');
+  await p.goto(server.url + path);
   const cold = await timeToSwap(p);
   await p.waitForTimeout(1200);
   await p.reload();
   const warm = await timeToSwap(p);
-  results.swapCold.push(cold.ms);
-  results.swapWarm.push(warm.ms);
   if (warm.variant !== 'running') throw new Error(`warm profile should show "running", showed ${warm.variant}`);
   await context.close();
+  return { cold: cold.ms, warm: warm.ms };
+}
+
+const results = { empty: [], floor: [], onetoone: [], baseline: [], swapCold: [], swapWarm: [], baselineSwapCold: [], baselineSwapWarm: [] };
+const pages = BASELINE ? ['empty', 'floor', 'onetoone', 'baseline'] : ['empty', 'floor', 'onetoone'];
+for (let run = 0; run < RUNS; run++) {
+  // Alternate the order so drift on a noisy machine hits every variant alike.
+  const order = run % 2 ? [...pages].reverse() : pages;
+  for (const name of order) results[name].push(await loadCost(`/${name}.html`));
+  const swaps = BASELINE && run % 2 ? [['baseline', '/baseline.html'], ['onetoone', '/onetoone.html']] : [['onetoone', '/onetoone.html'], ['baseline', '/baseline.html']];
+  for (const [name, path] of swaps.slice(0, BASELINE ? 2 : 1)) {
+    const { cold, warm } = await swapTimes(path);
+    if (name === 'onetoone') results.swapCold.push(cold), results.swapWarm.push(warm);
+    else results.baselineSwapCold.push(cold), results.baselineSwapWarm.push(warm);
+  }
 }
 await browser.close();
 await server.close();
@@ -93,6 +115,14 @@ const summary = {
   scriptStartToSlotMs: { cold: stats(results.swapCold), warm: stats(results.swapWarm) },
   brotliBytes: { floor: brotli(floorFile), onetoone: brotli('dist/onetoone.min.js') },
 };
+if (BASELINE) {
+  summary.baseline = {
+    dir: BASELINE,
+    beyondEmptyMs: stats(results.baseline.map((v, i) => v - results.empty[i])),
+    onetooneMinusBaselineMs: stats(results.onetoone.map((v, i) => v - results.baseline[i])),
+    scriptStartToSlotMs: { cold: stats(results.baselineSwapCold), warm: stats(results.baselineSwapWarm) },
+  };
+}
 writeFileSync('bench/results/load-init.json', JSON.stringify(summary, null, 2) + '\n');
 if (process.argv.includes('--json')) console.log(JSON.stringify(summary));
 else {
@@ -105,5 +135,11 @@ else {
   console.log(row('OneToOne minus floor', summary.onetooneMinusFloorMs));
   console.log(row('script start → slot swapped, cold', summary.scriptStartToSlotMs.cold));
   console.log(row('script start → slot swapped, warm', summary.scriptStartToSlotMs.warm));
+  if (BASELINE) {
+    console.log(row(`baseline (${BASELINE}), beyond empty`, summary.baseline.beyondEmptyMs));
+    console.log(row('OneToOne minus baseline', summary.baseline.onetooneMinusBaselineMs));
+    console.log(row('baseline: script start → slot swapped, cold', summary.baseline.scriptStartToSlotMs.cold));
+    console.log(row('baseline: script start → slot swapped, warm', summary.baseline.scriptStartToSlotMs.warm));
+  }
   console.log(`brotli bytes: floor ${summary.brotliBytes.floor}, OneToOne ${summary.brotliBytes.onetoone}`);
 }
