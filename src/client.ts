@@ -20,7 +20,7 @@ import type { ClientInternals } from './debug/internals.js';
 import { DEBUG_EVENT } from './debug/loader.js';
 import { addAntiFlicker } from './render/anti-flicker.js';
 import { renderSlots } from './render/page-slots.js';
-import { readPreview } from './render/preview.js';
+import { parsePreview, previewParam } from './render/preview.js';
 import { CONVERSIONS, offerConversion } from './render/offer-conversion.js';
 import { decideOffer } from './core/offers.js';
 import { type Recommendation, recommend } from './core/recommend.js';
@@ -29,7 +29,7 @@ import { LATE, type PageSlot } from './render/slots.js';
 import { createMemoryStore } from './store/memory-store.js';
 import { openStore } from './store/open-store.js';
 import type { Reducer } from './store/state.js';
-import type { StorageMode, Store } from './store/store.js';
+import { PREVIEW_KEY, type StorageMode, type Store } from './store/store.js';
 import { tabChannel } from './store/tabs.js';
 import type { Sync } from './sync/connect.js';
 import { forgetRemote, startExitOffers, startSync } from './stage/lazy.js';
@@ -106,7 +106,8 @@ class Client implements OneToOne {
   private readonly decisions = new Map<string, Decision>();
   private decideWith: DecideOptions = {};
   private readonly listeners = new Set<(decision: Decision) => void>();
-  private readonly preview: Map<string, string>;
+  /** Forced variants (QA preview): from this page's URL, else as remembered with the visitor's state. */
+  private preview = new Map<string, string>();
   private visit: VisitContext | undefined;
   private recordPage: ((properties?: Record<string, unknown>) => void) | undefined;
 
@@ -115,8 +116,6 @@ class Client implements OneToOne {
     this.model = this.loadModel(config.model);
     this.consent = startingConsent(config.consent, config.respectGpc, config.databaseName);
     addAntiFlicker(document, config.antiFlickerMs, LATE);
-    this.preview = readPreview(location.search);
-    this.preview.forEach((variant, slot) => this.log.info(`preview: ${slot} forced to ${variant}`));
     this.ready = this.start().catch((error: unknown) => this.log.count('init:failed', error));
   }
 
@@ -144,6 +143,7 @@ class Client implements OneToOne {
     const cached = (start.model as CachedModel | undefined)?.doc;
     if (this.config.model === undefined && cached !== undefined) this.model = this.loadModel(cached);
     this.current = start.profile;
+    this.readPreview(start.preview);
     this.visit = collectContext(window, this.profile());
     this.decideWith = this.visitorOptions(start.device);
     this.opened = true;
@@ -159,6 +159,14 @@ class Client implements OneToOne {
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'hidden') void this.sender?.flush(true);
     });
+  }
+
+  /** Applies this page's `?o2o_preview=`, remembering it, or else the remembered one. */
+  private readPreview(remembered: unknown): void {
+    const param = previewParam(location.search);
+    if (param !== null) void this.store.update(PREVIEW_KEY, () => param || undefined).catch((error: unknown) => this.log.count('preview:not-saved', error));
+    this.preview = parsePreview(param ?? remembered);
+    this.preview.forEach((variant, slot) => this.log.info(`preview: ${slot} forced to ${variant}`));
   }
 
   private startSync(): void {
@@ -206,6 +214,8 @@ class Client implements OneToOne {
   }
 
   private startOffers(): void {
+    // Without offers in the model there is nothing to watch for (and no offer decision to make now).
+    if (!this.model.offers.length) return;
     const c = this.config;
     startExitOffers({
       choose: () => decideOffer(this.profile() as ProfileView, this.model, this.forSlot('offer')),

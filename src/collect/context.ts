@@ -108,7 +108,10 @@ export function collectContext(win: Window, view: ProfileView | undefined, now =
     weekday: date.getDay(),
     connection: nav.connection?.effectiveType,
     saveData: nav.connection?.saveData,
-    reducedMotion: win.matchMedia?.('(prefers-reduced-motion: reduce)').matches,
+    // No decision uses it, and a media query costs a style evaluation on a fresh page: resolved when read.
+    get reducedMotion() {
+      return win.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+    },
     referrer: referrerClass(win.document.referrer, win.location.hostname, params),
     clickIds: CLICK_IDS.filter((id) => params.has(id)),
   };

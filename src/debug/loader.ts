@@ -30,10 +30,14 @@ export function watchDebug(client: OneToOne, src: string | undefined): void {
     }
   });
   addEventListener('keydown', (event) => event.altKey && event.shiftKey && event.code === 'KeyO' && open());
-  try {
-    // The panel sets this while open, so it follows QA from page to page in the tab.
-    if (sessionStorage.o2o_debug || location.search.includes('o2o_debug=1')) open();
-  } catch {
-    // Storage blocked (sandboxed frame): no panel.
-  }
+  if (location.search.includes('o2o_debug=1')) return open();
+  // The panel sets this while open, so it follows QA from page to page in the tab. Read once the page's
+  // slots are decided: a first touch of Web Storage costs a synchronous round trip (about 0.3–4 ms here).
+  void client.ready.then(() => {
+    try {
+      if (sessionStorage.o2o_debug) open();
+    } catch {
+      // Storage blocked (sandboxed frame): no panel.
+    }
+  });
 }

@@ -11,6 +11,9 @@ import type { CommitResult, Reducer } from './state.js';
 /** Where state currently lives. */
 export type StorageMode = 'indexeddb' | 'memory';
 
+/** The key a QA preview spec is remembered under (`render/preview.ts`). */
+export const PREVIEW_KEY = 'preview';
+
 /** What the first decision of a page needs, read at once. */
 export interface StartState {
   /** This browser's device id (created on first use). */
@@ -19,6 +22,8 @@ export interface StartState {
   profile: Profile;
   /** What sync cached under `model` (see `sync/pull.ts`), if anything. */
   model: unknown;
+  /** The remembered QA preview spec (`render/preview.ts`), if any. */
+  preview?: unknown;
 }
 
 /** Durable visitor state. */
