@@ -35,4 +35,6 @@ export function watchVideo(c: Collector, doc: Document): void {
     }
   };
   for (const type of ['play', 'timeupdate', 'ended']) c.on(doc, type, handle);
+  // A video that autoplayed before the SDK was listening has started all the same.
+  doc.querySelectorAll('video').forEach((video) => !video.paused && handle({ type: 'play', target: video } as unknown as Event));
 }

@@ -118,6 +118,18 @@ describe('video', () => {
     expect(names()).toEqual(['video_start']);
   });
 
+  it('counts a video already playing when watching starts (autoplay before the async script ran) as started, once', () => {
+    r.dispose();
+    document.body.innerHTML = '<video data-o2o-video="hero-loop" autoplay muted></video><video data-o2o-video="idle"></video>';
+    const [playing] = Array.from(document.querySelectorAll('video'));
+    Object.defineProperty(playing, 'paused', { configurable: true, value: false });
+    r = recorder();
+    watchVideo(r.c, document);
+    media(playing as HTMLVideoElement, 'timeupdate', 16);
+    media(playing as HTMLVideoElement, 'play', 16);
+    expect(r.events.map((e) => `${e.name} ${e.props?.video}${e.props?.percent ? ' ' + e.props.percent : ''}`)).toEqual(['video_start hero-loop', 'video_progress hero-loop 25']);
+  });
+
   it('tracks each video on its own', () => {
     document.body.insertAdjacentHTML('beforeend', '<video data-o2o-video="second"></video>');
     const second = document.querySelectorAll('video')[1] as HTMLVideoElement;
