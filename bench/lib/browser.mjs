@@ -62,6 +62,12 @@ export async function taskMs(cdp) {
   return metrics.find((m) => m.name === 'TaskDuration').value * 1000;
 }
 
+/** Main-thread CPU time (ms, Chromium's ThreadTime) so far: unlike TaskDuration it leaves out time the OS gave other processes. */
+export async function threadMs(cdp) {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return metrics.find((m) => m.name === 'ThreadTime').value * 1000;
+}
+
 /** Median, min, max, p99 of a list of numbers. */
 export function stats(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -76,11 +82,14 @@ export function runsArg(fallback) {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
+/** Where the script-tag build is read from: `dist`, or a snapshot of it named by `BENCH_DIST`. */
+export const DIST = process.env.BENCH_DIST ?? 'dist';
+
 /** Routes serving the script-tag build as a site would: the core and the files it loads from its folder. */
 export function sdkRoutes(prefix = '/') {
   const routes = {};
   for (const name of ['onetoone.min.js', 'onetoone-stage.min.js', 'onetoone-dialog.min.js']) {
-    if (existsSync(`dist/${name}`)) routes[prefix + name] = { type: 'js', file: `dist/${name}` };
+    if (existsSync(`${DIST}/${name}`)) routes[prefix + name] = { type: 'js', file: `${DIST}/${name}` };
   }
   return routes;
 }
