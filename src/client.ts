@@ -144,6 +144,9 @@ class Client implements OneToOne {
     if (this.config.model === undefined && cached !== undefined) this.model = this.loadModel(cached);
     this.current = start.profile;
     this.readPreview(start.preview);
+    // QA left the debug panel open on an earlier page: reopen it (the loader fetches it on demand),
+    // unless `?o2o_debug=1` opens it already (`debug()` toggles, so a second call would close it).
+    if (start.panel && !location.search.includes('o2o_debug=1')) this.debug();
     this.visit = collectContext(window, this.profile());
     this.decideWith = this.visitorOptions(start.device);
     this.opened = true;

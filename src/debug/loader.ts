@@ -2,7 +2,7 @@
  * The only part of the debug panel that ships in the script-tag core: it
  * loads `onetoone-debug.min.js` from next to the SDK script the first time
  * the panel is asked for — by `OneToOne.debug()`, Alt+Shift+O, or
- * `?o2o_debug=1` (which the panel remembers for the tab until it is closed).
+ * `?o2o_debug=1` (the panel is remembered with the visitor's state until it is closed).
  */
 import type { OneToOne } from '../client.js';
 import { setScriptSrc } from '../render/script-url.js';
@@ -30,14 +30,6 @@ export function watchDebug(client: OneToOne, src: string | undefined): void {
     }
   });
   addEventListener('keydown', (event) => event.altKey && event.shiftKey && event.code === 'KeyO' && open());
-  if (location.search.includes('o2o_debug=1')) return open();
-  // The panel sets this while open, so it follows QA from page to page in the tab. Read once the page's
-  // slots are decided: a first touch of Web Storage costs a synchronous round trip (about 0.3–4 ms here).
-  void client.ready.then(() => {
-    try {
-      if (sessionStorage.o2o_debug) open();
-    } catch {
-      // Storage blocked (sandboxed frame): no panel.
-    }
-  });
+  // A panel left open on an earlier page is reopened by the client from its start read (see `debug/open.ts`).
+  if (location.search.includes('o2o_debug=1')) open();
 }

@@ -10,18 +10,12 @@ import { DEBUG_EVENT } from './loader.js';
 import { installNetwork } from './network.js';
 import { Panel } from './panel.js';
 import { PANEL_CSS } from './panel-style.js';
+import { rememberPanel } from './remember.js';
 
 const HOST_ID = 'o2o-debug';
-const REMEMBER_KEY = 'o2o_debug';
 
-function remember(open: boolean): void {
-  try {
-    if (open) sessionStorage.setItem(REMEMBER_KEY, '1');
-    else sessionStorage.removeItem(REMEMBER_KEY);
-  } catch {
-    // Storage blocked: the panel just does not reopen on the next page.
-  }
-}
+/** The client whose panel is open. */
+let shown: InspectableClient | undefined;
 
 function shadowFor(host: HTMLElement): ShadowRoot {
   const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
@@ -36,23 +30,25 @@ export function isPanelOpen(doc: Document = document): boolean {
   return !!doc.getElementById(HOST_ID);
 }
 
-/** Closes the panel (and forgets it for this tab). */
+/** Closes the panel (and forgets it, so the next page does not reopen it). */
 export function closeDebugPanel(doc: Document = document): void {
   const host = doc.getElementById(HOST_ID);
   if (!host?.shadowRoot) return;
   render(null, host.shadowRoot);
   host.remove();
-  remember(false);
+  void rememberPanel(shown, false);
+  shown = undefined;
 }
 
-/** Opens the panel for `client`; it stays open across pages of this tab until closed. */
+/** Opens the panel for `client`; it reopens on the next pages of this site until closed. */
 export function openDebugPanel(client: OneToOne): void {
   if (isPanelOpen()) return;
   const host = document.createElement('div');
   host.id = HOST_ID;
   (document.body ?? document.documentElement).append(host);
-  remember(true);
-  render(h(Panel, { client: client as InspectableClient, network: installNetwork(), onClose: () => closeDebugPanel() }), shadowFor(host));
+  shown = client as InspectableClient;
+  void rememberPanel(shown, true);
+  render(h(Panel, { client: shown, network: installNetwork(), onClose: () => closeDebugPanel() }), shadowFor(host));
 }
 
 /** Toggles the panel whenever a client's `debug()` is called. Returns a function that stops listening. */

@@ -9,6 +9,7 @@ import type { Decision } from '../core/decide.js';
 import type { Dimension } from '../core/profile.js';
 import type { InspectableClient } from './internals.js';
 import type { Network } from './network.js';
+import { rememberPanel } from './remember.js';
 import { type AffinityBar, type Snapshot, takeSnapshot } from './snapshot.js';
 
 /** Props of {@link Panel}. */
@@ -254,7 +255,8 @@ function Actions({ client, network }: { client: InspectableClient; network: Netw
         <button type="button" class="danger" data-action="reset"
           onClick={() => {
             setNote('Erasing…');
-            void client.forget().then(() => afterModelPulled(client)).then(() => location.reload());
+            // The reset erases the panel's own record too: keep it open on the reloaded page.
+            void client.forget().then(() => afterModelPulled(client)).then(() => rememberPanel(client, true)).then(() => location.reload());
           }}>
           Reset profile
         </button>

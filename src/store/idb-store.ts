@@ -8,7 +8,7 @@ import type { TrackedEvent } from '../core/events.js';
 import type { Delta } from '../core/merge.js';
 import { SCHEMA, STORE_SCHEMA, migrate } from './schema.js';
 import { type CommitResult, STORE_LIMITS, foldEvents, migrateProfile, removeAcknowledged } from './state.js';
-import { PREVIEW_KEY, type StartState, type Store, randomId } from './store.js';
+import { PANEL_KEY, PREVIEW_KEY, type StartState, type Store, randomId } from './store.js';
 
 const PROFILE = 'profile';
 const QUEUE = 'queue';
@@ -58,13 +58,14 @@ function readStart(store: IDBObjectStore): () => StartState & { schema: unknown 
   const profile = store.get(PROFILE);
   const model = store.get(MODEL);
   const preview = store.get(PREVIEW_KEY);
+  const panel = store.get(PANEL_KEY);
   const request = store.get(DEVICE);
   let device = '';
   request.onsuccess = () => {
     device = request.result;
     if (typeof device !== 'string' && store.transaction.mode === 'readwrite') store.put((device = randomId()), DEVICE);
   };
-  return () => ({ schema: schema.result, device, profile: migrateProfile(profile.result), model: model.result, preview: preview.result });
+  return () => ({ schema: schema.result, device, profile: migrateProfile(profile.result), model: model.result, preview: preview.result, panel: panel.result });
 }
 
 /** Creates an IndexedDB {@link Store} in database `name`. */

@@ -6,7 +6,7 @@ import type { TrackedEvent } from '../core/events.js';
 import type { Delta } from '../core/merge.js';
 import { type Profile, emptyProfile } from '../core/profile.js';
 import { STORE_LIMITS, foldEvents, removeAcknowledged } from './state.js';
-import { PREVIEW_KEY, type Store, randomId } from './store.js';
+import { PANEL_KEY, PREVIEW_KEY, type Store, randomId } from './store.js';
 
 /** Initial contents, so a failing IndexedDB store can hand over what it had. */
 export interface MemorySeed {
@@ -26,7 +26,7 @@ export function createMemoryStore(seed: MemorySeed = {}): Store {
     mode: 'memory',
     deviceId: async () => device,
     loadProfile: async () => profile,
-    loadStart: async () => ({ device, profile, model: values.get('model'), preview: values.get(PREVIEW_KEY) }),
+    loadStart: async () => ({ device, profile, model: values.get('model'), preview: values.get(PREVIEW_KEY), panel: values.get(PANEL_KEY) }),
     async commit(batch, reduce) {
       const result = foldEvents(profile, queue, batch, reduce);
       profile = result.profile;

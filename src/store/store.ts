@@ -13,6 +13,8 @@ export type StorageMode = 'indexeddb' | 'memory';
 
 /** The key a QA preview spec is remembered under (`render/preview.ts`). */
 export const PREVIEW_KEY = 'preview';
+/** The key set while QA keeps the debug panel open, so it reopens on the next page (`debug/open.ts`). */
+export const PANEL_KEY = 'panel';
 
 /** What the first decision of a page needs, read at once. */
 export interface StartState {
@@ -24,6 +26,8 @@ export interface StartState {
   model: unknown;
   /** The remembered QA preview spec (`render/preview.ts`), if any. */
   preview?: unknown;
+  /** Set while QA keeps the debug panel open. */
+  panel?: unknown;
 }
 
 /** Durable visitor state. */

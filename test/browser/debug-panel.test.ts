@@ -80,10 +80,13 @@ describeBrowser('debug panel in Chromium', () => {
     expect(Object.keys(profile?.own.fields ?? {}).filter((k) => k.startsWith('a.l.cat:'))).toEqual([]);
     expect(server.store.device(device)).toBeUndefined();
 
-    // Closing forgets it for the tab.
+    // The open panel is remembered with the visitor's state (IndexedDB, not Web Storage, which every page would pay to read).
+    expect((await readIndexedDb(page)).some(([key]) => key === 'panel')).toBe(true);
+    // Closing forgets it: once that is stored, the next page does not reopen it.
     await page.waitForSelector(`${PANEL} >> [data-action="close"]`);
     await page.click(`${PANEL} [data-action="close"]`);
     expect(await page.locator(PANEL).count()).toBe(0);
+    await waitFor(async () => !(await readIndexedDb(page)).some(([key]) => key === 'panel'), 5_000, 'the closed panel forgotten');
     await page.reload();
     await heroShown(page);
     await page.waitForTimeout(300);
