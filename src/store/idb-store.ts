@@ -3,7 +3,7 @@
  * single read-write transaction over the profile, the queue and the event
  * log, so tabs sharing the database never lose each other's updates.
  */
-import { type UseStore, createStore, promisifyRequest } from 'idb-keyval';
+import { type UseStore, promisifyRequest } from 'idb-keyval';
 import type { TrackedEvent } from '../core/events.js';
 import type { Delta } from '../core/merge.js';
 import { SCHEMA, STORE_SCHEMA, migrate } from './schema.js';
@@ -68,17 +68,50 @@ function readStart(store: IDBObjectStore): () => StartState & { schema: unknown 
   return () => ({ schema: schema.result, device, profile: migrateProfile(profile.result), model: model.result, preview: preview.result, panel: panel.result });
 }
 
+/**
+ * Opens database `name` as idb-keyval's `createStore` does, except that a
+ * database this open creates is set up inside its upgrade transaction (schema
+ * marker and device id): a first visit's start then needs no transaction of
+ * its own. `created` resolves with that start state, or `undefined` when the
+ * database already existed.
+ */
+function openKv(name: string): { raw: UseStore; created: Promise<StartState | undefined> } {
+  let created: StartState | undefined;
+  const request = indexedDB.open(name);
+  // Opened without a version, only a database that did not exist is upgraded.
+  request.onupgradeneeded = () => {
+    const store = request.result.createObjectStore('kv');
+    const device = randomId();
+    store.put(STORE_SCHEMA, SCHEMA);
+    store.put(device, DEVICE);
+    created = { device, profile: migrateProfile(undefined), model: undefined };
+  };
+  const opened = promisifyRequest(request);
+  return {
+    raw: (mode, callback) => opened.then((db) => callback(db.transaction('kv', mode).objectStore('kv'))),
+    created: opened.then(() => created),
+  };
+}
+
 /** Creates an IndexedDB {@link Store} in database `name`. */
 export function createIdbStore(name: string): Store {
-  const raw = createStore(name, 'kv');
+  const { raw, created } = openKv(name);
   // Migrations run once, before the first transaction; a start read that found the schema current skips them.
   let migrated: Promise<void> | undefined;
   const db: UseStore = (mode, callback) => (migrated ??= migrate(raw)).then(() => raw(mode, callback));
+  let first = true;
   return {
     mode: 'indexeddb',
     deviceId: () => transact(db, 'readwrite', readStart).then((start) => start.device),
     async loadStart() {
-      // A returning visitor's page: one read-only transaction. First visit or pending migration: the full path.
+      // A first visit: the database was just created and set up, there is nothing to read.
+      const fresh = first ? await created : undefined;
+      first = false;
+      if (fresh) {
+        migrated ??= Promise.resolve();
+        return fresh;
+      }
+      // A returning visitor's page: one read-only transaction. Pending migration: the full path.
       const start = migrated ? undefined : await transact(raw, 'readonly', readStart);
       if (start?.schema === STORE_SCHEMA && typeof start.device === 'string') {
         migrated ??= Promise.resolve();

@@ -39,6 +39,35 @@ describe('store schema', () => {
     expect(await raw('readonly', (s) => promisifyRequest(s.get('schema')))).toBe(STORE_SCHEMA);
   });
 
+  it('sets up a database it creates in the upgrade itself: the first start needs no transaction, and the device and schema are durable', async () => {
+    const name = 'fresh-' + n++;
+    const store = createIdbStore(name);
+    let transactions = 0;
+    const open = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (...args: Parameters<typeof open>) {
+      // fake-indexeddb runs the upgrade itself through this method, as a `versionchange` transaction.
+      if (args[1] !== 'versionchange') transactions++;
+      return open.apply(this, args);
+    };
+    try {
+      const start = await store.loadStart();
+      expect(transactions).toBe(0);
+      expect(start.device).toMatch(/^[\w-]{8,}$/);
+      expect(start.profile.own.seq).toBe(0);
+      // Another connection (a second tab, the next page) sees the same device and a current schema.
+      const again = await createIdbStore(name).loadStart();
+      expect(again.device).toBe(start.device);
+      expect(transactions).toBe(1);
+    } finally {
+      IDBDatabase.prototype.transaction = open;
+    }
+    const raw = createStore(name, 'kv');
+    expect(await raw('readonly', (s) => promisifyRequest(s.get('schema')))).toBe(STORE_SCHEMA);
+    // Only the first start of a store is served from the upgrade; later ones read.
+    await store.commit([event(0)], reduce);
+    expect((await store.loadStart()).profile.own.fields['n.view_item']).toEqual({ k: 'c', v: 1 });
+  });
+
   it('never touches data written by a newer schema', async () => {
     const name = 'v9-' + n++;
     await writeRaw(name, [['schema', 99], ['device', 'dev-9']]);
