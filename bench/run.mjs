@@ -36,19 +36,20 @@ if (existsSync(`${movielens}/u.data`)) r.modelMovieLens = run('model replay, Mov
 const range = (s) => `${s.median} (${s.min}–${s.max})`;
 /** Range of one figure over the latency bench's fresh pages. */
 const spread = (values) => (Math.min(...values) === Math.max(...values) ? `${values[0]}` : `${Math.min(...values)}–${Math.max(...values)}`);
-const brotli = (file) => r.size.rows.find((row) => row.file === file)?.brotli;
 const lines = [
   '| measure | value: median (range) | target |',
   '| --- | --: | --- |',
-  `| script-tag core, brotli bytes | ${brotli('dist/onetoone.min.js')} | ≤ 7,168 |`,
-  ...r.size.budgets.slice(1).map((b) => `| ${b.label}, brotli bytes | ${b.brotli} | ≤ ${b.bytes} |`),
+  ...r.size.budgets.map((b) => `| ${b.label}, brotli bytes | ${b.brotli} | ≤ ${b.bytes} |`),
   `| load + init main-thread ms beyond empty page: floor (preact + idb-keyval) | ${range(r.load.beyondEmptyMs.floor)} | |`,
   `| load + init main-thread ms beyond empty page: OneToOne | ${range(r.load.beyondEmptyMs.onetoone)} | within 3 ms of the floor |`,
   `| OneToOne minus floor, ms | ${range(r.load.onetooneMinusFloorMs)} | ≤ 3 |`,
+  `| load + init main-thread CPU ms (ThreadTime) beyond empty page: floor / OneToOne | ${range(r.load.cpuBeyondEmptyMs.floor)} / ${range(r.load.cpuBeyondEmptyMs.onetoone)} | |`,
+  `| OneToOne minus floor, main-thread CPU ms | ${range(r.load.cpuOnetooneMinusFloorMs)} | ≤ 3 |`,
   `| script start → first slot swapped, warm, ms | ${range(r.load.scriptStartToSlotMs.warm)} | < 20 |`,
   `| script start → first slot swapped, cold, ms | ${range(r.load.scriptStartToSlotMs.cold)} | |`,
   `| 1,000 track(): loop ms | ${range(r.track.loopMs)} | |`,
   `| 1,000 track(): main-thread ms incl. writes | ${range(r.track.mainThreadMs)} | < 10 |`,
+  `| 1,000 track(): main-thread CPU ms (ThreadTime) incl. writes | ${range(r.track.mainThreadCpuMs)} | < 10 |`,
   `| 1,000 track(): events persisted (resolved true) | ${range(r.track.resolvedTrue)} | 1,000 |`,
   `| decide() 50 candidates × 64 features, single decision p50 / p99 ms (timer ${r.latency.runs[0].timerResolutionMs} ms) | ${spread(r.latency.runs.map((x) => x.singleMs.p50))} / ${spread(r.latency.runs.map((x) => x.singleMs.p99))} | p99 < 1 |`,
   `| decide(), mean per decision in batches of 50, p50 / p99 ms | ${spread(r.latency.runs.map((x) => x.batchMeanMs.p50))} / ${spread(r.latency.runs.map((x) => x.batchMeanMs.p99))} | |`,
