@@ -7,6 +7,8 @@
  * dropped, so hostile input can be counted instead of breaking the host page.
  */
 
+import { PROTOTYPE_KEYS } from './field.js';
+
 /** A JSON-safe property value after validation. */
 export type PropertyValue = string | number | boolean | null | PropertyValue[] | { [key: string]: PropertyValue };
 
@@ -68,8 +70,6 @@ export type RejectReason = 'not-object' | 'bad-name' | 'bad-timestamp' | 'bad-it
 export type ValidationResult = { ok: true; event: TrackedEvent } | { ok: false; reason: RejectReason };
 
 const NAME = /^[a-z][a-z0-9_]*$/;
-/** Keys that could reach an object's prototype chain if copied naively. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
@@ -121,7 +121,7 @@ function cleanObject(value: Record<string, unknown>, depth: number, skip?: Reado
   let count = 0;
   for (const key of Object.keys(value)) {
     if (count >= EVENT_LIMITS.propertyCount) break;
-    if (FORBIDDEN_KEYS.has(key) || key.length > 64 || skip?.has(key)) continue;
+    if (PROTOTYPE_KEYS.has(key) || key.length > 64 || skip?.has(key)) continue;
     const cleaned = cleanValue(value[key], depth);
     if (cleaned === undefined) continue;
     out[key] = cleaned;

@@ -34,6 +34,16 @@ export interface RegisterField {
   t: number;
 }
 
+/** Keys that could reach an object's prototype chain if copied naively: never accepted from input. */
+export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+const KEY = /^[a-z][a-z0-9_.:\-]{0,127}$/i;
+
+/** True when `key` is an acceptable field key (bounded, no prototype keys). */
+export function isFieldKey(key: unknown): key is string {
+  return typeof key === 'string' && KEY.test(key) && !key.split(/[.:]/).some((part) => PROTOTYPE_KEYS.has(part));
+}
+
 /** Any profile field. */
 export type Field = CounterField | MinField | DecayField | RegisterField;
 

@@ -6,7 +6,7 @@
  * merging two replicas, joins fields key by key (see {@link joinFields}), so
  * every operation here is commutative, associative and idempotent.
  */
-import { type Field, isField, joinFields } from './field.js';
+import { type Field, isField, isFieldKey, joinFields } from './field.js';
 
 /** One change to one key on one device, numbered by that device's sequence. */
 export interface Delta {
@@ -32,14 +32,7 @@ export function emptyDeviceState(): DeviceState {
   return { seq: 0, fields: {} };
 }
 
-const KEY = /^[a-z][a-z0-9_.:\-]{0,127}$/i;
-const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
-
-/** True when `key` is an acceptable field key (bounded, no prototype keys). */
-export function isFieldKey(key: unknown): key is string {
-  return typeof key === 'string' && KEY.test(key) && !FORBIDDEN.has(key) &&
-    !key.split(/[.:]/).some((part) => FORBIDDEN.has(part));
-}
+export { isFieldKey } from './field.js';
 
 /** True when `value` has the shape of a {@link Delta}; used on untrusted input. */
 export function isDelta(value: unknown): value is Delta {

@@ -3,6 +3,7 @@
  * validated on load, and a logistic score per candidate.
  */
 import type { Features } from './features.js';
+import { PROTOTYPE_KEYS } from './field.js';
 import type { OfferContent } from './offer.js';
 
 /** Inclusive bounds on one feature; `null` leaves a side open. */
@@ -86,7 +87,6 @@ export type ModelResult = { ok: true; model: Model } | { ok: false; reason: stri
 type Json = Record<string, unknown>;
 const isRecord = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const FORBIDDEN = ['__proto__', 'constructor', 'prototype'];
 const NAME = /^[\w.:-]{1,64}$/;
 /** Ids of variants and offers, as markup allows them. */
 export const CANDIDATE_ID = /^[\w-]{1,64}$/;
@@ -102,7 +102,7 @@ function entries(raw: unknown, where: string): Array<[string, unknown]> {
   if (raw === undefined) return [];
   check(isRecord(raw), `${where} must be an object`);
   const list = Object.entries(raw as Json);
-  for (const [key] of list) check(NAME.test(key) && !FORBIDDEN.includes(key), `${where} has a bad key "${key.slice(0, 64)}"`);
+  for (const [key] of list) check(NAME.test(key) && !PROTOTYPE_KEYS.has(key), `${where} has a bad key "${key.slice(0, 64)}"`);
   return list;
 }
 

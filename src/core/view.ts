@@ -2,7 +2,7 @@
  * Reading a profile: the visitor's values at one moment, summed over all of
  * their devices. Features and the debug panel read profiles only through this.
  */
-import { type DeviceState } from './merge.js';
+import type { DeviceState } from './merge.js';
 import { type Scalar, decayedValue } from './field.js';
 import { DEFAULT_PROFILE_OPTIONS, type Dimension, type Horizon, type Profile, type ProfileOptions } from './profile.js';
 

@@ -3,7 +3,7 @@
  * `onetoone-stage.min.js` from next to the core script on first use, through
  * the `onetoone` Trusted Types policy.
  */
-import { isField, joinFields } from '../core/field.js';
+import { isField, isFieldKey, joinFields } from '../core/field.js';
 import { setScriptSrc } from '../render/script-url.js';
 import { migrateProfile } from '../store/state.js';
 import { randomId } from '../store/store.js';
@@ -17,6 +17,7 @@ import type { Stage } from './stage.js';
  */
 export interface Shared {
   isField: typeof isField;
+  isFieldKey: typeof isFieldKey;
   joinFields: typeof joinFields;
   migrateProfile: typeof migrateProfile;
   randomId: typeof randomId;
@@ -40,7 +41,7 @@ let loading: Promise<Stage> | undefined;
 /** Calls `use` with the second stage once it is loaded, or `failed` when it cannot load. */
 export function withStage(use: (stage: Stage) => void, failed: (error: unknown) => void): void {
   (loading ??= new Promise<Stage>((resolve, reject) => {
-    window.OneToOneShared = { isField, joinFields, migrateProfile, randomId, setScriptSrc };
+    window.OneToOneShared = { isField, isFieldKey, joinFields, migrateProfile, randomId, setScriptSrc };
     const script = document.createElement('script');
     script.onload = () => (window.OneToOneStage ? resolve(window.OneToOneStage) : reject(Error(STAGE_FILE)));
     script.onerror = reject;

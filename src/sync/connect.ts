@@ -6,7 +6,7 @@
 import type { ResolvedConfig } from '../config.js';
 import type { DebugLog } from '../debug/log.js';
 import type { Replica } from '../core/merge.js';
-import { type Profile } from '../core/profile.js';
+import type { Profile } from '../core/profile.js';
 import { migrateProfile } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import { type CachedModel, joinReplica, pullModel, pullProfile } from './pull.js';

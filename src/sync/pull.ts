@@ -4,8 +4,8 @@
  * document, revalidated with its ETag. Answers are untrusted: fields that do
  * not validate are skipped.
  */
-import { isField } from '../core/field.js';
-import { type Replica, isFieldKey, mergeDeviceStates, mergeReplicas } from '../core/merge.js';
+import { isField, isFieldKey } from '../core/field.js';
+import { type Replica, mergeDeviceStates, mergeReplicas } from '../core/merge.js';
 import type { Profile } from '../core/profile.js';
 
 /** A cached model document and the ETag it was served with. */
