@@ -5,7 +5,7 @@
  * `script-url.ts`), so it works under `require-trusted-types-for 'script'`.
  */
 import type { OfferContent } from '../core/offer.js';
-import { setScriptSrc } from './script-url.js';
+import { loadScript } from './script-url.js';
 
 /** What the dialog reports back. */
 export interface DialogEvents {
@@ -34,11 +34,5 @@ let loading: Promise<OpenDialog> | undefined;
 
 /** Loads the dialog once; later calls share the same promise. */
 export function loadDialog(url: string): Promise<OpenDialog> {
-  return (loading ??= new Promise<OpenDialog>((resolve, reject) => {
-    const script = document.createElement('script');
-    setScriptSrc(script, url);
-    script.onload = () => (window.OneToOneDialog ? resolve(window.OneToOneDialog) : reject(new Error('dialog missing')));
-    script.onerror = reject;
-    document.head.append(script);
-  }));
+  return (loading ??= loadScript(url, () => window.OneToOneDialog));
 }

@@ -4,7 +4,7 @@
  * the `onetoone` Trusted Types policy.
  */
 import { isField, isFieldKey, joinFields } from '../core/field.js';
-import { setScriptSrc } from '../render/script-url.js';
+import { loadScript, setScriptSrc } from '../render/script-url.js';
 import { migrateProfile } from '../store/state.js';
 import { randomId } from '../store/store.js';
 import type { Stage } from './stage.js';
@@ -22,6 +22,7 @@ export interface Shared {
   migrateProfile: typeof migrateProfile;
   randomId: typeof randomId;
   setScriptSrc: typeof setScriptSrc;
+  loadScript: typeof loadScript;
 }
 
 declare global {
@@ -40,13 +41,10 @@ let loading: Promise<Stage> | undefined;
 
 /** Calls `use` with the second stage once it is loaded, or `failed` when it cannot load. */
 export function withStage(use: (stage: Stage) => void, failed: (error: unknown) => void): void {
-  (loading ??= new Promise<Stage>((resolve, reject) => {
-    window.OneToOneShared = { isField, isFieldKey, joinFields, migrateProfile, randomId, setScriptSrc };
-    const script = document.createElement('script');
-    script.onload = () => (window.OneToOneStage ? resolve(window.OneToOneStage) : reject(Error(STAGE_FILE)));
-    script.onerror = reject;
-    setScriptSrc(script, new URL(STAGE_FILE, core).href);
-    document.head.append(script);
+  // In a promise, so that a URL or a policy that throws reaches `failed`.
+  (loading ??= Promise.resolve().then(() => {
+    window.OneToOneShared = { isField, isFieldKey, joinFields, migrateProfile, randomId, setScriptSrc, loadScript };
+    return loadScript(new URL(STAGE_FILE, core).href, () => window.OneToOneStage);
   }))
     .then(use)
     .catch(failed);
