@@ -75,7 +75,7 @@ function describe(value: unknown): string {
 }
 
 /** Whole-number options: default and largest value (the smallest is 0). */
-const INTEGERS = {
+export const INTEGERS = {
   antiFlickerMs: [300, 10_000],
   flushIntervalMs: [2000, 600_000],
   offerMinMs: [5000, 600_000],
@@ -84,14 +84,7 @@ const INTEGERS = {
   offerCooldownDays: [7, 365],
 } as const;
 
-const KNOWN = ['endpoint', 'writeKey', 'consent', 'debug', 'model', 'databaseName', 'dialogUrl', 'collect', 'searchParam', 'transport', 'respectGpc', ...Object.keys(INTEGERS)];
-
 const HTTP = 'an http(s) URL or a path such as ';
-
-function closest(name: string): string | undefined {
-  const lower = name.toLowerCase();
-  return KNOWN.find((known) => known.toLowerCase() === lower || known.toLowerCase().startsWith(lower.slice(0, 4)));
-}
 
 /** `value` as a URL when it is http(s) (relative paths resolve against `base`), else a {@link ConfigError} for `option`. */
 function checkUrl(option: string, value: unknown, base: string | undefined, pattern: RegExp, example: string): string {
@@ -117,11 +110,40 @@ function checkName(option: string, value: unknown, max: number): string {
   return value;
 }
 
-function checkInteger(name: keyof typeof INTEGERS, value: unknown): number {
+/** Checks one option's value (absent: `undefined`) and returns it with its default filled in, or throws a {@link ConfigError}. */
+type Check = (option: string, value: unknown, base: string | undefined) => unknown;
+
+const flag: Check = (option, value) => oneOf(option, value ?? false, [true, false]);
+
+function fail(option: string, expected: string, value: unknown): never {
+  throw new ConfigError(option, expected, value);
+}
+
+/** Every option and its check, in the order they are checked. */
+const OPTIONS: Record<string, Check> = {
+  endpoint: (option, value, base) => checkUrl(option, value, base, /\S/, '"/o2o"').replace(/\/+$/, ''),
+  writeKey: (option, value) => (value === undefined ? value : checkName(option, value, 128)),
+  consent: (option, value) => oneOf<ConsentState>(option, value ?? 'granted', ['granted', 'pending', 'denied']),
+  debug: flag,
+  model: (option, value) => (value === undefined || (value !== null && typeof value === 'object') ? value : fail(option, 'a model object (see docs/model.md)', value)),
+  databaseName: (option, value) => checkName(option, value ?? 'onetoone', 64),
+  dialogUrl: (option, value, base) =>
+    value === undefined ? value : checkUrl(option, value, base, /^(https?:\/\/[^/]|\/(?![/\\]))/i, '"/js/onetoone-dialog.min.js"'),
+  collect: (option, value) => resolveCollect(value) ?? fail(option, COLLECT_EXPECTED, value),
+  searchParam: (option, value) => checkName(option, value ?? 'q', 32),
+  transport: (option, value) => (typeof value === 'function' ? value : oneOf(option, value ?? 'onetoone', ['onetoone', 'segment'], ' or a function')),
+  respectGpc: flag,
+};
+for (const name of Object.keys(INTEGERS) as Array<keyof typeof INTEGERS>) {
   const [fallback, max] = INTEGERS[name];
-  value ??= fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) throw new ConfigError(name, `a whole number from 0 to ${max}`, value);
-  return value;
+  OPTIONS[name] = (option, value) =>
+    Number.isInteger((value ??= fallback)) && (value as number) >= 0 && (value as number) <= max ? value : fail(option, `a whole number from 0 to ${max}`, value);
+}
+const KNOWN = Object.keys(OPTIONS);
+
+function closest(name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return KNOWN.find((known) => known.toLowerCase() === lower || known.toLowerCase().startsWith(lower.slice(0, 4)));
 }
 
 /**
@@ -140,31 +162,7 @@ export function resolveConfig(input: unknown, base?: string): ResolvedConfig {
       throw new ConfigError(key, hint ? `no such option (did you mean "${hint}"?)` : `one of ${KNOWN.join(', ')}`, raw[key]);
     }
   }
-  const transport = raw.transport;
-  if (typeof transport !== 'function') oneOf('transport', transport ?? 'onetoone', ['onetoone', 'segment'], ' or a function');
-  const collect = resolveCollect(raw.collect);
-  if (!collect) throw new ConfigError('collect', COLLECT_EXPECTED, raw.collect);
-  if (raw.model !== undefined && (raw.model === null || typeof raw.model !== 'object')) {
-    throw new ConfigError('model', 'a model object (see docs/model.md)', raw.model);
-  }
-  const bools = [true, false];
-  return {
-    endpoint: checkUrl('endpoint', raw.endpoint, base, /\S/, '"/o2o"').replace(/\/+$/, ''),
-    writeKey: raw.writeKey === undefined ? undefined : checkName('writeKey', raw.writeKey, 128),
-    consent: oneOf<ConsentState>('consent', raw.consent ?? 'granted', ['granted', 'pending', 'denied']),
-    debug: oneOf('debug', raw.debug ?? false, bools),
-    model: raw.model as Model | undefined,
-    antiFlickerMs: checkInteger('antiFlickerMs', raw.antiFlickerMs),
-    flushIntervalMs: checkInteger('flushIntervalMs', raw.flushIntervalMs),
-    databaseName: checkName('databaseName', raw.databaseName ?? 'onetoone', 64),
-    offerMinMs: checkInteger('offerMinMs', raw.offerMinMs),
-    offerIdleMs: checkInteger('offerIdleMs', raw.offerIdleMs),
-    offerPerSession: checkInteger('offerPerSession', raw.offerPerSession),
-    offerCooldownDays: checkInteger('offerCooldownDays', raw.offerCooldownDays),
-    dialogUrl: raw.dialogUrl === undefined ? undefined : checkUrl('dialogUrl', raw.dialogUrl, base, /^(https?:\/\/[^/]|\/(?![/\\]))/i, '"/js/onetoone-dialog.min.js"'),
-    collect,
-    searchParam: checkName('searchParam', raw.searchParam ?? 'q', 32),
-    transport: (transport ?? 'onetoone') as ResolvedConfig['transport'],
-    respectGpc: oneOf('respectGpc', raw.respectGpc ?? false, bools),
-  };
+  const resolved: Record<string, unknown> = {};
+  for (const name of KNOWN) resolved[name] = (OPTIONS[name] as Check)(name, raw[name], base);
+  return resolved as ResolvedConfig;
 }
