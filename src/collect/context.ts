@@ -6,7 +6,7 @@
  * visitor is returning.
  */
 import type { DeviceClass, ReferrerClass, VisitContext } from '../core/context.js';
-import { DEFAULT_PROFILE_OPTIONS } from '../core/profile.js';
+import { startsSession } from '../core/profile.js';
 import type { ProfileView } from '../core/view.js';
 
 /** Click-id parameters recognised on the landing URL (names kept, values never). */
@@ -77,9 +77,7 @@ export function referrerClass(referrer: string, pageHost: string, params: URLSea
 export function sessionNumber(view: ProfileView | undefined, now: number, tz: number): number {
   const count = view?.number('s.count') ?? 0;
   const last = view?.register('t.last');
-  if (typeof last !== 'number') return count + 1;
-  const day = (ts: number): number => Math.floor((ts + tz * 60_000) / 86_400_000);
-  return now - last > DEFAULT_PROFILE_OPTIONS.sessionTimeoutMs || day(now) !== day(last) ? count + 1 : Math.max(count, 1);
+  return startsSession(typeof last === 'number' ? last : undefined, now, tz) ? count + 1 : Math.max(count, 1);
 }
 
 /** Reads the visit's context from the browser; `view` is the profile as loaded. */

@@ -224,12 +224,19 @@ function localDay(ts: number, tz: number | undefined): number {
   return Math.floor((ts + (tz ?? 0) * 60_000) / 86_400_000);
 }
 
+/**
+ * Whether an event at `ts` starts a new session after the last one at `last`: a
+ * session ends after `timeoutMs` of inactivity or at local midnight (`tz`, minutes east of UTC).
+ */
+export function startsSession(last: number | undefined, ts: number, tz: number | undefined, timeoutMs = DEFAULT_PROFILE_OPTIONS.sessionTimeoutMs): boolean {
+  // Events of a burst share a millisecond: same day, no need to work it out.
+  return last === undefined || ts - last > timeoutMs || (ts !== last && localDay(ts, tz) !== localDay(last, tz));
+}
+
 function trackSession(b: Batch, event: TrackedEvent): void {
   const last = number(b, 't.last');
   const ts = event.ts;
-  // Events of a burst share a millisecond: same day, no need to work it out.
-  const isNew = last === undefined || ts - last > b.options.sessionTimeoutMs || (ts !== last && localDay(ts, event.tz) !== localDay(last, event.tz));
-  if (isNew) {
+  if (startsSession(last, ts, event.tz, b.options.sessionTimeoutMs)) {
     add(b, 's.count', 1);
     // The time away before this session: recency for features, `lapsed` for the lifecycle.
     if (last !== undefined) register(b, 's.gap', Math.max(0, ts - last), ts);
@@ -342,28 +349,24 @@ function round2(n: number): number {
 }
 
 /** Drops the weakest long-term affinities (and their session and recent twins) beyond `maxFields`. */
-function prune(fields: Record<string, Field>, options: ProfileOptions, now: number): string[] {
+function prune(fields: Record<string, Field>, options: ProfileOptions, now: number): void {
   const keys = Object.keys(fields);
-  if (keys.length <= options.maxFields) return [];
+  if (keys.length <= options.maxFields) return;
   const affinities = keys
     .filter((key) => key.startsWith('a.l.'))
     .map((key) => ({ key, value: decayedValue(fields[key] as DecayField, now, options.longHalfLifeMs) }))
     .sort((a, b) => a.value - b.value);
-  const removed: string[] = [];
   let excess = keys.length - options.maxFields;
   for (const { key } of affinities) {
     if (excess <= 0) break;
     delete fields[key];
-    removed.push(key);
     excess--;
     for (const twin of ['a.s.' + key.slice(4), 'a.r.' + key.slice(4)]) {
       if (!fields[twin]) continue;
       delete fields[twin];
-      removed.push(twin);
       excess--;
     }
   }
-  return removed;
 }
 
 /** Result of {@link apply}. */
