@@ -6,7 +6,7 @@
  */
 import { type DecideOptions, type Decision, decideSlot } from './core/decide.js';
 import { type TrackedEvent, type ValidationResult, validateEvent, validateTrack } from './core/events.js';
-import { BUILTIN_MODEL, type Model, parseModel } from './core/model.js';
+import { BUILTIN_MODEL, type Model, parseModel, slotCandidates } from './core/model.js';
 import { type Profile, applyAll, emptyProfile } from './core/profile.js';
 import { type ProfileView, viewProfile } from './core/view.js';
 import { type ConsentState, type OneToOneConfig, type ResolvedConfig, resolveConfig } from './config.js';
@@ -177,6 +177,8 @@ class Client implements OneToOne {
   }
 
   async setConsent(state: ConsentState): Promise<void> {
+    // A typo must not leave the SDK in a state that is neither (and so stop syncing for good).
+    if (state !== 'granted' && state !== 'pending' && state !== 'denied') return void this.log.count('consent:invalid', state);
     rememberConsent(state, this.config.databaseName);
     this.consent = state;
     await this.ready;
@@ -328,6 +330,8 @@ class Client implements OneToOne {
 
   recommend(slot: string, n = 3): Recommendation[] {
     const view = this.opened ? this.profile() : undefined;
+    // Untyped callers (the script tag's o2o()) may pass anything: no slot, no recommendations.
+    if (typeof slot !== 'string' || typeof n !== 'number' || !(n >= 0)) return void this.log.count('api:bad-argument', { slot, n }), [];
     try {
       return view ? recommend(slot, catalogItems(document, slot, this.model), view, this.model, n, this.decideWith) : [];
     } catch (error) {
@@ -337,6 +341,7 @@ class Client implements OneToOne {
   }
 
   decide(slot: string): Decision | undefined {
+    if (typeof slot !== 'string') return void this.log.count('api:bad-argument', { slot });
     return this.decisions.get(slot) ?? this.decideDeclared(slot);
   }
 
@@ -356,7 +361,7 @@ class Client implements OneToOne {
   /** Decides, once per page view, a slot the model declares but the markup does not (Preact and JS API). */
   private decideDeclared(slot: string): Decision | undefined {
     const view = this.opened ? this.profile() : undefined;
-    if (!view || !this.model.slots[slot]) return undefined;
+    if (!view || !slotCandidates(this.model, slot)) return undefined;
     const decision = decideSlot(slot, [], view, this.model, this.forSlot(slot));
     this.decisions.set(slot, decision);
     this.listeners.forEach((listener) => this.notify(listener, decision));

@@ -23,14 +23,24 @@ declare global {
   }
 }
 
+/** The methods `o2o()` may call: the public API only (not inherited members, not the client's internals). */
+const METHODS: ReadonlySet<string> = new Set<keyof OneToOne>([
+  'track', 'identify', 'decide', 'recommend', 'onDecision', 'profile', 'flush', 'forget', 'page', 'context', 'setConsent', 'debug',
+]);
+
+/** Calls one `o2o(method, ...args)`; never throws, so one bad call cannot stop the queue's replay or the caller. */
 function dispatch(client: OneToOne, call: QueuedCall): unknown {
-  const [method, ...args] = Array.from(call);
-  const target = client as unknown as Record<string, unknown>;
-  if (typeof method !== 'string' || typeof target[method] !== 'function' || method === 'constructor') {
-    console.error(`OneToOne: o2o("${String(method)}") is not a method; see the README's API section.`);
+  try {
+    const [method, ...args] = Array.from(call);
+    if (typeof method !== 'string' || !METHODS.has(method)) {
+      console.error(`OneToOne: o2o(${typeof method === "string" ? JSON.stringify(method.slice(0, 64)) : `"${typeof method}"`}) is not a method; see the README's API section.`);
+      return undefined;
+    }
+    return (client[method as keyof OneToOne] as (...a: unknown[]) => unknown).apply(client, args);
+  } catch (error) {
+    (client as { inspect?: () => { log: { count(reason: string, detail?: unknown): void } } }).inspect?.().log.count('o2o:threw', error);
     return undefined;
   }
-  return (target[method] as (...a: unknown[]) => unknown).apply(client, args);
 }
 
 function start(): OneToOne | undefined {

@@ -9,7 +9,7 @@ import { learned, slotFeedback } from './bandit.js';
 import type { VisitContext } from './context.js';
 import { explain } from './explain.js';
 import { type Candidate, type Features, candidateFeatures, visitorFeatures } from './features.js';
-import { type CandidateModel, type Contribution, type Model, logit, satisfies, sigmoid } from './model.js';
+import { type CandidateModel, type Contribution, type Model, logit, satisfies, sigmoid, slotCandidates } from './model.js';
 import { unitHash } from './random.js';
 import type { ProfileView } from './view.js';
 
@@ -98,7 +98,7 @@ export function choose(slot: string, list: readonly CandidateModel[], view: Prof
  *   candidates, the model's declared ones are used (for the Preact and JS API).
  */
 export function decideSlot(slot: string, candidates: readonly Candidate[], view: ProfileView, model: Model, options?: DecideOptions): Decision {
-  const declared = model.slots[slot] ?? [];
+  const declared = slotCandidates(model, slot) ?? [];
   const list = candidates.length
     ? candidates.map((c): CandidateModel => ({ ...declared.find((d) => d.id === c.id), id: c.id, tags: [...c.tags] }))
     : declared;

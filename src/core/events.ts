@@ -130,22 +130,36 @@ function cleanObject(value: Record<string, unknown>, depth: number, skip?: Reado
   return out;
 }
 
+/**
+ * An affinity label (category, brand, tag) the profile can key a field by: one
+ * with a prototype key between its dots and colons (`constructor`, `x.__proto__`)
+ * would make a key every store and collector refuses, losing its whole batch.
+ */
+function affinityLabel(label: string | undefined): string | undefined {
+  return label && !label.split(/[.:]/).some((part) => PROTOTYPE_KEYS.has(part)) ? label : undefined;
+}
+
 function cleanTags(value: unknown): string[] | undefined {
   if (typeof value === 'string') value = value.split(',');
   if (!Array.isArray(value)) return undefined;
   const tags: string[] = [];
   for (const tag of value) {
     if (typeof tag !== 'string') continue;
-    const trimmed = cleanString(tag.trim().toLowerCase(), 64);
+    const trimmed = affinityLabel(cleanLabel(tag.toLowerCase()));
     if (trimmed && tags.length < EVENT_LIMITS.tagCount) tags.push(trimmed);
   }
   return tags.length ? tags : undefined;
 }
 
+/** A label without control and format characters (invisible, or bidi overrides that disguise it), trimmed and capped. */
+function cleanLabel(value: string): string {
+  return cleanString(value.replace(/[\p{Cc}\p{Cf}]/gu, '').trim(), 64);
+}
+
 function optionalLabel(value: unknown): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) value = String(value);
   if (typeof value !== 'string') return undefined;
-  const trimmed = cleanString(value.trim(), 64);
+  const trimmed = cleanLabel(value);
   return trimmed ? trimmed : undefined;
 }
 
@@ -160,10 +174,10 @@ export function cleanItem(raw: unknown): Item | undefined {
   const id = optionalLabel(raw.id ?? raw.item_id);
   if (!id) return undefined;
   const item: Item = { id };
-  const category = optionalLabel(raw.category ?? raw.item_category);
-  if (category) item.category = category.toLowerCase();
-  const brand = optionalLabel(raw.brand ?? raw.item_brand);
-  if (brand) item.brand = brand.toLowerCase();
+  const category = affinityLabel(optionalLabel(raw.category ?? raw.item_category)?.toLowerCase());
+  if (category) item.category = category;
+  const brand = affinityLabel(optionalLabel(raw.brand ?? raw.item_brand)?.toLowerCase());
+  if (brand) item.brand = brand;
   const price = optionalNumber(raw.price);
   if (price !== undefined && price >= 0) item.price = price;
   const quantity = optionalNumber(raw.quantity);
@@ -227,7 +241,8 @@ let validName = 'page_view';
 
 /** An event with empty props from its raw parts, or why they were rejected. */
 function build(name: unknown, ts: unknown, tz: unknown, rawItems: unknown, rawValue: unknown): TrackedEvent | RejectReason {
-  if (typeof name !== 'string' || (name !== validName && (name.length > EVENT_LIMITS.nameLength || !NAME.test(name)))) return 'bad-name';
+  // `constructor` and `prototype` fit the pattern, but every field keyed by them (`n.constructor`) is refused downstream.
+  if (typeof name !== 'string' || (name !== validName && (name.length > EVENT_LIMITS.nameLength || !NAME.test(name) || PROTOTYPE_KEYS.has(name)))) return 'bad-name';
   validName = name;
   if (typeof ts !== 'number' || !Number.isFinite(ts) || ts < 0) return 'bad-timestamp';
   const event: TrackedEvent = { name, ts: Math.floor(ts), props: {} };

@@ -37,7 +37,8 @@ export function explain(
   };
   add('prior', candidate?.bias ?? 0, id);
   add('learned', learnedValue, id);
-  for (const name in own) add(name, weightOf(model, candidate, name) * (own[name] as number), tag ?? id);
-  for (const name in visitor) add(name, weightOf(model, candidate, name) * (visitor[name] as number), id);
+  // Own keys only: a host page may have added enumerable members to Object.prototype.
+  for (const name of Object.keys(own)) add(name, weightOf(model, candidate, name) * (own[name] as number), tag ?? id);
+  for (const name of Object.keys(visitor)) add(name, weightOf(model, candidate, name) * (visitor[name] as number), id);
   return list.sort((a, b) => Math.abs(b.value) - Math.abs(a.value)).slice(0, limit);
 }

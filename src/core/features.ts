@@ -73,7 +73,7 @@ function nextStrengths(view: ProfileView, links: TagMatrix): Map<string, number>
     if (!row) return;
     const w = 0.5 ** age;
     total += w;
-    for (const tag in row) out.set(tag, (out.get(tag) ?? 0) + w * (row[tag] as number));
+    for (const tag of Object.keys(row)) out.set(tag, (out.get(tag) ?? 0) + w * (row[tag] as number));
   });
   out.forEach((v, tag) => out.set(tag, v / total));
   nextMemo.set(view, (known = [links, out]));
@@ -183,6 +183,6 @@ export function visitorFeatures(view: ProfileView, context: VisitContext = {}, s
   const checkout = registerNumber(view, 'c.checkout') ?? -Infinity;
   f['intent.checkout'] = view.now - checkout < DAY && (registerNumber(view, 'm.last') ?? -Infinity) < checkout ? 1 : 0;
   traitFeatures(f, view);
-  for (const name in segments) if (satisfies(segments[name], f)) f[`seg.${name}`] = 1;
+  for (const name of Object.keys(segments)) if (satisfies(segments[name], f)) f[`seg.${name}`] = 1;
   return f;
 }

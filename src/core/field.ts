@@ -37,9 +37,14 @@ export interface RegisterField {
 /** Keys that could reach an object's prototype chain if copied naively: never accepted from input. */
 export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-const KEY = /^[a-z][a-z0-9_.:\-]{0,127}$/i;
+/**
+ * A letter, then up to 127 characters: affinity keys carry the site's own labels
+ * (`a.l.cat:chaussures été`, any script), so only control and format characters
+ * (bidi overrides included) and unpaired surrogates are refused.
+ */
+const KEY = /^[a-z][^\p{Cc}\p{Cf}\p{Cs}]{0,127}$/iu;
 
-/** True when `key` is an acceptable field key (bounded, no prototype keys). */
+/** True when `key` is an acceptable field key (bounded, printable, no prototype keys). */
 export function isFieldKey(key: unknown): key is string {
   return typeof key === 'string' && KEY.test(key) && !key.split(/[.:]/).some((part) => PROTOTYPE_KEYS.has(part));
 }

@@ -68,15 +68,26 @@ export interface Model {
 /** Probabilities between (lowercase) tags, row tag → column tag → [0, 1]; at most 64 rows of 64 entries. */
 export type TagMatrix = Record<string, Record<string, number>>;
 
+/**
+ * A map keyed by untrusted names (slots, segments, tags, features), without a
+ * prototype: `slots['constructor']` finds nothing instead of `Object`, and
+ * `for…in` ignores whatever a host page added to `Object.prototype`.
+ */
+export function dict<T>(entries?: Iterable<readonly [string, T]>): Record<string, T> {
+  const out = Object.create(null) as Record<string, T>;
+  if (entries) for (const [key, value] of entries) out[key] = value;
+  return out;
+}
+
 /** The model used until (or unless) one is loaded. */
 export const BUILTIN_MODEL: Model = {
   version: 1,
   id: 'builtin-1',
   bias: -1.5,
-  weights: { 'match.long': 3, 'match.short': 2 },
-  slots: {},
+  weights: dict([['match.long', 3], ['match.short', 2]]),
+  slots: dict(),
   offers: [],
-  segments: {},
+  segments: dict(),
   holdout: 0.05,
   explore: { prior: 20, noise: 0.1 },
 };
@@ -107,7 +118,7 @@ function entries(raw: unknown, where: string): Array<[string, unknown]> {
 }
 
 function weights(raw: unknown, where: string): Record<string, number> {
-  const out: Record<string, number> = {};
+  const out = dict<number>();
   for (const [name, value] of entries(raw, where)) {
     check(isNumber(value), `${where}.${name} must be a finite number`);
     out[name] = value as number;
@@ -118,18 +129,18 @@ function weights(raw: unknown, where: string): Record<string, number> {
 function matrix(raw: unknown, where: string): TagMatrix {
   const rows = entries(raw, where);
   check(rows.length <= 64, `${where} must have at most 64 rows`);
-  const out: TagMatrix = {};
+  const out: TagMatrix = dict();
   for (const [tag, row] of rows) {
     const list = entries(row, `${where}.${tag}`);
     check(list.length <= 64 && list.every(([, p]) => isNumber(p) && (p as number) >= 0 && (p as number) <= 1),
       `${where}.${tag} must map at most 64 tags to numbers in [0, 1]`);
-    out[tag] = Object.fromEntries(list) as Record<string, number>;
+    out[tag] = dict(list as Array<[string, number]>);
   }
   return out;
 }
 
 function rule(raw: unknown, where: string): Rule {
-  const out: Rule = {};
+  const out: Rule = dict();
   for (const [name, range] of entries(raw, where)) {
     check(Array.isArray(range) && range.length === 2 && range.every((b) => b === null || isNumber(b)),
       `${where}.${name} must be [min, max] with numbers or null`);
@@ -204,13 +215,13 @@ function build(raw: unknown): Model {
   check(isNumber(holdout) && holdout >= 0 && holdout <= 0.5, 'holdout must be a share between 0 and 0.5');
   const explore = { ...BUILTIN_MODEL.explore, ...weights(m.explore, 'explore') };
   check(explore.prior > 0 && explore.noise >= 0, 'explore.prior must be > 0 and explore.noise ≥ 0');
-  const slots: Model['slots'] = {};
+  const slots: Model['slots'] = dict();
   for (const [name, list] of entries(m.slots, 'slots')) slots[name] = candidates(list, `slots.${name}`, 200);
   const offers = m.offers === undefined ? [] : candidates(m.offers, 'offers', 50).map((c, i) => ({
     ...c,
     content: offerContent(((m.offers as unknown[])[i] as Json).content, `offers[${i}].content`),
   }));
-  const segments: Model['segments'] = {};
+  const segments: Model['segments'] = dict();
   for (const [name, r] of entries(m.segments, 'segments')) segments[name] = rule(r, `segments.${name}`);
   const model: Model = {
     version: 1, id: m.id as string, bias: bias as number, weights: weights(m.weights, 'weights'),
@@ -230,9 +241,16 @@ export function parseModel(input: unknown): ModelResult {
   }
 }
 
+/** The candidates the model declares for `slot` (none for a name it does not declare, `constructor` included). */
+export function slotCandidates(model: Model, slot: string): CandidateModel[] | undefined {
+  return Object.prototype.hasOwnProperty.call(model.slots, slot) ? model.slots[slot] : undefined;
+}
+
 /** True when `features` satisfy `rule` (a missing feature counts as 0). */
 export function satisfies(rule: Rule | undefined, features: Features): boolean {
-  for (const name in rule) {
+  if (!rule) return true;
+  // Own keys only: rules written by hand (not parsed) are plain objects, and a host page may add to Object.prototype.
+  for (const name of Object.keys(rule)) {
     const [min, max] = rule[name] as Range;
     const x = features[name] ?? 0;
     if ((min !== null && x < min) || (max !== null && x > max)) return false;
@@ -260,7 +278,7 @@ export function weightsOf(model: Model, candidate: CandidateModel | undefined): 
   let entry = compiled.get(key);
   if (!entry || entry[0] !== model) {
     const map = new Map(Object.entries(model.weights));
-    for (const name in own) map.set(name, (map.get(name) ?? 0) + (own[name] as number));
+    for (const name of Object.keys(own ?? {})) map.set(name, (map.get(name) ?? 0) + (own?.[name] as number));
     compiled.set(key, (entry = [model, map]));
   }
   return entry[1];

@@ -410,7 +410,8 @@ export function applyAll(profile: Profile, events: readonly TrackedEvent[], opti
     let counter = b.names.get(name);
     if (!counter) b.names.set(name, (counter = 'n.' + name));
     add(b, counter, 1);
-    const weight = options.eventWeights[name];
+    // Own weights only: an event named `constructor` must not find Object's.
+    const weight = Object.prototype.hasOwnProperty.call(options.eventWeights, name) ? options.eventWeights[name] : undefined;
     if (weight && event.items) trackAffinities(b, event, weight, event.items);
     if (SPECIAL.has(name)) {
       trackCommerce(b, event);

@@ -10,7 +10,7 @@ import { learned, slotFeedback } from './bandit.js';
 import type { DecideOptions } from './decide.js';
 import type { Item } from './events.js';
 import { type Candidate, candidateFeatures, visitorFeatures } from './features.js';
-import { type Model, type TagMatrix, logit, satisfies, sigmoid } from './model.js';
+import { type Model, type TagMatrix, logit, satisfies, sigmoid, slotCandidates } from './model.js';
 import type { ProfileView } from './view.js';
 
 /** One recommended item with its score before the diversity discount. */
@@ -50,7 +50,7 @@ export function recommend(
   options: DecideOptions = {}, diversity = 1,
 ): Recommendation[] {
   const visitor = options.features ?? visitorFeatures(view, options.context, model.segments);
-  const declared = model.slots[slot] ?? [];
+  const declared = slotCandidates(model, slot) ?? [];
   const feedback = slotFeedback(view, slot);
   const pool: Array<Recommendation & { tags: readonly string[]; chance: number }> = [];
   for (const item of items) {

@@ -6,7 +6,7 @@
  */
 import { cleanItem } from '../core/events.js';
 import type { Candidate } from '../core/features.js';
-import type { Model } from '../core/model.js';
+import { type Model, slotCandidates } from '../core/model.js';
 import { itemTags } from '../core/recommend.js';
 import { readItem } from '../collect/item.js';
 
@@ -20,6 +20,6 @@ export function catalogItems(doc: Document, slot: string, model: Model): Candida
       if (item && !out.has(item.id)) out.set(item.id, { id: item.id, tags: itemTags(item) });
     });
   });
-  for (const c of model.slots[slot] ?? []) if (!out.has(c.id) && c.id !== 'default') out.set(c.id, c);
+  for (const c of slotCandidates(model, slot) ?? []) if (!out.has(c.id) && c.id !== 'default') out.set(c.id, c);
   return [...out.values()];
 }

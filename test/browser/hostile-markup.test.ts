@@ -21,8 +21,8 @@
  * unchanged and `({}).polluted` undefined; every event in IndexedDB well
  * formed; the counters show the expected rejections and no failure of the
  * SDK's own; the SDK still records; the collector accepted every batch. A
- * control page proves each detector fires. Bugs found on the way (A-E
- * below) are reproduced by `it.fails` tests and stepped around in the fuzz.
+ * control page proves each detector fires. Bugs found on the way (A-F
+ * below) are fixed and have regression tests.
  */
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +30,6 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import corpus from '../data/xss-payloads.json';
-import { isDelta } from '../../src/core/merge.js';
 import type { Route } from 'playwright-core';
 import { type Browser, type BrowserContext, type Page, type TestServer, describeBrowser, launchBrowser, startTestServer } from './harness.js';
 
@@ -204,11 +203,8 @@ function expectedRejections(spec: PageSpec): { badName: number; unreadable: numb
 }
 
 // ---------------------------------------------------------------------------
-// Bugs this fuzz found in code outside this test's reach. Each has a failing
-// reproduction below (`it.fails`: it starts failing once the bug is fixed,
-// then drop the matching sidestep here). The fuzz steps around A-C, which
-// break the whole page and would hide everything else; batches hit by D are
-// forwarded without the refused deltas, and listed.
+// Bugs this fuzz found, all fixed; each keeps a regression test below, and the
+// fuzz now feeds their inputs unchanged.
 //
 // A. src/script-tag.ts dispatch neither guards nor catches: `String(method)`
 //    throws for a method that cannot be made a string
@@ -250,32 +246,6 @@ function expectedRejections(spec: PageSpec): { badName: number; unreadable: numb
 //    `a.l.ev:n` and the item's affinities become strings such as
 //    "25function Object() { [native code] }2" in IndexedDB for good, and
 //    every batch carrying them is refused by the collector and dropped.
-
-/** Own members of Object.prototype: lookups by these names find inherited values (bug C). */
-const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
-const VALUE_KINDS_STRING_SAFE = new Set(['json', 'undef', 'num', 'symbol', 'bigint', 'fn', 'fnThrows', 'node', 'window', 'date', 'bigString']);
-const CONSENT = ['granted', 'pending', 'denied'];
-/** The generated page without the inputs of bugs A-C and F. */
-function sidestepKnownBugs(spec: PageSpec): PageSpec {
-  const rename = (v: string): string => (INHERITED.has(v) ? v + '_' : v);
-  const element = (e: ElementSpec): ElementSpec => ({
-    ...e,
-    attrs: e.attrs.map(([k, v]) => [k, k === 'data-o2o-slot' || k === 'data-o2o-recommend' || k === 'data-o2o-event' ? rename(v) : v]), // C, F
-    children: e.children.map(element),
-  });
-  const call = (c: CallSpec): CallSpec => {
-    const name = c.method.t === 'json' ? c.method.v : undefined;
-    // A: no method that cannot be printed, no inherited member but `constructor` (which is refused).
-    if (!VALUE_KINDS_STRING_SAFE.has(c.method.t) || (typeof name === 'string' && name !== 'constructor' && INHERITED.has(name))) return { ...c, method: json('not_a_method') };
-    const [first, ...rest] = c.args;
-    if (name === 'track' && first?.t === 'json' && first.v === 'constructor') return { ...c, args: [json('constructor_'), ...rest] }; // F
-    if (name === 'setConsent' && !(first?.t === 'json' && CONSENT.includes(first.v as string))) return { ...c, args: [json('granted'), ...rest] }; // B
-    if ((name === 'decide' || name === 'recommend') && !(first?.t === 'json' && typeof first.v === 'string')) return { ...c, args: [json('hero'), ...rest] }; // C
-    if ((name === 'decide' || name === 'recommend') && first?.t === 'json') return { ...c, args: [json(rename(first.v as string)), ...rest] }; // C
-    return c;
-  };
-  return { ...spec, cases: spec.cases.map((c) => ({ ...c, elements: c.elements.map(element), pre: c.pre.map(call), post: c.post.map(call) })) };
-}
 
 // ---------------------------------------------------------------------------
 // The pages.
@@ -537,10 +507,7 @@ describeBrowser('hostile markup and o2o() calls in Chromium (fast-check, fixed s
     await server?.dispose();
   });
 
-  /** Field keys of deltas the collector would refuse (bug D), taken out of batches on their way. */
-  const refusedKeys = new Set<string>();
-
-  async function newContext(sidestepD: boolean, problems: string[]): Promise<BrowserContext> {
+  async function newContext(problems: string[]): Promise<BrowserContext> {
     const context = await browser.newContext();
     // Every batch goes to the real collector; a refusal is a problem, with the delta it names.
     await context.route(`${server.url}/v1/batch`, (route) => forward(route).catch(() => undefined));
@@ -552,11 +519,8 @@ describeBrowser('hostile markup and o2o() calls in Chromium (fast-check, fixed s
       } catch {
         body = undefined;
       }
-      // D: refused only for its key (with an acceptable key the delta would be valid).
-      const refused = sidestepD && body ? body.deltas.filter((d) => !isDelta(d) && isDelta({ ...(d as object), key: 'a.l.cat:x' })) : [];
-      refused.forEach((d) => refusedKeys.add((d as { key: string }).key));
-      const sent = body && refused.length ? { ...body, deltas: body.deltas.filter((d) => !refused.includes(d)) } : body;
-      const response = await route.fetch(sent ? { postData: JSON.stringify(sent) } : {});
+      const sent = body;
+      const response = await route.fetch();
       if (response.status() >= 400) {
         const answer = await response.text();
         const at = /deltas\[(\d+)\]/.exec(answer)?.[1];
@@ -578,10 +542,10 @@ describeBrowser('hostile markup and o2o() calls in Chromium (fast-check, fixed s
   }
 
   /** Loads one page of cases, exercises it, and returns what went wrong. */
-  async function runPage(key: string, spec: PageSpec, { sidestepD = true, dwellMs = 1200, readyMs = 5000, ...options }: PageOptions & { sidestepD?: boolean; dwellMs?: number; readyMs?: number } = {}): Promise<{ problems: string[]; counters: Record<string, number>; stored: number }> {
+  async function runPage(key: string, spec: PageSpec, { dwellMs = 1200, readyMs = 5000, ...options }: PageOptions & { dwellMs?: number; readyMs?: number } = {}): Promise<{ problems: string[]; counters: Record<string, number>; stored: number }> {
     pages.set(key, { spec, options });
     const problems: string[] = [];
-    const context = await newContext(sidestepD, problems);
+    const context = await newContext(problems);
     const page: Page = await context.newPage();
     page.on('pageerror', (error) => problems.push(`uncaught: ${error.message.slice(0, 300)}`));
     page.on('console', (m) => {
@@ -642,7 +606,7 @@ describeBrowser('hostile markup and o2o() calls in Chromium (fast-check, fixed s
     const started = Date.now();
     const totals = { badName: 0, unreadable: 0, stored: 0, calls: 0, elements: 0 };
     const failures: string[] = [];
-    const specs = (fc.sample(pageSpec, { seed: SEED, numRuns: PAGES }) as PageSpec[]).map(sidestepKnownBugs);
+    const specs = fc.sample(pageSpec, { seed: SEED, numRuns: PAGES }) as PageSpec[];
     for (const [index, spec] of specs.entries()) {
       const { problems, counters, stored } = await runPage(String(index), spec);
       const expected = expectedRejections(spec);
@@ -653,7 +617,7 @@ describeBrowser('hostile markup and o2o() calls in Chromium (fast-check, fixed s
       totals.stored += stored;
       totals.calls += spec.cases.reduce((n, c) => n + c.pre.length + c.post.length, 0);
       totals.elements += spec.cases.reduce((n, c) => n + c.elements.length, 0);
-      // Reproduce with sidestepKnownBugs(fc.sample(pageSpec, { seed: SEED, numRuns: PAGES })[index]).
+      // Reproduce with fc.sample(pageSpec, { seed: SEED, numRuns: PAGES })[index].
       failures.push(...problems.map((p) => `page ${index}: ${p}`));
       if (problems.length) {
         const file = join(tmpdir(), `o2o-hostile-page-${index}.json`);
@@ -662,55 +626,53 @@ describeBrowser('hostile markup and o2o() calls in Chromium (fast-check, fixed s
       }
     }
     expect(failures).toEqual([]);
-    if (refusedKeys.size) console.info(`[hostile-markup] known bug D: ${refusedKeys.size} field keys the collector refuses, e.g. ${JSON.stringify([...refusedKeys].slice(0, 3))}`);
     console.info(`[hostile-markup] ${PAGES} pages, ${totals.elements} hostile elements, ${totals.calls} o2o() calls (${totals.badName} bad names, ${totals.unreadable} unreadable properties counted), ${totals.stored} events stored and checked, ${Date.now() - started} ms`);
     // The fuzz reached every check: rejections were generated and events were stored.
     expect(totals.badName).toBeGreaterThan(0);
     expect(totals.unreadable).toBeGreaterThan(0);
     expect(totals.stored).toBeGreaterThan(PAGES);
   });
-  /** Known bugs (see A-E above): `it.fails` until fixed; O2O_SHOW_KNOWN_BUGS=1 runs them as plain tests to show the symptoms. */
-  describe('known bugs, reproduced (each test fails once its bug is fixed: then drop its sidestep)', () => {
-    const knownBug = process.env.O2O_SHOW_KNOWN_BUGS ? it : it.fails;
+  /** Regression tests for the bugs above (A-F), each on the smallest page that showed it. */
+  describe('bugs this fuzz found stay fixed', () => {
     const one = (c: Partial<CaseSpec>): PageSpec => ({ pageType: null, cases: [{ dom: false, elements: [], pre: [], post: [], ...c }] });
     const track = (name: string, props?: ValueSpec): CallSpec => ({ method: json('track'), args: props ? [json(name), props] : [json(name)] });
     const slotNamed = (name: string): ElementSpec => el('div', [['data-o2o-slot', name]], [el('p', [], [], 'default'), el('template', [['data-o2o-variant', 'running'], ['data-o2o-tags', 'running']], [el('p', [], [], 'variant')])]);
     const symptoms = async (spec: PageSpec, pattern: RegExp, options: Parameters<typeof runPage>[2] = {}): Promise<string[]> =>
       (await runPage(`bug-${Math.random()}`, spec, { dwellMs: 0, readyMs: 1500, ...options })).problems.filter((p) => pattern.test(p));
 
-    knownBug('A: a queued o2o() whose method cannot be printed aborts the replay: later calls lost, no OneToOne global, an uncaught error', async () => {
+    it('A: a queued o2o() whose method cannot be printed aborts the replay: later calls lost, no OneToOne global, an uncaught error', async () => {
       const spec = one({ pre: [{ method: { t: 'nullProto', of: json('track') }, args: [] }, track('after_bad_call')] });
       expect(await symptoms(spec, /uncaught|global is missing|never became ready/)).toEqual([]);
     });
-    knownBug('F: an item event named "constructor" writes a function into the decayed sums: corrupt profile, batches refused', async () => {
+    it('F: an item event named "constructor" writes a function into the decayed sums: corrupt profile, batches refused', async () => {
       const props: ValueSpec = { t: 'obj', entries: [['items', { t: 'arr', items: [{ t: 'obj', entries: [['id', json('sku-1')], ['category', json('running')]] }] }]] };
       expect(await symptoms(one({ post: [track('constructor', props)] }), /stored field|collector refused a batch|sync:dropped-batch/)).toEqual([]);
     });
-    knownBug('A: a queued o2o() naming an inherited member that throws (__defineGetter__) aborts the replay', async () => {
+    it('A: a queued o2o() naming an inherited member that throws (__defineGetter__) aborts the replay', async () => {
       const spec = one({ pre: [{ method: json('__defineGetter__'), args: [json('x'), json(1)] }, track('after_bad_call')] });
       expect(await symptoms(spec, /uncaught|global is missing|never became ready/)).toEqual([]);
     });
-    knownBug('A: o2o() reaches the private methods: o2o("commit", …) stores an event that was never validated', async () => {
+    it('A: o2o() reaches the private methods: o2o("commit", …) stores an event that was never validated', async () => {
       const raw: ValueSpec = { t: 'arr', items: [{ t: 'obj', entries: [['name', json('Not A Name')], ['ts', { t: 'num', v: 'nan' }], ['props', { t: 'obj', entries: [] }]] }] };
       expect(await symptoms(one({ post: [{ method: json('commit'), args: [raw, { t: 'fn' }] }] }), /stored event/)).toEqual([]);
     });
-    knownBug('B: setConsent() takes any value as the consent state', async () => {
+    it('B: setConsent() takes any value as the consent state', async () => {
       expect(await symptoms(one({ post: [{ method: json('setConsent'), args: [json('yes')] }] }), /consent state is/)).toEqual([]);
     });
-    knownBug('C: a served slot named "constructor" stops the SDK starting', async () => {
+    it('C: a served slot named "constructor" stops the SDK starting', async () => {
       expect(await symptoms(one({ elements: [slotNamed('constructor'), slotNamed('hero')] }), /init:failed/)).toEqual([]);
     });
-    knownBug('C: a slot named "toString" inserted after load throws an uncaught error into the page', async () => {
+    it('C: a slot named "toString" inserted after load throws an uncaught error into the page', async () => {
       expect(await symptoms(one({ dom: true, elements: [slotNamed('toString')] }), /uncaught/)).toEqual([]);
     });
-    knownBug('C: OneToOne.decide("valueOf") throws into the caller', async () => {
+    it('C: OneToOne.decide("valueOf") throws into the caller', async () => {
       expect(await symptoms(one({ post: [{ method: json('decide'), args: [json('valueOf')] }] }), /threw into the host/)).toEqual([]);
     });
-    knownBug('D: an item category with a space and an accent gets the whole sync batch refused by the collector', async () => {
+    it('D: an item category with a space and an accent gets the whole sync batch refused by the collector', async () => {
       const props: ValueSpec = { t: 'obj', entries: [['items', { t: 'arr', items: [{ t: 'obj', entries: [['id', json('sku-1')], ['category', json('chaussures été')]] }] }]] };
-      expect(await symptoms(one({ post: [track('view_item', props)] }), /collector refused a batch|sync:dropped-batch/, { sidestepD: false })).toEqual([]);
+      expect(await symptoms(one({ post: [track('view_item', props)] }), /collector refused a batch|sync:dropped-batch/)).toEqual([]);
     });
-    knownBug('E: an enumerable Object.prototype property on the host page stops the SDK starting', async () => {
+    it('E: an enumerable Object.prototype property on the host page stops the SDK starting', async () => {
       expect(await symptoms(one({ elements: [slotNamed('hero')] }), /init:failed/, { pollute: true })).toEqual([]);
     });
   });
