@@ -43,7 +43,7 @@ export default [
     plugins: [nodeResolve({ browser: true }), transpile(), minify(), checkShared()],
   },
   {
-    // The offer dialog (Preact included), loaded by the script-tag core only when an offer is shown.
+    // The offer dialog (plain DOM, no Preact), loaded by the script-tag core only when an offer is shown.
     input: 'src/render/dialog-entry.ts',
     output: { file: 'dist/onetoone-dialog.min.js', format: 'iife', sourcemap: true },
     plugins: [nodeResolve({ browser: true }), transpile(), minify()],

@@ -76,7 +76,7 @@ export function Slot({ name, variants, fallback, class: className }: SlotProps):
   const shown = decision && Object.prototype.hasOwnProperty.call(variants, decision.variant) ? decision.variant : undefined;
   useEffect(() => {
     if (!client || !decision || !ref.current) return undefined;
-    return observeSlotFeedback(ref.current, { ...decision, variant: shown ?? 'default' }, (event, props) => void client.track(event, props));
+    return observeSlotFeedback(ref.current, { ...decision, variant: shown ?? 'default' }, (event, props) => client.track(event, props));
   }, [client, decision, shown]);
   return (
     <div ref={ref} class={className} data-o2o-component={name} data-o2o-shown={decision ? shown ?? 'default' : undefined}>

@@ -40,7 +40,7 @@ function followAfterRecord(e: MouseEvent, href: string, click: () => Promise<unk
  */
 function el(tag: string, attributes: Record<string, string>, ...children: Array<Node | string | undefined>): HTMLElement {
   const element = document.createElement(tag);
-  for (const name in attributes) element.setAttribute(name, attributes[name] as string);
+  for (const name of Object.keys(attributes)) element.setAttribute(name, attributes[name] as string);
   element.append(...children.filter((child): child is Node | string => child != null));
   return element;
 }
