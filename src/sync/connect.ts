@@ -77,8 +77,19 @@ export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, o
   };
   // Deltas left by earlier pages go out soon after load.
   sender.schedule();
-  void sync.pull();
+  whenSettled(() => void sync.pull());
   return sync;
+}
+
+/**
+ * Runs `task` once the page has loaded and the browser is idle. A pull only
+ * ever serves the next page (decisions never wait for the network), so it
+ * yields to this page's own start instead of competing with it.
+ */
+function whenSettled(task: () => void): void {
+  const idle = (): void => void (window.requestIdleCallback ?? setTimeout)(task);
+  if (document.readyState === 'complete') idle();
+  else addEventListener('load', idle, { once: true });
 }
 
 /** Asks the backend to erase `device` (and what is linked to it); resolves false when the request failed. */
