@@ -115,8 +115,9 @@ class Client implements OneToOne {
     this.log = createDebugLog(config.debug);
     this.model = this.loadModel(config.model);
     this.consent = startingConsent(config.consent, config.respectGpc, config.databaseName);
-    addAntiFlicker(document, config.antiFlickerMs, LATE);
+    // Storage opens first: the browser opens the database while the rest of this task runs.
     this.ready = this.start().catch((error: unknown) => this.log.count('init:failed', error));
+    addAntiFlicker(document, config.antiFlickerMs, LATE);
   }
 
   get storageMode(): StorageMode {
