@@ -153,7 +153,9 @@ function cleanTags(value: unknown): string[] | undefined {
 
 /** A label without control and format characters (invisible, or bidi overrides that disguise it), trimmed and capped. */
 function cleanLabel(value: string): string {
-  return cleanString(value.replace(/[\p{Cc}\p{Cf}]/gu, '').trim(), 64);
+  // Most labels are printable ASCII: a plain scan spares them the Unicode-property replace.
+  const visible = /^[\x20-\x7e]*$/.test(value) ? value : value.replace(/[\p{Cc}\p{Cf}]/gu, '');
+  return cleanString(visible.trim(), 64);
 }
 
 function optionalLabel(value: unknown): string | undefined {
