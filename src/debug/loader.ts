@@ -5,7 +5,7 @@
  * `?o2o_debug=1` (the panel is remembered with the visitor's state until it is closed).
  */
 import type { OneToOne } from '../client.js';
-import { setScriptSrc } from '../render/script-url.js';
+import { loadScript } from '../render/script-url.js';
 
 /** The window event `debug()` dispatches; the loaded panel toggles on it. */
 export const DEBUG_EVENT = 'o2o:debug';
@@ -20,14 +20,8 @@ export function watchDebug(client: OneToOne, src: string | undefined): void {
   addEventListener(DEBUG_EVENT, () => {
     if (requested) return;
     requested = true;
-    const script = document.createElement('script');
-    script.onload = open;
-    try {
-      setScriptSrc(script, new URL(PANEL_FILE, src).href);
-      document.head.append(script);
-    } catch {
-      // A Trusted Types policy refused the URL: no panel, and the page is unaffected.
-    }
+    // A failed load or a refused URL (Trusted Types) means no panel; the page is unaffected.
+    loadScript(new URL(PANEL_FILE, src).href, () => true).then(open, () => undefined);
   });
   addEventListener('keydown', (event) => event.altKey && event.shiftKey && event.code === 'KeyO' && open());
   // A panel left open on an earlier page is reopened by the client from its start read (see `debug/open.ts`).
