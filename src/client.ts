@@ -6,7 +6,7 @@
  */
 import { type DecideOptions, type Decision, decideSlot } from './core/decide.js';
 import { type TrackedEvent, type ValidationResult, validateEvent, validateTrack } from './core/events.js';
-import { BUILTIN_MODEL, type Model, parseModel, slotCandidates } from './core/model.js';
+import { BUILTIN_MODEL, type Model, VALIDATED_MODEL, isModelShaped, slotCandidates } from './core/model.js';
 import { type Profile, applyAll, emptyProfile } from './core/profile.js';
 import { type ProfileView, viewProfile } from './core/view.js';
 import { type ConsentState, type OneToOneConfig, type ResolvedConfig, resolveConfig } from './config.js';
@@ -32,7 +32,7 @@ import type { Reducer } from './store/state.js';
 import { PREVIEW_KEY, type StorageMode, type Store } from './store/store.js';
 import { tabChannel } from './store/tabs.js';
 import type { Sync } from './sync/connect.js';
-import { forgetRemote, startExitOffers, startSync } from './stage/lazy.js';
+import { configuredModel, forgetRemote, startExitOffers, startSync } from './stage/lazy.js';
 import type { CachedModel } from './sync/pull.js';
 
 /** Properties of a tracked event; `items` and `value` are lifted into the event. */
@@ -113,7 +113,7 @@ class Client implements OneToOne {
 
   constructor(private readonly config: ResolvedConfig) {
     this.log = createDebugLog(config.debug);
-    this.model = this.loadModel(config.model);
+    this.model = config.model === undefined ? BUILTIN_MODEL : configuredModel(config.model, this.log);
     this.consent = startingConsent(config.consent, config.respectGpc, config.databaseName);
     // Storage opens first: the browser opens the database while the rest of this task runs.
     this.ready = this.start().catch((error: unknown) => this.log.count('init:failed', error));
@@ -128,21 +128,14 @@ class Client implements OneToOne {
     return this.log.counters;
   }
 
-  private loadModel(input: unknown): Model {
-    if (input === undefined) return BUILTIN_MODEL;
-    const parsed = parseModel(input);
-    if (parsed.ok) return parsed.model;
-    this.log.count('model:rejected', parsed.reason);
-    return BUILTIN_MODEL;
-  }
-
   private async start(): Promise<void> {
     if (this.consent === 'granted') this.store = await openStore(this.config.databaseName, this.log);
     // The first decision waits for one read: device, profile and cached model together.
     const start = await this.store.loadStart();
-    // A model pulled on an earlier page applies from this one (decisions never wait for the network).
-    const cached = (start.model as CachedModel | undefined)?.doc;
-    if (this.config.model === undefined && cached !== undefined) this.model = this.loadModel(cached);
+    // A model pulled on an earlier page applies from this one (decisions never wait for the network);
+    // the second stage validated it before storing it.
+    const cached = start.model as CachedModel | undefined;
+    if (this.config.model === undefined && cached?.v === VALIDATED_MODEL && isModelShaped(cached.doc)) this.model = cached.doc;
     this.current = start.profile;
     this.readPreview(start.preview);
     // QA left the debug panel open on an earlier page: reopen it (the loader fetches it on demand),

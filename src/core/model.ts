@@ -92,6 +92,20 @@ export const BUILTIN_MODEL: Model = {
   explore: { prior: 20, noise: 0.1 },
 };
 
+/** The `v` of a cached model that {@link parseModel} validated before it was stored (`sync/pull.ts`). */
+export const VALIDATED_MODEL = 2;
+
+/**
+ * A cheap check that a model validated before it was stored still has the
+ * shape decisions read: a page uses the cached model without validating it
+ * again, and without shipping the validator in the script-tag core.
+ */
+export function isModelShaped(value: unknown): value is Model {
+  const m = value as Partial<Model> | null;
+  return !!m && m.version === 1 && typeof m.id === 'string' && typeof m.bias === 'number' && typeof m.holdout === 'number' &&
+    Array.isArray(m.offers) && [m.slots, m.segments, m.weights, m.explore].every((o) => !!o && typeof o === 'object');
+}
+
 /** The result of {@link parseModel}. */
 export type ModelResult = { ok: true; model: Model } | { ok: false; reason: string };
 

@@ -4,6 +4,7 @@
  * stopped meanwhile never starts.
  */
 import type { ResolvedConfig } from '../config.js';
+import { BUILTIN_MODEL, type Model } from '../core/model.js';
 import type { Profile } from '../core/profile.js';
 import type { DebugLog } from '../debug/log.js';
 import type { OfferHost } from '../render/exit-offer.js';
@@ -34,6 +35,21 @@ export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, o
       sync?.stop();
     },
   };
+}
+
+/**
+ * Validates a configured model. Only `init({ model })` of the npm build passes
+ * one, and there the second stage is bundled, so this answers at once; the
+ * built-in model stands in when the model is invalid (counted).
+ */
+export function configuredModel(input: unknown, log: DebugLog): Model {
+  let model = BUILTIN_MODEL;
+  withStage((stage) => {
+    const parsed = stage.parseModel(input);
+    if (parsed.ok) model = parsed.model;
+    else log.count('model:rejected', parsed.reason);
+  }, (error) => log.count('stage:load-failed', error));
+  return model;
 }
 
 /** Asks the backend to erase `device`; resolves false when the request or the second stage failed. */

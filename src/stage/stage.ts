@@ -8,6 +8,7 @@
 import { watchDataLayer } from '../collect/data-layer.js';
 import { startExitOffers } from '../render/exit-offer.js';
 import { forgetRemote, startSync } from '../sync/connect.js';
+import { parseModel } from '../core/model.js';
 
 /** What the second stage provides. */
 export interface Stage {
@@ -19,7 +20,9 @@ export interface Stage {
   startExitOffers: typeof startExitOffers;
   /** See {@link watchDataLayer}. */
   watchDataLayer: typeof watchDataLayer;
+  /** See {@link parseModel}: the model validator ships here, where pulled models are validated before they are cached. */
+  parseModel: typeof parseModel;
 }
 
 /** The second stage's functions. */
-export const STAGE: Stage = { startSync, forgetRemote, startExitOffers, watchDataLayer };
+export const STAGE: Stage = { startSync, forgetRemote, startExitOffers, watchDataLayer, parseModel };

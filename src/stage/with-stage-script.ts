@@ -3,7 +3,7 @@
  * `onetoone-stage.min.js` from next to the core script on first use, through
  * the `onetoone` Trusted Types policy.
  */
-import { isField, isFieldKey, joinFields } from '../core/field.js';
+import { PROTOTYPE_KEYS, isField, isFieldKey, joinFields } from '../core/field.js';
 import { loadScript, setScriptSrc } from '../render/script-url.js';
 import { migrateProfile } from '../store/state.js';
 import { randomId } from '../store/store.js';
@@ -16,6 +16,7 @@ import type { Stage } from './stage.js';
  * which fails the build when the stage needs a name not lent here).
  */
 export interface Shared {
+  PROTOTYPE_KEYS: typeof PROTOTYPE_KEYS;
   isField: typeof isField;
   isFieldKey: typeof isFieldKey;
   joinFields: typeof joinFields;
@@ -43,7 +44,7 @@ let loading: Promise<Stage> | undefined;
 export function withStage(use: (stage: Stage) => void, failed: (error: unknown) => void): void {
   // In a promise, so that a URL or a policy that throws reaches `failed`.
   (loading ??= Promise.resolve().then(() => {
-    window.OneToOneShared = { isField, isFieldKey, joinFields, migrateProfile, randomId, setScriptSrc, loadScript };
+    window.OneToOneShared = { PROTOTYPE_KEYS, isField, isFieldKey, joinFields, migrateProfile, randomId, setScriptSrc, loadScript };
     return loadScript(new URL(STAGE_FILE, core).href, () => window.OneToOneStage);
   }))
     .then(use)

@@ -55,7 +55,7 @@ export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, o
     let replica: Replica | undefined;
     try {
       [model, replica] = await Promise.all([
-        pullModel(endpoint, await store.update<CachedModel>('model', (m) => m)),
+        pullModel(endpoint, await store.update<CachedModel>('model', (m) => m), (reason) => log.count('model:rejected', reason)),
         pullProfile(endpoint, device, writeKey),
       ]);
     } catch (error) {

@@ -6,12 +6,14 @@
  */
 import { isField, isFieldKey } from '../core/field.js';
 import { type Replica, mergeDeviceStates, mergeReplicas } from '../core/merge.js';
+import { VALIDATED_MODEL, parseModel } from '../core/model.js';
 import type { Profile } from '../core/profile.js';
 
-/** A cached model document and the ETag it was served with. */
+/** A cached model and the ETag it was served with; `v` is {@link VALIDATED_MODEL} once `doc` is the validated model. */
 export interface CachedModel {
   etag: string;
   doc: unknown;
+  v?: number;
 }
 
 /** Keeps only well-formed devices and fields of an untrusted replica. */
@@ -51,9 +53,17 @@ export async function pullProfile(endpoint: string, device: string, writeKey = '
   return response && readReplica(((await response.json()) as { replica?: unknown }).replica);
 }
 
-/** Fetches the model unless `cached` is still current (304); undefined when unchanged or unavailable. */
-export async function pullModel(endpoint: string, cached: CachedModel | undefined): Promise<CachedModel | undefined> {
-  const response = await get(endpoint + '/v1/model', cached ? { 'if-none-match': cached.etag } : {});
+/**
+ * Fetches the model unless `cached` is still current (304) and validates it, so
+ * it is stored ready to use; undefined when unchanged, unavailable or invalid
+ * (`rejected` hears why). A cache stored before validation moved here is fetched again.
+ */
+export async function pullModel(endpoint: string, cached: CachedModel | undefined, rejected: (reason: string) => void): Promise<CachedModel | undefined> {
+  const current = cached?.v === VALIDATED_MODEL ? cached : undefined;
+  const response = await get(endpoint + '/v1/model', current ? { 'if-none-match': current.etag } : {});
   if (!response || response.status === 304) return undefined;
-  return { etag: response.headers.get('etag') ?? '', doc: (await response.json()) as unknown };
+  const parsed = parseModel(await response.text());
+  if (parsed.ok) return { etag: response.headers.get('etag') ?? '', doc: parsed.model, v: VALIDATED_MODEL };
+  rejected(parsed.reason);
+  return undefined;
 }
