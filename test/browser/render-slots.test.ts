@@ -36,6 +36,8 @@ async function warmContext(browser: Browser, server: TestServer): Promise<Browse
   const page = await context.newPage();
   await page.goto(server.url + '/test-pages/render-running.html');
   await waitFor(async () => (await readStoredEvents(page)).some((e) => e.name === 'view_item'), 10_000, 'view_item stored');
+  // The test server's model (no holdout, no exploration) is pulled after the first page's load and applies from the next.
+  await waitFor(async () => (await readIndexedDb(page)).some(([key]) => key === 'model'), 10_000, 'the model cached');
   await page.close();
   await context.addInitScript(instrument);
   await context.addInitScript(`${webVitals};window.__cls=0;webVitals.onCLS(function(m){window.__cls=m.value},{reportAllChanges:true});`);

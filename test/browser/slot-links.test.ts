@@ -13,7 +13,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO_CSP } from '../../demo/collector/server.js';
-import { type Browser, type BrowserContext, type Page, type TestServer, describeBrowser, launchBrowser, readStoredEvents, startTestServer, waitFor, watchErrors } from './harness.js';
+import { type Browser, type BrowserContext, type Page, type TestServer, describeBrowser, launchBrowser, readIndexedDb, readStoredEvents, startTestServer, waitFor, watchErrors } from './harness.js';
 
 const START = '/slot-links/start.html';
 
@@ -99,6 +99,8 @@ describeBrowser('links in decided slots in Chromium', () => {
     const warm = await context.newPage();
     await warm.goto(server.url + '/test-pages/render-running.html');
     await waitFor(async () => (await readStoredEvents(warm)).some((e) => e.name === 'view_item'), 10_000, 'view_item stored');
+    // The test server's model (no holdout, no exploration) is pulled after the first page's load and applies from the next.
+    await waitFor(async () => (await readIndexedDb(warm)).some(([key]) => key === 'model'), 10_000, 'the model cached');
     await warm.close();
     await context.addInitScript(probe);
   });

@@ -39,6 +39,9 @@ describeBrowser('thin loop in Chromium', () => {
     const device = byKey.get('"device"') as string;
     expect(device).toMatch(/^[\w-]+$/);
 
+    // The test server's model (no holdout, no exploration) is pulled after the first page's load and applies from the next.
+    await waitFor(async () => (await readIndexedDb(page)).some(([key]) => key === 'model'), 10_000, 'the model cached');
+
     // Leaving the page flushes the queue with a keepalive request.
     await page.goto(server.url + '/');
     await page.waitForSelector('[data-o2o-slot="hero"][data-o2o-state="decided"]');
