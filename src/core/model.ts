@@ -255,16 +255,18 @@ export function parseModel(input: unknown): ModelResult {
   }
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /** The candidates the model declares for `slot` (none for a name it does not declare, `constructor` included). */
 export function slotCandidates(model: Model, slot: string): CandidateModel[] | undefined {
-  return Object.prototype.hasOwnProperty.call(model.slots, slot) ? model.slots[slot] : undefined;
+  return hasOwn.call(model.slots, slot) ? model.slots[slot] : undefined;
 }
 
 /** True when `features` satisfy `rule` (a missing feature counts as 0). */
 export function satisfies(rule: Rule | undefined, features: Features): boolean {
-  if (!rule) return true;
-  // Own keys only: rules written by hand (not parsed) are plain objects, and a host page may add to Object.prototype.
-  for (const name of Object.keys(rule)) {
+  // Own keys only (without allocating): rules written by hand (not parsed) are plain objects, and a host page may add to Object.prototype.
+  for (const name in rule) {
+    if (!hasOwn.call(rule, name)) continue;
     const [min, max] = rule[name] as Range;
     const x = features[name] ?? 0;
     if ((min !== null && x < min) || (max !== null && x > max)) return false;
@@ -318,7 +320,9 @@ export function logit(model: Model, candidate: CandidateModel | undefined, visit
 
 function weighted(w: Map<string, number>, features: Features | FeatureList): number {
   let z = 0;
-  for (const [name, x] of Array.isArray(features) ? features : Object.entries(features)) z += (w.get(name) ?? 0) * x;
+  if (Array.isArray(features)) for (const [name, x] of features) z += (w.get(name) ?? 0) * x;
+  // Own keys read in place: Object.entries allocated 8 arrays per candidate, and the garbage set the p99 of decide().
+  else for (const name in features) if (hasOwn.call(features, name)) z += (w.get(name) ?? 0) * ((features as Features)[name] as number);
   return z;
 }
 
