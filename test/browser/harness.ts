@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
-import { describe } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { type RunningServer, startServer } from '../../demo/collector/server.js';
 import { BUILTIN_MODEL } from '../../src/core/model.js';
 
@@ -62,8 +62,16 @@ function deterministicModel(dir: string): string {
   return file;
 }
 
+/** Options of {@link startTestServer}. */
+export interface TestServerOptions {
+  dataDir?: string;
+  writeKeys?: string[];
+  port?: number;
+  modelFile?: string;
+}
+
 /** Starts the demo server and collector on a free port of 127.0.0.1. */
-export async function startTestServer(options: { dataDir?: string; writeKeys?: string[]; port?: number; modelFile?: string } = {}): Promise<TestServer> {
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'o2o-collector-'));
   const running = await startServer({
     port: options.port ?? 0,
@@ -90,6 +98,87 @@ export async function startTestServer(options: { dataDir?: string; writeKeys?: s
 export async function restartTestServer(old: TestServer, options: { writeKeys?: string[] } = {}): Promise<TestServer> {
   await old.close();
   return startTestServer({ ...options, dataDir: old.dataDir, port: Number(new URL(old.url).port) });
+}
+
+/** Options of {@link useBrowserAndServer}. */
+export interface BrowserAndServerOptions {
+  /**
+   * The server: options for {@link startTestServer} (by default `startTestServer()`),
+   * or a function that starts one, for a server made another way (the
+   * reliability suite's `startCollector`) or one that needs preparing first.
+   */
+  server?: TestServerOptions | (() => Promise<TestServer>);
+  /** Also opens one browser context for the whole suite (`context`), closed first. */
+  context?: boolean;
+}
+
+/** What {@link useBrowserAndServer} started; readable in hooks and tests once its `beforeAll` ran. */
+export interface BrowserAndServer {
+  readonly browser: Browser;
+  readonly server: TestServer;
+}
+
+/** {@link BrowserAndServer} with the suite's shared context (`{ context: true }`). */
+export interface BrowserServerAndContext extends BrowserAndServer {
+  readonly context: BrowserContext;
+}
+
+/**
+ * The lifecycle most browser suites share, registered on the enclosing
+ * `describeBrowser`: a `beforeAll` that launches Chromium and starts the server
+ * together (then opens a shared context with `{ context: true }`), and an
+ * `afterAll` that closes the context and the browser and disposes of the server.
+ * Hooks a suite registers after this call run after its `beforeAll` and before
+ * its `afterAll`, so they can use what it started.
+ *
+ * Reading a property before the `beforeAll` ran (at collection time) throws.
+ *
+ * @example
+ * describeBrowser('demo shop in Chromium', () => {
+ *   const env = useBrowserAndServer({ server: { modelFile: 'test/browser/demo-qa-model.json' } });
+ *   it('…', async () => {
+ *     const page = await env.browser.newPage();
+ *     await page.goto(env.server.url + '/');
+ *   });
+ * });
+ */
+export function useBrowserAndServer(options: BrowserAndServerOptions & { context: true }): BrowserServerAndContext;
+export function useBrowserAndServer(options?: BrowserAndServerOptions): BrowserAndServer;
+export function useBrowserAndServer(options: BrowserAndServerOptions = {}): BrowserServerAndContext {
+  const { server: serverOption, context: withContext = false } = options;
+  const start = typeof serverOption === 'function' ? serverOption : () => startTestServer(serverOption);
+  let browser: Browser | undefined;
+  let server: TestServer | undefined;
+  let context: BrowserContext | undefined;
+  beforeAll(async () => {
+    // Settled rather than all: whichever started is kept, so afterAll still closes it.
+    const [launched, served] = await Promise.allSettled([launchBrowser(), start()]);
+    if (launched.status === 'fulfilled') browser = launched.value;
+    if (served.status === 'fulfilled') server = served.value;
+    if (launched.status === 'rejected') throw launched.reason;
+    if (served.status === 'rejected') throw served.reason;
+    if (withContext) context = await launched.value.newContext();
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.dispose();
+  });
+  const started = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`useBrowserAndServer: no ${name} yet; read it inside a hook or test`);
+    return value;
+  };
+  return {
+    get browser() {
+      return started(browser, 'browser');
+    },
+    get server() {
+      return started(server, 'server');
+    },
+    get context() {
+      return started(context, withContext ? 'context' : 'context (pass { context: true })');
+    },
+  };
 }
 
 /** Collects uncaught page errors and console errors so tests can assert there were none. */
