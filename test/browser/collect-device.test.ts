@@ -4,8 +4,8 @@
  * which is how a 390 px touch viewport used to come out as `desktop`; the
  * class now also follows the pointer, touch and the screen's short side.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Browser, type TestServer, describeBrowser, launchBrowser, startTestServer } from './harness.js';
+import { expect, it } from 'vitest';
+import { type Browser, describeBrowser, useBrowserAndServer } from './harness.js';
 
 type Emulation = Parameters<Browser['newContext']>[0];
 const IPHONE_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
@@ -21,20 +21,12 @@ const cases: Array<[string, Emulation, string]> = [
 ];
 
 describeBrowser('device class in Chromium', () => {
-  let browser: Browser;
-  let server: TestServer;
-  beforeAll(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startTestServer()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
-  });
+  const env = useBrowserAndServer();
 
   it.each(cases)('%s', async (_label, emulation, expected) => {
-    const context = await browser.newContext(emulation);
+    const context = await env.browser.newContext(emulation);
     const page = await context.newPage();
-    await page.goto(server.url + '/test-pages/collect-shop.html');
+    await page.goto(env.server.url + '/test-pages/collect-shop.html');
     await page.waitForFunction(() => (window as unknown as { OneToOne?: unknown }).OneToOne !== undefined);
     const device = await page.evaluate(async () => {
       const o2o = (window as unknown as { OneToOne: { ready: Promise<void>; context(): { device?: string } | undefined } }).OneToOne;

@@ -8,8 +8,8 @@
  * emulated: an init script overrides `document.visibilityState` and fires
  * `visibilitychange`, exactly what a browser does when a tab goes to the background.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Browser, type BrowserContext, type Page, type TestServer, describeBrowser, launchBrowser, readIndexedDb, startTestServer, waitFor, watchErrors } from './harness.js';
+import { beforeAll, expect, it } from 'vitest';
+import { type BrowserContext, type Page, describeBrowser, readIndexedDb, useBrowserAndServer, waitFor, watchErrors } from './harness.js';
 
 interface StoredEvent {
   name: string;
@@ -38,20 +38,14 @@ async function open(context: BrowserContext, url: string): Promise<Page> {
 }
 
 describeBrowser('collection in Chromium', () => {
-  let browser: Browser;
-  let server: TestServer;
+  const env = useBrowserAndServer();
   let shop: string;
-  beforeAll(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startTestServer()]);
-    shop = server.url + '/test-pages/collect-shop.html';
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
+  beforeAll(() => {
+    shop = env.server.url + '/test-pages/collect-shop.html';
   });
 
   it('records a page view per SPA route (push/replace, route hash, popstate), not per anchor', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await open(context, shop);
     const errors = watchErrors(page);
     await page.evaluate(() => (location.hash = '#top'));
@@ -80,7 +74,7 @@ describeBrowser('collection in Chromium', () => {
   });
 
   it('ingests dataLayer pushes made before and after load without breaking push', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await open(context, shop);
     const length = await page.evaluate(() => {
       const w = window as unknown as { dataLayer: unknown[] & { push(...a: unknown[]): number } };
@@ -105,7 +99,7 @@ describeBrowser('collection in Chromium', () => {
   });
 
   it('counts an item view only after a second of visibility while the tab is visible', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     await context.addInitScript(HIDE);
     const page = await open(context, shop);
     const viewed = async (): Promise<boolean> => (await events(page)).some((e) => e.name === 'view_item' && e.items?.[0]?.id === 'sku-low');
@@ -121,7 +115,7 @@ describeBrowser('collection in Chromium', () => {
   });
 
   it('counts engaged time only while the tab is visible and the visitor active', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     await context.addInitScript(HIDE);
     const page = await open(context, shop);
     const wiggle = async (ms: number): Promise<void> => {
@@ -153,7 +147,7 @@ describeBrowser('collection in Chromium', () => {
   });
 
   it('loses no increment when five tabs track concurrently, and every tab sees the total', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const pages = await Promise.all(Array.from({ length: 5 }, () => open(context, shop)));
     await Promise.all(pages.map((page) =>
       page.evaluate(async () => {
@@ -172,7 +166,7 @@ describeBrowser('collection in Chromium', () => {
   });
 
   it('falls back to memory when IndexedDB cannot open, and keeps working', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     await context.addInitScript(() => {
       IDBFactory.prototype.open = () => {
         throw new DOMException('opening is blocked by the test', 'InvalidStateError');

@@ -5,27 +5,19 @@
  * The page gets its own CSP (media-src blob:), served through a route.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Browser, type TestServer, describeBrowser, launchBrowser, readIndexedDb, startTestServer, waitFor, watchErrors } from './harness.js';
+import { expect, it } from 'vitest';
+import { describeBrowser, readIndexedDb, useBrowserAndServer, waitFor, watchErrors } from './harness.js';
 
 const VIDEO_CSP = "default-src 'self'; script-src 'self'; media-src 'self' blob:; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'";
 
 describeBrowser('video in Chromium', () => {
-  let browser: Browser;
-  let server: TestServer;
-  beforeAll(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startTestServer()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
-  });
+  const env = useBrowserAndServer();
 
   it('records start, 25/50/75 % progress and completion of a played video, once each', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
     const errors = watchErrors(page);
-    const url = server.url + '/test-pages/collect-video.html';
+    const url = env.server.url + '/test-pages/collect-video.html';
     await page.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', headers: { 'content-security-policy': VIDEO_CSP }, body: readFileSync('test/pages/collect-video.html', 'utf8') }));
     await page.goto(url);
     const duration = await page.evaluate(() => (window as unknown as { clipReady: Promise<number> }).clipReady);

@@ -4,8 +4,8 @@
  * reason, and its QA actions — forcing a variant and resetting the profile —
  * really change what the page shows and what is stored.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Browser, type Page, type TestServer, describeBrowser, launchBrowser, readIndexedDb, startTestServer, waitFor, watchErrors } from './harness.js';
+import { expect, it } from 'vitest';
+import { type Page, describeBrowser, readIndexedDb, useBrowserAndServer, waitFor, watchErrors } from './harness.js';
 
 const PANEL = '#o2o-debug';
 const heroShown = async (page: Page): Promise<string | null> => {
@@ -16,18 +16,10 @@ const panelScriptRequested = (page: Page): Promise<boolean> =>
   page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/onetoone-debug.min.js')));
 
 describeBrowser('debug panel in Chromium', () => {
-  let browser: Browser;
-  let server: TestServer;
-  beforeAll(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startTestServer({ modelFile: 'test/browser/demo-qa-model.json' })]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
-  });
+  const env = useBrowserAndServer({ server: { modelFile: 'test/browser/demo-qa-model.json' } });
 
   it('loads on demand, explains the decision, forces a variant and resets the profile', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const errors = watchErrors(page);
     const violations: string[] = [];
@@ -37,9 +29,9 @@ describeBrowser('debug panel in Chromium', () => {
     );
 
     // A running fan: the hero goes to running. The panel file is not loaded by default.
-    await page.goto(server.url + '/running-shoe.html');
+    await page.goto(env.server.url + '/running-shoe.html');
     await waitFor(async () => (await readIndexedDb(page)).some(([key]) => key === 'model'), 10_000, 'the model cached');
-    await page.goto(server.url + '/');
+    await page.goto(env.server.url + '/');
     expect(await heroShown(page)).toBe('running');
     await page.waitForTimeout(200);
     expect(await panelScriptRequested(page)).toBe(false);
@@ -71,14 +63,14 @@ describeBrowser('debug panel in Chromium', () => {
 
     // Reset: the profile is erased (locally and at the collector) and the page comes back with defaults.
     const device = (await readIndexedDb(page)).find(([key]) => key === 'device')?.[1] as string;
-    await waitFor(() => server.store.device(device), 10_000, 'the device at the collector');
+    await waitFor(() => env.server.store.device(device), 10_000, 'the device at the collector');
     await page.waitForSelector(`${PANEL} >> [data-action="reset"]`);
     await Promise.all([page.waitForEvent('load'), page.click(`${PANEL} [data-action="reset"]`)]);
     expect(await heroShown(page)).toBe('default');
     const stored = await readIndexedDb(page);
     const profile = stored.find(([key]) => key === 'profile')?.[1] as { own: { fields: Record<string, unknown> } } | undefined;
     expect(Object.keys(profile?.own.fields ?? {}).filter((k) => k.startsWith('a.l.cat:'))).toEqual([]);
-    expect(server.store.device(device)).toBeUndefined();
+    expect(env.server.store.device(device)).toBeUndefined();
 
     // The open panel is remembered with the visitor's state (IndexedDB, not Web Storage, which every page would pay to read).
     expect((await readIndexedDb(page)).some(([key]) => key === 'panel')).toBe(true);
@@ -98,10 +90,10 @@ describeBrowser('debug panel in Chromium', () => {
   });
 
   it('opens with ?o2o_debug=1 and with OneToOne.debug(), and simulates offline', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(server.url + '/category/camping.html?o2o_debug=1');
+    await page.goto(env.server.url + '/category/camping.html?o2o_debug=1');
     await page.waitForSelector(`${PANEL} >> [data-section="sync"]`);
     await page.evaluate(() => (window as unknown as { OneToOne: { debug(): void } }).OneToOne.debug());
     expect(await page.locator(PANEL).count()).toBe(0);
@@ -116,9 +108,9 @@ describeBrowser('debug panel in Chromium', () => {
     const queued = await page.locator(`${PANEL} [data-queue]`).textContent();
     expect(Number(queued?.split(' ')[0])).toBeGreaterThan(0);
     const device = (await readIndexedDb(page)).find(([key]) => key === 'device')?.[1] as string;
-    expect(server.store.device(device)?.fields['n.add_to_cart']).toBeUndefined();
+    expect(env.server.store.device(device)?.fields['n.add_to_cart']).toBeUndefined();
     await page.click(`${PANEL} [data-action="offline"]`);
-    await waitFor(() => server.store.device(device)?.fields['n.add_to_cart'], 15_000, 'the queued cart delivered after going online');
+    await waitFor(() => env.server.store.device(device)?.fields['n.add_to_cart'], 15_000, 'the queued cart delivered after going online');
     expect(errors).toEqual([]);
     await context.close();
   });

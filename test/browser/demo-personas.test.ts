@@ -6,9 +6,9 @@
  * `test-artifacts/personas/` (gitignored) for a human to compare.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { PERSONAS } from '../../demo/public/js/personas-data.js';
-import { type Browser, type BrowserContext, type TestServer, describeBrowser, launchBrowser, readIndexedDb, startTestServer, waitFor, watchErrors } from './harness.js';
+import { type BrowserContext, describeBrowser, readIndexedDb, useBrowserAndServer, waitFor, watchErrors } from './harness.js';
 
 const OUT = 'test-artifacts/personas';
 const VIEWPORTS = {
@@ -26,23 +26,17 @@ interface Seen {
 }
 
 describeBrowser('persona simulator', () => {
-  let browser: Browser;
-  let server: TestServer;
-  beforeAll(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startTestServer({ modelFile: 'test/browser/demo-qa-model.json' })]);
+  const env = useBrowserAndServer({ server: { modelFile: 'test/browser/demo-qa-model.json' } });
+  beforeAll(() => {
     mkdirSync(OUT, { recursive: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
   });
 
   async function visit(persona: (typeof PERSONAS)[number]): Promise<Seen> {
-    const context: BrowserContext = await browser.newContext(VIEWPORTS[persona.device]);
+    const context: BrowserContext = await env.browser.newContext(VIEWPORTS[persona.device]);
     const page = await context.newPage();
     const errors = watchErrors(page);
     // A first page view pulls the demo model, as a real earlier visit would have.
-    await page.goto(server.url + '/personas.html');
+    await page.goto(env.server.url + '/personas.html');
     await waitFor(async () => (await readIndexedDb(page)).some(([key]) => key === 'model'), 10_000, 'the model cached');
     await page.click(`a[href="/?o2o_persona=${persona.id}"]`);
     await page.waitForURL((url) => url.pathname === '/' && !url.search.includes('o2o_persona'), { timeout: 20_000 });

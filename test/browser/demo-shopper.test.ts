@@ -6,8 +6,8 @@
  * the offer the model picks for a visitor with a full cart, and what the
  * collector recorded for this device.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Browser, type Page, type TestServer, describeBrowser, launchBrowser, readIndexedDb, startTestServer, waitFor, watchErrors } from './harness.js';
+import { expect, it } from 'vitest';
+import { type Page, describeBrowser, readIndexedDb, useBrowserAndServer, waitFor, watchErrors } from './harness.js';
 
 const shown = (page: Page, slot: string): Promise<string | null> =>
   page.waitForSelector(`[data-o2o-slot="${slot}"][data-o2o-state="decided"]`).then(() => page.getAttribute(`[data-o2o-slot="${slot}"]`, 'data-o2o-shown'));
@@ -19,22 +19,14 @@ async function exitThroughTop(page: Page): Promise<void> {
 }
 
 describeBrowser('demo shop, walked by a shopper', () => {
-  let browser: Browser;
-  let server: TestServer;
-  beforeAll(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startTestServer({ modelFile: 'test/browser/demo-qa-model.json' })]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
-  });
+  const env = useBrowserAndServer({ server: { modelFile: 'test/browser/demo-qa-model.json' } });
 
   it('category → product → add to cart → exit intent, with slots, offer and the collector record', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const errors = watchErrors(page);
 
-    await page.goto(server.url + '/');
+    await page.goto(env.server.url + '/');
     await shown(page, 'hero');
     // The demo's model (with its offers) is pulled on the first page and applies from the next;
     // the first page used the built-in model, which explores.
@@ -75,12 +67,12 @@ describeBrowser('demo shop, walked by a shopper', () => {
 
     // Leaving the cart flushes; the collector holds this device's cart, its running affinity and the offer shown.
     await page.keyboard.press('Escape');
-    await page.goto(server.url + '/');
+    await page.goto(env.server.url + '/');
     expect(await shown(page, 'hero')).toBe('running');
     expect(await page.textContent('[data-o2o-slot="hero"] h1')).toBe('Run further this season');
     expect(await shown(page, 'recommendations')).toBe('running');
     const fields = await waitFor(() => {
-      const state = server.store.device(device);
+      const state = env.server.store.device(device);
       return state?.fields['n.add_to_cart'] && state.fields['n.offer_shown'] ? state.fields : undefined;
     }, 10_000, 'the cart and the offer at the collector');
     expect(fields['n.add_to_cart']).toMatchObject({ v: 1 });

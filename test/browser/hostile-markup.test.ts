@@ -28,10 +28,10 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import corpus from '../data/xss-payloads.json';
 import type { Route } from 'playwright-core';
-import { type Browser, type BrowserContext, type Page, type TestServer, describeBrowser, launchBrowser, startTestServer } from './harness.js';
+import { type BrowserContext, type Page, describeBrowser, useBrowserAndServer } from './harness.js';
 
 const SEED = 0x0201_2024;
 const PAGES = 10;
@@ -496,21 +496,13 @@ const FAILURES = ['init:failed', 'collect:failed', 'storage:commit-failed', 'tra
 const DOCUMENTED = /^OneToOne: o2o\("[\s\S]*"\) is not a method; see the README's API section\.$/;
 
 describeBrowser('hostile markup and o2o() calls in Chromium (fast-check, fixed seed)', () => {
-  let browser: Browser;
-  let server: TestServer;
   const pages = new Map<string, { spec: PageSpec; options: PageOptions }>();
-  beforeAll(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startTestServer()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
-  });
+  const env = useBrowserAndServer();
 
   async function newContext(problems: string[]): Promise<BrowserContext> {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     // Every batch goes to the real collector; a refusal is a problem, with the delta it names.
-    await context.route(`${server.url}/v1/batch`, (route) => forward(route).catch(() => undefined));
+    await context.route(`${env.server.url}/v1/batch`, (route) => forward(route).catch(() => undefined));
     /** Sends a batch on (a page closing mid-request is no problem of the SDK's). */
     async function forward(route: Route): Promise<void> {
       let body: { deltas: unknown[] } | undefined;
@@ -528,7 +520,7 @@ describeBrowser('hostile markup and o2o() calls in Chromium (fast-check, fixed s
       }
       await route.fulfill({ response });
     }
-    await context.route(`${server.url}/hostile/**`, (route) => {
+    await context.route(`${env.server.url}/hostile/**`, (route) => {
       const url = new URL(route.request().url());
       const js = (body: string) => route.fulfill({ status: 200, headers: { 'content-type': 'text/javascript; charset=utf-8' }, body });
       if (url.pathname === '/hostile/fuzz.js') return js(`(${fuzzRuntime.toString()})();`);
@@ -553,7 +545,7 @@ describeBrowser('hostile markup and o2o() calls in Chromium (fast-check, fixed s
       if (m.type() === 'error' && !DOCUMENTED.test(m.text())) problems.push(`console error: ${m.text().slice(0, 300)}`);
     });
     page.on('dialog', (d) => (problems.push(`JS dialog: ${d.message().slice(0, 100)}`), void d.dismiss()));
-    await page.goto(`${server.url}/hostile/page.html?n=${key}`);
+    await page.goto(`${env.server.url}/hostile/page.html?n=${key}`);
     const ready = await page
       .waitForFunction(() => (window as unknown as { OneToOne?: { ready: Promise<void> } }).OneToOne?.ready.then(() => true), undefined, { timeout: readyMs })
       .then(() => true, () => false);

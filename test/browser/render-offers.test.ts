@@ -9,8 +9,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Browser, type BrowserContext, type Page, type TestServer, describeBrowser, launchBrowser, readIndexedDb, readStoredEvents, startTestServer, waitFor, watchErrors } from './harness.js';
+import { expect, it } from 'vitest';
+import { type Browser, type BrowserContext, type Page, type TestServer, describeBrowser, readIndexedDb, readStoredEvents, startTestServer, useBrowserAndServer, waitFor, watchErrors } from './harness.js';
 
 const MODEL = {
   version: 1,
@@ -64,21 +64,17 @@ async function exitThroughTop(page: Page): Promise<void> {
 const dialogShown = (page: Page): Promise<boolean> => page.evaluate(() => !!document.querySelector('[data-o2o-dialog]'));
 
 describeBrowser('exit-intent offers in Chromium', () => {
-  let browser: Browser;
-  let server: TestServer;
-  beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'o2o-model-'));
-    writeFileSync(join(dir, 'model.json'), JSON.stringify(MODEL));
-    [browser, server] = await Promise.all([launchBrowser(), startTestServer({ modelFile: join(dir, 'model.json') })]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
+  const env = useBrowserAndServer({
+    server: () => {
+      const dir = mkdtempSync(join(tmpdir(), 'o2o-model-'));
+      writeFileSync(join(dir, 'model.json'), JSON.stringify(MODEL));
+      return startTestServer({ modelFile: join(dir, 'model.json') });
+    },
   });
 
   it('fires on a real mouse exit through the top after the minimum time, with keyboard-safe focus, and once per session across reloads', async () => {
-    const context = await contextWithModel(browser, server);
-    const { page, errors } = await openOffersPage(context, server);
+    const context = await contextWithModel(env.browser, env.server);
+    const { page, errors } = await openOffersPage(context, env.server);
     await page.focus('#before');
     await exitThroughTop(page);
     await page.waitForTimeout(300);
@@ -122,8 +118,8 @@ describeBrowser('exit-intent offers in Chromium', () => {
   });
 
   it('closes on the backdrop and reports a click on the action', async () => {
-    const context = await contextWithModel(browser, server);
-    const { page } = await openOffersPage(context, server);
+    const context = await contextWithModel(env.browser, env.server);
+    const { page } = await openOffersPage(context, env.server);
     await page.waitForFunction(() => performance.now() > 1600);
     await exitThroughTop(page);
     await page.waitForSelector('[data-o2o-dialog] [role="dialog"]');
@@ -132,8 +128,8 @@ describeBrowser('exit-intent offers in Chromium', () => {
     await waitFor(async () => (await offerEvents(page)).some((e) => e.name === 'offer_closed'), 5000, 'offer_closed');
     await context.close();
 
-    const second = await contextWithModel(browser, server);
-    const next = await openOffersPage(second, server);
+    const second = await contextWithModel(env.browser, env.server);
+    const next = await openOffersPage(second, env.server);
     await next.page.waitForFunction(() => performance.now() > 1600);
     await exitThroughTop(next.page);
     await next.page.locator('[data-o2o-dialog] a').click();
@@ -143,8 +139,8 @@ describeBrowser('exit-intent offers in Chromium', () => {
   });
 
   it('fires on a fast scroll up after reading depth under touch emulation', async () => {
-    const context = await contextWithModel(browser, server, { hasTouch: true, isMobile: true, viewport: { width: 390, height: 700 } });
-    const { page, errors } = await openOffersPage(context, server);
+    const context = await contextWithModel(env.browser, env.server, { hasTouch: true, isMobile: true, viewport: { width: 390, height: 700 } });
+    const { page, errors } = await openOffersPage(context, env.server);
     expect(await page.evaluate(() => matchMedia('(pointer: coarse)').matches)).toBe(true);
     await page.waitForFunction(() => performance.now() > 1600);
     // Real touch drags (CDP touch events): read down the page, then flick back up.

@@ -7,8 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Browser, type BrowserContext, type Page, type TestServer, describeBrowser, launchBrowser, readIndexedDb, readStoredEvents, startTestServer, waitFor, watchErrors } from './harness.js';
+import { expect, it } from 'vitest';
+import { type Browser, type BrowserContext, type Page, type TestServer, describeBrowser, readIndexedDb, readStoredEvents, useBrowserAndServer, waitFor, watchErrors } from './harness.js';
 
 const webVitals = readFileSync(createRequire(import.meta.url).resolve('web-vitals').replace(/web-vitals\.js$/, 'web-vitals.iife.js'), 'utf8');
 
@@ -47,24 +47,16 @@ async function warmContext(browser: Browser, server: TestServer): Promise<Browse
 const read = <T>(page: Page, name: string): Promise<T> => page.evaluate((n) => (window as unknown as Record<string, T>)[n] as T, name);
 
 describeBrowser('markup slots in Chromium', () => {
-  let browser: Browser;
-  let server: TestServer;
-  beforeAll(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startTestServer()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
-  });
+  const env = useBrowserAndServer();
 
   it('swaps a warm slot before it is ever painted, with no layout shift and no CSP violation', async () => {
-    const context = await warmContext(browser, server);
+    const context = await warmContext(env.browser, env.server);
     await context.addInitScript(() => ((window as unknown as Record<string, unknown>).__expect = 'running'));
     const timings: number[] = [];
     for (let run = 0; run < 5; run++) {
       const page = await context.newPage();
       const errors = watchErrors(page);
-      await page.goto(server.url + '/test-pages/render-slots.html');
+      await page.goto(env.server.url + '/test-pages/render-slots.html');
       await page.waitForSelector('[data-o2o-slot="hero"][data-o2o-state="decided"]');
       expect(await page.getAttribute('[data-o2o-slot="hero"]', 'data-o2o-shown')).toBe('running');
       expect(await page.textContent('[data-o2o-slot="hero"] h1')).toBe('Run further this season');
@@ -90,13 +82,13 @@ describeBrowser('markup slots in Chromium', () => {
   });
 
   it('shows defaults after the timeout when the script is slow, and keeps them', async () => {
-    const context = await warmContext(browser, server);
+    const context = await warmContext(env.browser, env.server);
     const page = await context.newPage();
     await page.route('**/onetoone.min.js', async (route) => {
       await new Promise((r) => setTimeout(r, 1500));
       await route.continue();
     });
-    await page.goto(server.url + '/test-pages/render-slots.html');
+    await page.goto(env.server.url + '/test-pages/render-slots.html');
     await page.waitForTimeout(600);
     const early = await page.evaluate(() => {
       const slot = document.querySelector('[data-o2o-slot="hero"]') as HTMLElement;
@@ -112,20 +104,20 @@ describeBrowser('markup slots in Chromium', () => {
   });
 
   it('shows defaults after the timeout when the script is blocked', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
     await page.route('**/onetoone.min.js', (route) => route.abort());
-    await page.goto(server.url + '/test-pages/render-slots.html');
+    await page.goto(env.server.url + '/test-pages/render-slots.html');
     await page.waitForTimeout(500);
     expect(await page.evaluate(() => getComputedStyle(document.querySelector('[data-o2o-slot="hero"]') as Element).visibility)).toBe('visible');
     await context.close();
   });
 
   it('decides SPA slots on insertion, keeps the decision across re-renders, and reports impressions and clicks', async () => {
-    const context = await warmContext(browser, server);
+    const context = await warmContext(env.browser, env.server);
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(server.url + '/test-pages/render-slots.html');
+    await page.goto(env.server.url + '/test-pages/render-slots.html');
     await page.waitForSelector('[data-o2o-slot="hero"][data-o2o-state="decided"]');
     for (let render = 0; render < 2; render++) {
       await page.evaluate(() => dispatchEvent(new Event('spa-render')));
@@ -144,12 +136,12 @@ describeBrowser('markup slots in Chromium', () => {
   });
 
   it('forces a previewed variant for this browser until turned off, and says so in debug output', async () => {
-    const context = await warmContext(browser, server);
+    const context = await warmContext(env.browser, env.server);
     const page = await context.newPage();
     const logs: string[] = [];
     page.on('console', (m) => logs.push(m.text()));
     const shown = async (query: string): Promise<string | null> => {
-      await page.goto(server.url + '/test-pages/render-slots.html' + query);
+      await page.goto(env.server.url + '/test-pages/render-slots.html' + query);
       await page.waitForSelector('[data-o2o-slot="hero"][data-o2o-state="decided"]');
       return page.getAttribute('[data-o2o-slot="hero"]', 'data-o2o-shown');
     };

@@ -11,9 +11,9 @@
  * the last click and reports its `defaultPrevented` (on `pagehide` into
  * sessionStorage, which survives a same-tab navigation).
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { DEMO_CSP } from '../../demo/collector/server.js';
-import { type Browser, type BrowserContext, type Page, type TestServer, describeBrowser, launchBrowser, readIndexedDb, readStoredEvents, startTestServer, waitFor, watchErrors } from './harness.js';
+import { type Page, describeBrowser, readIndexedDb, readStoredEvents, useBrowserAndServer, waitFor, watchErrors } from './harness.js';
 
 const START = '/slot-links/start.html';
 
@@ -82,12 +82,9 @@ const selects = async (page: Page): Promise<Promotion[]> => (await readStoredEve
 const prevented = (page: Page): Promise<boolean | null> => page.evaluate(() => (window as unknown as { __prevented(): boolean | null }).__prevented());
 
 describeBrowser('links in decided slots in Chromium', () => {
-  let browser: Browser;
-  let server: TestServer;
-  let context: BrowserContext;
+  const env = useBrowserAndServer({ context: true });
   beforeAll(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startTestServer()]);
-    context = await browser.newContext();
+    const { context, server } = env;
     await context.route(`${server.url}/slot-links/**`, (route) => {
       const url = new URL(route.request().url());
       const html = (body: string) => route.fulfill({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': DEMO_CSP, 'cache-control': 'no-cache' }, body });
@@ -104,25 +101,20 @@ describeBrowser('links in decided slots in Chromium', () => {
     await warm.close();
     await context.addInitScript(probe);
   });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.dispose();
-  });
 
   /** A fresh load of the slot page, decided on `running`. */
   async function open(query = ''): Promise<{ page: Page; errors: string[] }> {
-    const page = await context.newPage();
+    const page = await env.context.newPage();
     const errors = watchErrors(page);
-    await page.goto(server.url + START + query);
+    await page.goto(env.server.url + START + query);
     await page.waitForSelector('[data-o2o-slot="links"][data-o2o-state="decided"]');
     expect(await page.getAttribute('[data-o2o-slot="links"]', 'data-o2o-shown')).toBe('running');
     return { page, errors };
   }
 
   it('a plain click on a same-tab link stores select_promotion before the page is left, on every one of 10 fresh loads', async () => {
-    const first = await context.newPage();
-    await first.goto(server.url + '/slot-links/next.html');
+    const first = await env.context.newPage();
+    await first.goto(env.server.url + '/slot-links/next.html');
     const before = (await selects(first)).length;
     await first.close();
     const times: number[] = [];
@@ -165,14 +157,14 @@ describeBrowser('links in decided slots in Chromium', () => {
     ] as const) {
       const { page, errors } = await open(query);
       const count = (await selects(page)).length;
-      const opened = context.waitForEvent('page', { timeout: 3000 });
+      const opened = env.context.waitForEvent('page', { timeout: 3000 });
       await page.click(selector, { modifiers: [...modifiers] });
       expect(await prevented(page), what).toBe(false);
       const other = await opened;
       await other.waitForURL('**/slot-links/next.html?from=*');
       // Nothing navigates this tab later either.
       await page.waitForTimeout(400);
-      expect(page.url(), what).toBe(server.url + START + query);
+      expect(page.url(), what).toBe(env.server.url + START + query);
       // The page stays, so today's unheld record completes.
       await waitFor(async () => (await selects(page)).length === count + 1, 5000, `select_promotion after ${what}`);
       expect(errors, what).toEqual([]);
@@ -216,7 +208,7 @@ describeBrowser('links in decided slots in Chromium', () => {
       expect(await prevented(page), what).toBe(false);
       if (download) await (await download).cancel();
       await page.waitForTimeout(400);
-      expect(page.url(), what).toBe(server.url + START + (what === 'fragment' ? '#below' : ''));
+      expect(page.url(), what).toBe(env.server.url + START + (what === 'fragment' ? '#below' : ''));
       expect(errors, what).toEqual([]);
       await page.close();
     }

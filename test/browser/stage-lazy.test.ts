@@ -4,26 +4,18 @@
  * page's slots are decided, and when it cannot load the page keeps its
  * decisions and its tracking, counting the failure.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { OneToOne } from '../../src/client.js';
-import { type Browser, type TestServer, describeBrowser, launchBrowser, readStoredEvents, startTestServer, waitFor, watchErrors } from './harness.js';
+import { describeBrowser, readStoredEvents, useBrowserAndServer, waitFor, watchErrors } from './harness.js';
 
 type Page = { OneToOne?: OneToOne };
 const HERO = '[data-o2o-slot="hero"][data-o2o-state="decided"]';
 
 describeBrowser('second stage in Chromium', () => {
-  let browser: Browser;
-  let server: TestServer;
-  beforeAll(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startTestServer()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
-  });
+  const env = useBrowserAndServer();
 
   it('is requested after the first decision and syncs the page view', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
     const errors = watchErrors(page);
     let decidedBeforeRequest: boolean | undefined;
@@ -34,9 +26,9 @@ describeBrowser('second stage in Chromium', () => {
       decidedBeforeRequest = (await page.locator(HERO).count()) === 1;
       await route.continue();
     });
-    await page.goto(server.url + '/');
+    await page.goto(env.server.url + '/');
     await page.waitForSelector(HERO);
-    const device = await waitFor(() => server.store.received().find((b) => b.device)?.device, 10_000, 'a batch at the collector');
+    const device = await waitFor(() => env.server.store.received().find((b) => b.device)?.device, 10_000, 'a batch at the collector');
     expect(device).toMatch(/^[\w-]+$/);
     expect(decidedBeforeRequest).toBe(true);
     expect(errors).toEqual([]);
@@ -44,10 +36,10 @@ describeBrowser('second stage in Chromium', () => {
   });
 
   it('leaves slots and tracking working when it cannot load', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
     await page.route('**/onetoone-stage.min.js', (route) => route.abort());
-    await page.goto(server.url + '/');
+    await page.goto(env.server.url + '/');
     await page.waitForSelector(HERO);
     expect(await page.evaluate(() => (window as unknown as Page).OneToOne?.track('add_to_cart', { value: 3 }))).toBe(true);
     const counters = await waitFor(

@@ -3,26 +3,18 @@
  * stored in IndexedDB, folded into the profile, the home page's hero slot is
  * swapped to the matching variant, and the collector receives the deltas.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Browser, type TestServer, describeBrowser, launchBrowser, readIndexedDb, startTestServer, waitFor, watchErrors } from './harness.js';
+import { expect, it } from 'vitest';
+import { describeBrowser, readIndexedDb, useBrowserAndServer, waitFor, watchErrors } from './harness.js';
 
 describeBrowser('thin loop in Chromium', () => {
-  let browser: Browser;
-  let server: TestServer;
-  beforeAll(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startTestServer()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
-  });
+  const env = useBrowserAndServer();
 
   it('tracks, stores, decides, swaps and syncs', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
     const errors = watchErrors(page);
 
-    await page.goto(server.url + '/running-shoe.html');
+    await page.goto(env.server.url + '/running-shoe.html');
     const stored = await waitFor(async () => {
       const entries = await readIndexedDb(page);
       const events = entries.filter(([key]) => Array.isArray(key) && key[0] === 'e').flatMap(([, value]) => value as { name: string } | Array<{ name: string }>);
@@ -43,25 +35,25 @@ describeBrowser('thin loop in Chromium', () => {
     await waitFor(async () => (await readIndexedDb(page)).some(([key]) => key === 'model'), 10_000, 'the model cached');
 
     // Leaving the page flushes the queue with a keepalive request.
-    await page.goto(server.url + '/');
+    await page.goto(env.server.url + '/');
     await page.waitForSelector('[data-o2o-slot="hero"][data-o2o-state="decided"]');
     expect(await page.getAttribute('[data-o2o-slot="hero"]', 'data-o2o-shown')).toBe('running');
     expect(await page.textContent('[data-o2o-slot="hero"] h1')).toBe('Run further this season');
 
-    const remote = await waitFor(() => server.store.device(device)?.fields['a.l.cat:running'], 10_000, 'deltas at the collector');
+    const remote = await waitFor(() => env.server.store.device(device)?.fields['a.l.cat:running'], 10_000, 'deltas at the collector');
     // At least the shoe's view; the home page's running recommendations, once seen, add views of their own.
     expect(remote).toMatchObject({ k: 'd' });
     expect((remote as { v: number }).v).toBeGreaterThanOrEqual(1);
-    expect(server.store.received().filter((b) => b.device === device).length).toBeGreaterThan(0);
+    expect(env.server.store.received().filter((b) => b.device === device).length).toBeGreaterThan(0);
     expect(errors).toEqual([]);
     await context.close();
   });
 
   it('keeps default content and reports one clear error for invalid configuration', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(server.url + '/test-pages/bad-config.html');
+    await page.goto(env.server.url + '/test-pages/bad-config.html');
     await waitFor(() => errors.length > 0, 5000, 'the configuration error');
     await page.waitForTimeout(300);
     expect(errors).toEqual([expect.stringContaining('invalid option "endpoint"')]);

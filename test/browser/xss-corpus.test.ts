@@ -15,9 +15,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import corpus from '../data/xss-payloads.json';
-import { type Browser, type BrowserContext, type Page, type TestServer, describeBrowser, launchBrowser, readIndexedDb, startTestServer, waitFor } from './harness.js';
+import { type BrowserContext, type Page, describeBrowser, readIndexedDb, startTestServer, useBrowserAndServer, waitFor } from './harness.js';
 
 const PAYLOADS = corpus.payloads.map((p, i) => p.replaceAll('XSS()', `__xss(${i})`));
 const PAGE = '/test-pages/xss-page.html';
@@ -62,34 +62,30 @@ function dangerous(page: Page, selector: string): Promise<string[]> {
 }
 
 describeBrowser('XSS corpus in Chromium under strict CSP and Trusted Types', () => {
-  let browser: Browser;
-  let server: TestServer;
   let context: BrowserContext;
   const jsDialogs: string[] = [];
-  beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'o2o-xss-'));
-    // The offer image must be same-origin to pass the demo CSP's img-src 'self': take a free port first.
-    const probeServer = await startTestServer();
-    const port = Number(new URL(probeServer.url).port);
-    await probeServer.dispose();
-    writeFileSync(join(dir, 'model.json'), JSON.stringify(hostileModel(PAYLOADS.find((p) => p.includes('onerror')) as string, `http://127.0.0.1:${port}`)));
-    [browser, server] = await Promise.all([launchBrowser(), startTestServer({ port, modelFile: join(dir, 'model.json') })]);
+  const env = useBrowserAndServer({
+    server: async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'o2o-xss-'));
+      // The offer image must be same-origin to pass the demo CSP's img-src 'self': take a free port first.
+      const probeServer = await startTestServer();
+      const port = Number(new URL(probeServer.url).port);
+      await probeServer.dispose();
+      writeFileSync(join(dir, 'model.json'), JSON.stringify(hostileModel(PAYLOADS.find((p) => p.includes('onerror')) as string, `http://127.0.0.1:${port}`)));
+      return startTestServer({ port, modelFile: join(dir, 'model.json') });
+    },
   });
   // A fresh context per test: each starts from an empty IndexedDB (the model pull of one test never races another's).
   beforeEach(async () => {
     await context?.close();
-    context = await browser.newContext();
+    context = await env.browser.newContext();
     await context.addInitScript(instrument);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
   });
 
   async function open(query = ''): Promise<Page> {
     const page = await context.newPage();
     page.on('dialog', (d) => (jsDialogs.push(d.message()), void d.dismiss()));
-    await page.goto(server.url + PAGE + query);
+    await page.goto(env.server.url + PAGE + query);
     await page.waitForFunction(() => (window as unknown as { OneToOne?: { ready: Promise<void> } }).OneToOne?.ready.then(() => true));
     return page;
   }
