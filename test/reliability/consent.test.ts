@@ -4,8 +4,8 @@
  * (IndexedDB, localStorage, cookies); after `forget()` nothing is left in
  * the browser or at the collector.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Browser, type BrowserContext, type TestServer, describeBrowser, launchBrowser, readIndexedDb } from '../browser/harness.js';
+import { expect, it } from 'vitest';
+import { describeBrowser, readIndexedDb, useBrowserAndServer } from '../browser/harness.js';
 import { call, openSyncPage, read, trackMany, waitDrained } from '../browser/sync-helpers.js';
 import { load, report } from './scale.js';
 import { startCollector } from './server.js';
@@ -14,27 +14,15 @@ import { startCollector } from './server.js';
 const EVENTS = load(2000, 700);
 
 describeBrowser('reliability: consent', () => {
-  let browser: Browser;
-  let server: TestServer;
-  let context: BrowserContext;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    server = await startCollector();
-    context = await browser.newContext();
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.dispose();
-  });
+  const env = useBrowserAndServer({ server: startCollector, context: true });
 
   it(`stores and sends nothing for ${EVENTS} events before consent, and forget() leaves nothing`, async () => {
-    const page = await openSyncPage(context, server.url, { consent: 'pending' });
+    const page = await openSyncPage(env.context, env.server.url, { consent: 'pending' });
     await trackMany(page, 'pending_event', EVENTS);
     await page.evaluate(() => (window as unknown as { OneToOne: { identify(u: string): Promise<boolean> } }).OneToOne.identify('user-consent'));
     await call(page, 'flush');
     await page.waitForTimeout(500);
-    const requestsBefore = server.requests.length;
+    const requestsBefore = env.server.requests.length;
     const bytesBefore = await page.evaluate(async () => {
       const dbs = await indexedDB.databases();
       let local = 0;
@@ -45,7 +33,7 @@ describeBrowser('reliability: consent', () => {
 
     await page.evaluate(() => (window as unknown as { OneToOne: { setConsent(s: string): Promise<void> } }).OneToOne.setConsent('granted'));
     const { device } = await waitDrained(page);
-    const delivered = server.store.device(device as string)?.fields['n.pending_event'];
+    const delivered = env.server.store.device(device as string)?.fields['n.pending_event'];
     await call(page, 'forget');
     // forget() does not stop tracking (README: setConsent('denied') does), so the page may already hold a fresh,
     // empty state under a new device id; what must be gone is everything of the forgotten visitor.
@@ -55,9 +43,9 @@ describeBrowser('reliability: consent', () => {
       if (key === 'queue' || key === 'outbox') return (value as unknown[]).length > 0;
       return Array.isArray(key);
     });
-    const remoteDevice = server.store.device(device as string);
-    const remoteLog = server.store.received().filter((b) => b.device === device).length;
-    const pulled = (await (await fetch(`${server.url}/v1/profile?device=${device}&writeKey=test`)).json()) as { replica: object };
+    const remoteDevice = env.server.store.device(device as string);
+    const remoteLog = env.server.store.received().filter((b) => b.device === device).length;
+    const pulled = (await (await fetch(`${env.server.url}/v1/profile?device=${device}&writeKey=test`)).json()) as { replica: object };
     const left = entries.length + Number(remoteDevice !== undefined) + remoteLog + Object.keys(pulled.replica).length;
     report({
       scenario: 'Consent',

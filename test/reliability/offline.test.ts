@@ -5,8 +5,8 @@
  * profile keys (deltas compact per key) rather than grow with events, and
  * delivery must finish within a minute of `online` in real time.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Browser, type BrowserContext, type TestServer, describeBrowser, launchBrowser } from '../browser/harness.js';
+import { expect, it } from 'vitest';
+import { describeBrowser, useBrowserAndServer } from '../browser/harness.js';
 import { openSyncPage, read, readStored, trackMany, waitDrained } from '../browser/sync-helpers.js';
 import { load, report } from './scale.js';
 import { startCollector } from './server.js';
@@ -17,26 +17,14 @@ const NAMES = Array.from({ length: 12 }, (_, i) => `offline_${i}`);
 const CATEGORIES = ['running', 'camping', 'climbing', 'cycling', 'swimming', 'hiking'];
 
 describeBrowser('reliability: offline for days', () => {
-  let browser: Browser;
-  let server: TestServer;
-  let context: BrowserContext;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    server = await startCollector();
-    context = await browser.newContext();
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.dispose();
-  });
+  const env = useBrowserAndServer({ server: startCollector, context: true });
 
   it(`delivers ${EVENTS} events tracked over ${DAYS} offline days within a minute of online`, async () => {
-    await context.clock.install({ time: Date.now() });
-    const page = await openSyncPage(context, server.url);
+    await env.context.clock.install({ time: Date.now() });
+    const page = await openSyncPage(env.context, env.server.url);
     await trackMany(page, 'before_offline', 1);
     await waitDrained(page);
-    await context.setOffline(true);
+    await env.context.setOffline(true);
     const hours = DAYS * 24;
     const perHour = Math.ceil(EVENTS / hours);
     let tracked = 0;
@@ -59,15 +47,15 @@ describeBrowser('reliability: offline for days', () => {
       const stored = await readStored(page);
       maxQueue = Math.max(maxQueue, stored.queue.length + stored.outbox.reduce((sum, b) => sum + b.deltas.length, 0));
       maxBytes = Math.max(maxBytes, JSON.stringify(stored.queue).length + JSON.stringify(stored.outbox).length);
-      await context.clock.fastForward('01:00:00');
+      await env.context.clock.fastForward('01:00:00');
     }
     const retries = (await read(page, 'counters'))['sync:retry'] ?? 0;
     const before = await readStored(page);
     const started = Date.now();
-    await context.setOffline(false);
+    await env.context.setOffline(false);
     const stored = await waitDrained(page, 60_000);
     const deliveredMs = Date.now() - started;
-    const remote = server.store.device(stored.device as string)?.fields ?? {};
+    const remote = env.server.store.device(stored.device as string)?.fields ?? {};
     let lost = 0;
     let duplicated = 0;
     for (const [name, count] of Object.entries(issued)) {

@@ -6,9 +6,9 @@
  * counted per batch id from the requests Chromium actually sent.
  */
 import type { Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { Fault } from '../../demo/collector/server.js';
-import { type Browser, type BrowserContext, type TestServer, describeBrowser, launchBrowser, waitFor, watchErrors } from '../browser/harness.js';
+import { describeBrowser, useBrowserAndServer, waitFor, watchErrors } from '../browser/harness.js';
 import { call, openSyncPage, read, readStored, trackMany } from '../browser/sync-helpers.js';
 import { report } from './scale.js';
 import { startCollector } from './server.js';
@@ -45,17 +45,13 @@ const CASES: Case[] = [
 ];
 
 describeBrowser('reliability: server faults', () => {
-  let browser: Browser;
-  let server: TestServer;
-  let context: BrowserContext;
+  const env = useBrowserAndServer({ server: startCollector, context: true });
   let page: Page;
   let errors: string[];
   /** Batch ids of every POST /v1/batch Chromium sent, with the time. */
   const sent: Array<{ id: string; at: number; event: string }> = [];
   beforeAll(async () => {
-    browser = await launchBrowser();
-    server = await startCollector();
-    context = await browser.newContext();
+    const { context, server } = env;
     context.on('request', (request) => {
       if (!request.url().endsWith('/v1/batch')) return;
       const body = JSON.parse(request.postData() ?? '{}') as { id: string; deltas: Array<{ key: string }> };
@@ -64,11 +60,6 @@ describeBrowser('reliability: server faults', () => {
     page = await openSyncPage(context, server.url, { 'flush-interval-ms': '600000' });
     errors = watchErrors(page);
   });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.dispose();
-  });
 
   for (const c of CASES) {
     it(`${c.name}: ${c.kept ? `retried with the same id until delivered` : 'dropped after one attempt'}`, async () => {
@@ -76,7 +67,7 @@ describeBrowser('reliability: server faults', () => {
       expect(await trackMany(page, event, 3)).toEqual([true, true, true]);
       const dropsBefore = (await read(page, 'counters'))['sync:dropped-batch'] ?? 0;
       let routed = false;
-      if (c.fault) server.faults.push(c.fault);
+      if (c.fault) env.server.faults.push(c.fault);
       if (c.route) {
         const route = c.route;
         await page.route('**/v1/batch', async (r) => {
@@ -88,7 +79,7 @@ describeBrowser('reliability: server faults', () => {
         });
       }
       const started = Date.now();
-      const seenBefore = server.requests.filter((r) => r.path === '/v1/batch').length;
+      const seenBefore = env.server.requests.filter((r) => r.path === '/v1/batch').length;
       void call(page, 'flush');
       const stored = await waitFor(async () => {
         const s = await readStored(page);
@@ -98,9 +89,9 @@ describeBrowser('reliability: server faults', () => {
       const mine = sent.filter((s) => s.event.includes('n.' + event));
       const ids = new Set(mine.map((s) => s.id));
       const device = stored.device as string;
-      const remote = server.store.device(device)?.fields['n.' + event];
+      const remote = env.server.store.device(device)?.fields['n.' + event];
       const remoteCount = remote?.k === 'c' ? remote.v : 0;
-      const atCollector = server.requests.filter((r) => r.path === '/v1/batch').length - seenBefore;
+      const atCollector = env.server.requests.filter((r) => r.path === '/v1/batch').length - seenBefore;
       const attemptsOk = c.atCollector ? atCollector === c.atCollector && mine.length <= c.attempts : mine.length === c.attempts;
       const drops = ((await read(page, 'counters'))['sync:dropped-batch'] ?? 0) - dropsBefore;
       const lost = c.kept ? 3 - remoteCount : 0;

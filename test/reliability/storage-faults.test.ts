@@ -7,8 +7,8 @@
  * and nothing already stored is lost.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { type Browser, type BrowserContext, type TestServer, describeBrowser, launchBrowser, readIndexedDb, waitFor, watchErrors } from '../browser/harness.js';
+import { afterEach, expect, it } from 'vitest';
+import { type BrowserContext, describeBrowser, readIndexedDb, useBrowserAndServer, waitFor, watchErrors } from '../browser/harness.js';
 import { read, readStored, trackMany, waitDrained } from '../browser/sync-helpers.js';
 import { report } from './scale.js';
 import { startCollector } from './server.js';
@@ -50,27 +50,18 @@ const BREAK = {
 };
 
 describeBrowser('reliability: storage faults', () => {
-  let browser: Browser;
-  let server: TestServer;
+  const env = useBrowserAndServer({ server: startCollector });
   let context: BrowserContext | undefined;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    server = await startCollector();
-  });
   afterEach(async () => {
     await context?.close();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
-  });
 
   async function open(fault?: () => void): Promise<{ page: Page; errors: string[] }> {
-    context = await browser.newContext();
+    context = await env.browser.newContext();
     if (fault) await context.addInitScript(fault);
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${server.url}/test-pages/reliability-page.html?flush-interval-ms=100`);
+    await page.goto(`${env.server.url}/test-pages/reliability-page.html?flush-interval-ms=100`);
     await page.waitForFunction(() => 'OneToOne' in window);
     await page.evaluate(() => (window as unknown as O2O).OneToOne.ready);
     return { page, errors };
@@ -130,7 +121,7 @@ describeBrowser('reliability: storage faults', () => {
     // The events tracked in memory still reach the collector.
     await page.evaluate(() => (window as unknown as { OneToOne: { flush(): Promise<void> } }).OneToOne.flush());
     const remote = await waitFor(() => {
-      const f = server.store.device(device as string)?.fields['n.after_fault'];
+      const f = env.server.store.device(device as string)?.fields['n.after_fault'];
       return f?.k === 'c' && f.v === 5 ? f : undefined;
     }, 15_000, 'the events tracked after the close at the collector').catch(() => undefined);
     const counters = await read(page, 'counters');
@@ -146,13 +137,13 @@ describeBrowser('reliability: storage faults', () => {
     await trackMany(page, 'wiped_event', 7);
     const first = await waitDrained(page);
     const cdp = await context!.newCDPSession(page);
-    await cdp.send('Storage.clearDataForOrigin', { origin: server.url, storageTypes: 'indexeddb,local_storage' });
+    await cdp.send('Storage.clearDataForOrigin', { origin: env.server.url, storageTypes: 'indexeddb,local_storage' });
     // Clearing closes the page's connections as it completes, so a read racing it can abort: read again until one completes.
     await waitFor(async () => (await readIndexedDb(page).catch(() => undefined))?.length === 0, 5000, 'the wiped database read back empty');
     await page.close();
     const second = await context!.newPage();
     errors = watchErrors(second);
-    await second.goto(`${server.url}/test-pages/reliability-page.html?flush-interval-ms=100`);
+    await second.goto(`${env.server.url}/test-pages/reliability-page.html?flush-interval-ms=100`);
     await second.waitForFunction(() => 'OneToOne' in window);
     await second.evaluate(() => (window as unknown as O2O).OneToOne.ready);
     page = second;

@@ -6,8 +6,8 @@
  * at a time: no two batch requests overlap at the collector.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Browser, type BrowserContext, type TestServer, describeBrowser, launchBrowser } from '../browser/harness.js';
+import { expect, it } from 'vitest';
+import { describeBrowser, useBrowserAndServer } from '../browser/harness.js';
 import { openSyncPage, readStored, trackMany, waitDrained } from '../browser/sync-helpers.js';
 import { load, report } from './scale.js';
 import { startCollector } from './server.js';
@@ -17,22 +17,10 @@ const PER_TAB = load(2000, 300);
 const CHUNK = 25;
 
 describeBrowser('reliability: tabs', () => {
-  let browser: Browser;
-  let server: TestServer;
-  let context: BrowserContext;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    server = await startCollector();
-    context = await browser.newContext();
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.dispose();
-  });
+  const env = useBrowserAndServer({ server: startCollector, context: true });
 
   it(`${TABS} tabs × ${PER_TAB} events, tabs closed at random`, async () => {
-    const open = (): Promise<Page> => openSyncPage(context, server.url, { 'flush-interval-ms': '50' });
+    const open = (): Promise<Page> => openSyncPage(env.context, env.server.url, { 'flush-interval-ms': '50' });
     const tabs: Page[] = [];
     for (let i = 0; i < TABS; i++) tabs.push(await open());
     const acknowledged = new Array<number>(TABS).fill(0);
@@ -59,7 +47,7 @@ describeBrowser('reliability: tabs', () => {
     );
     const stored = await waitDrained(tabs[0] as Page, 60_000);
     const device = stored.device as string;
-    const remote = server.store.device(device)?.fields ?? {};
+    const remote = env.server.store.device(device)?.fields ?? {};
     const count = (f: unknown): number => ((f as { k?: string; v?: number } | undefined)?.k === 'c' ? (f as { v: number }).v : 0);
     let lost = 0;
     let duplicated = 0;
@@ -69,10 +57,10 @@ describeBrowser('reliability: tabs', () => {
       lost += Math.max(0, acknowledged[i]! - local) + Math.max(0, acknowledged[i]! - atCollector);
       duplicated += Math.max(0, local - issued[i]!) + Math.max(0, atCollector - local);
     }
-    const posts = server.requests.filter((r) => r.path === '/v1/batch').sort((a, b) => a.at - b.at);
+    const posts = env.server.requests.filter((r) => r.path === '/v1/batch').sort((a, b) => a.at - b.at);
     let overlaps = 0;
     for (let i = 1; i < posts.length; i++) if (posts[i]!.at < posts[i - 1]!.end || posts[i - 1]!.end === 0) overlaps++;
-    const batches = server.store.received().filter((b) => b.device === device);
+    const batches = env.server.store.received().filter((b) => b.device === device);
     const resent = batches.filter((b) => b.duplicate).length;
     report({
       scenario: 'Tabs',
