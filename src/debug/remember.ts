@@ -9,5 +9,7 @@ import type { InspectableClient } from './internals.js';
 
 /** Remembers (or forgets) that QA keeps the panel open, so the next page reopens it (or not). */
 export function rememberPanel(client: InspectableClient | undefined, open: boolean): Promise<unknown> {
-  return client?.inspect?.().store.update(PANEL_KEY, () => (open ? 1 : undefined)).catch(() => undefined) ?? Promise.resolve();
+  // After `ready`: a panel opened by `?o2o_debug=1` can be up before the client has opened IndexedDB,
+  // and a write to the memory store it starts with would be lost.
+  return client ? client.ready.then(() => client.inspect?.().store.update(PANEL_KEY, () => (open ? 1 : undefined))).catch(() => undefined) : Promise.resolve();
 }

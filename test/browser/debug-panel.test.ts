@@ -95,6 +95,11 @@ describeBrowser('debug panel in Chromium', () => {
     const errors = watchErrors(page);
     await page.goto(env.server.url + '/category/camping.html?o2o_debug=1');
     await page.waitForSelector(`${PANEL} >> [data-section="sync"]`);
+    // Opened by the URL on a first visit, it can be up before storage is: it is remembered all the same,
+    // and the next page (without the parameter) reopens it.
+    await waitFor(async () => (await readIndexedDb(page)).some(([key]) => key === 'panel'), 5_000, 'the open panel remembered');
+    await page.goto(env.server.url + '/category/running.html');
+    await page.waitForSelector(`${PANEL} >> [data-section="sync"]`);
     await page.evaluate(() => (window as unknown as { OneToOne: { debug(): void } }).OneToOne.debug());
     expect(await page.locator(PANEL).count()).toBe(0);
     await page.evaluate(() => (window as unknown as { OneToOne: { debug(): void } }).OneToOne.debug());
