@@ -148,7 +148,7 @@ class Client implements OneToOne {
     // Nothing below is needed for the page's slots, so it runs after they are shown.
     // Another tab committed: reload so this tab decides on the shared profile.
     tabChannel(this.config.databaseName)?.addEventListener('message', () => void this.store.loadProfile().then((p) => (this.current = p)));
-    if (this.consent === 'granted') this.startSync();
+    if (this.consent === 'granted') this.startSync(start.created);
     this.startOffers();
     this.recordPage = startCollectors({ ...this.config, log: this.log, record: (raw) => void this.record(raw) });
     this.flushPendingWrites();
@@ -166,8 +166,8 @@ class Client implements OneToOne {
     this.preview.forEach((variant, slot) => this.log.info(`preview: ${slot} forced to ${variant}`));
   }
 
-  private startSync(): void {
-    this.sender = startSync(this.config, this.store, this.log, (profile) => (this.current = profile));
+  private startSync(newDevice?: boolean): void {
+    this.sender = startSync(this.config, this.store, this.log, (profile) => (this.current = profile), newDevice);
   }
 
   async setConsent(state: ConsentState): Promise<void> {

@@ -14,12 +14,12 @@ import type { Stage } from './stage.js';
 import { withStage } from './with-stage.js';
 
 /** Starts syncing `store` once the second stage is there; see `sync/connect.ts`. */
-export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, onProfile: (profile: Profile) => void): Sync {
+export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, onProfile: (profile: Profile) => void, newDevice = false): Sync {
   let sync: Sync | undefined;
   let stopped = false;
   const started = new Promise<Sync | undefined>((resolve) =>
     withStage(
-      (stage) => resolve(stopped ? undefined : (sync = stage.startSync(config, store, log, onProfile))),
+      (stage) => resolve(stopped ? undefined : (sync = stage.startSync(config, store, log, onProfile, newDevice))),
       (error) => resolve(void log.count('stage:load-failed', error)),
     ),
   );

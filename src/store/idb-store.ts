@@ -84,7 +84,7 @@ function openKv(name: string): { raw: UseStore; created: Promise<StartState | un
     const device = randomId();
     store.put(STORE_SCHEMA, SCHEMA);
     store.put(device, DEVICE);
-    created = { device, profile: migrateProfile(undefined), model: undefined };
+    created = { device, profile: migrateProfile(undefined), model: undefined, created: true };
   };
   const opened = promisifyRequest(request);
   return {

@@ -28,6 +28,8 @@ export interface StartState {
   preview?: unknown;
   /** Set while QA keeps the debug panel open. */
   panel?: unknown;
+  /** True when this page created the device (a first visit): the backend cannot know it yet. */
+  created?: boolean;
 }
 
 /** Durable visitor state. */

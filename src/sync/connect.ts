@@ -29,8 +29,11 @@ export function transportOf(config: ResolvedConfig): Transport {
   return typeof transport === 'function' ? transport : (transport === 'segment' ? segmentTransport : jsonTransport)(endpoint);
 }
 
-/** Starts syncing `store`; `onProfile` receives the profile after a pulled replica was merged. */
-export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, onProfile: (profile: Profile) => void): Sync {
+/**
+ * Starts syncing `store`; `onProfile` receives the profile after a pulled replica was merged.
+ * `newDevice`: this page created the device, so the start-up pull asks for the model only.
+ */
+export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, onProfile: (profile: Profile) => void, newDevice = false): Sync {
   const sender = createSender({
     store,
     log,
@@ -56,7 +59,8 @@ export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, o
     try {
       [model, replica] = await Promise.all([
         pullModel(endpoint, await store.update<CachedModel>('model', (m) => m), (reason) => log.count('model:rejected', reason)),
-        pullProfile(endpoint, device, writeKey),
+        // A device this page created is unknown to the backend until something links it (a forced pull).
+        newDevice && !force ? undefined : pullProfile(endpoint, device, writeKey),
       ]);
     } catch (error) {
       // A failed pull releases its claim, so the next page tries again instead of waiting out the interval.

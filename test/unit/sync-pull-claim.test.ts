@@ -20,4 +20,17 @@ describe('profile and model pull', () => {
     sync.stop();
     expect((await store.update<number>('pulled', (at) => at)) !== undefined).toBe(claimed);
   });
+
+  it('a device this page created pulls the model but not its profile, which the backend cannot have, until a forced pull', async () => {
+    const fetch = vi.fn(async () => new Response('{}', { status: 200, headers: { etag: '"1"' } }));
+    vi.stubGlobal('fetch', fetch);
+    const store = createMemoryStore();
+    const sync = startSync(config, store, createDebugLog(false), () => undefined, true);
+    const paths = (): string[] => fetch.mock.calls.map((call) => new URL(String((call as unknown[])[0])).pathname);
+    await sync.pull();
+    expect(paths()).toEqual(['/v1/model']);
+    await sync.pull(true);
+    expect(paths()).toContain('/v1/profile');
+    sync.stop();
+  });
 });
