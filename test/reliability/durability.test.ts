@@ -44,7 +44,8 @@ describeBrowser('reliability: durability across kill points', () => {
   afterAll(async () => {
     await chromium?.kill();
     await server?.dispose();
-    rmSync(profileDir, { recursive: true, force: true });
+    // A killed Chromium's helper processes can still be writing into its profile for a moment (ENOTEMPTY).
+    rmSync(profileDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   });
 
   it(`keeps every acknowledged event of ${EVENTS} across ${KILL_POINTS} kill points`, async () => {
