@@ -4,6 +4,7 @@
  * segment rules and explanations can cite them (the list is in docs/model.md).
  */
 import type { VisitContext } from './context.js';
+import { hasOwn } from './field.js';
 import { lifecycleStage, registerNumber } from './lifecycle.js';
 import { type Rule, type TagMatrix, satisfies } from './model.js';
 import { DEFAULT_PROFILE_OPTIONS, type Dimension, EVENTS_LABEL, type Horizon } from './profile.js';
@@ -68,7 +69,7 @@ function nextStrengths(view: ProfileView, links: TagMatrix): Map<string, number>
   let total = 0;
   view.ages.forEach((age, label) => {
     // Own rows only: a label such as `cat:constructor` must not reach Object.prototype.
-    const key = [label, label.slice(label.indexOf(':') + 1)].find((k) => Object.prototype.hasOwnProperty.call(links, k));
+    const key = [label, label.slice(label.indexOf(':') + 1)].find((k) => hasOwn(links, k));
     const row = key === undefined || label === EVENTS_LABEL ? undefined : links[key];
     if (!row) return;
     const w = 0.5 ** age;

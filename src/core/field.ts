@@ -38,6 +38,14 @@ export interface RegisterField {
 export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
+ * True when `key` is `object`'s own property: a lookup by an untrusted name
+ * (`constructor`, `toString`) must not find what objects inherit.
+ */
+export function hasOwn(object: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(object, key);
+}
+
+/**
  * A letter, then up to 127 characters: affinity keys carry the site's own labels
  * (`a.l.cat:chaussures été`, any script), so only control and format characters
  * (bidi overrides included) and unpaired surrogates are refused.

@@ -3,7 +3,7 @@
  * validated on load, and a logistic score per candidate.
  */
 import type { Features } from './features.js';
-import { PROTOTYPE_KEYS } from './field.js';
+import { PROTOTYPE_KEYS, hasOwn } from './field.js';
 import type { OfferContent } from './offer.js';
 
 /** Inclusive bounds on one feature; `null` leaves a side open. */
@@ -255,18 +255,16 @@ export function parseModel(input: unknown): ModelResult {
   }
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
-
 /** The candidates the model declares for `slot` (none for a name it does not declare, `constructor` included). */
 export function slotCandidates(model: Model, slot: string): CandidateModel[] | undefined {
-  return hasOwn.call(model.slots, slot) ? model.slots[slot] : undefined;
+  return hasOwn(model.slots, slot) ? model.slots[slot] : undefined;
 }
 
 /** True when `features` satisfy `rule` (a missing feature counts as 0). */
 export function satisfies(rule: Rule | undefined, features: Features): boolean {
   // Own keys only (without allocating): rules written by hand (not parsed) are plain objects, and a host page may add to Object.prototype.
   for (const name in rule) {
-    if (!hasOwn.call(rule, name)) continue;
+    if (!hasOwn(rule, name)) continue;
     const [min, max] = rule[name] as Range;
     const x = features[name] ?? 0;
     if ((min !== null && x < min) || (max !== null && x > max)) return false;
@@ -322,7 +320,7 @@ function weighted(w: Map<string, number>, features: Features | FeatureList): num
   let z = 0;
   if (Array.isArray(features)) for (const [name, x] of features) z += (w.get(name) ?? 0) * x;
   // Own keys read in place: Object.entries allocated 8 arrays per candidate, and the garbage set the p99 of decide().
-  else for (const name in features) if (hasOwn.call(features, name)) z += (w.get(name) ?? 0) * ((features as Features)[name] as number);
+  else for (const name in features) if (hasOwn(features, name)) z += (w.get(name) ?? 0) * ((features as Features)[name] as number);
   return z;
 }
 

@@ -8,7 +8,7 @@
  * changes comes back as a {@link Delta} for the sync queue.
  */
 import type { Item, TrackedEvent } from './events.js';
-import { type CounterField, type DecayField, type Field, type Scalar, decayedValue } from './field.js';
+import { type CounterField, type DecayField, type Field, type Scalar, decayedValue, hasOwn } from './field.js';
 import { type Delta, type DeviceState, type Replica, emptyDeviceState, isFieldKey } from './merge.js';
 import { CANDIDATE_ID } from './model.js';
 
@@ -411,7 +411,7 @@ export function applyAll(profile: Profile, events: readonly TrackedEvent[], opti
     if (!counter) b.names.set(name, (counter = 'n.' + name));
     add(b, counter, 1);
     // Own weights only: an event named `constructor` must not find Object's.
-    const weight = Object.prototype.hasOwnProperty.call(options.eventWeights, name) ? options.eventWeights[name] : undefined;
+    const weight = hasOwn(options.eventWeights, name) ? options.eventWeights[name] : undefined;
     if (weight && event.items) trackAffinities(b, event, weight, event.items);
     if (SPECIAL.has(name)) {
       trackCommerce(b, event);

@@ -9,6 +9,7 @@
 import { learned, slotFeedback } from './bandit.js';
 import type { DecideOptions } from './decide.js';
 import type { Item } from './events.js';
+import { hasOwn } from './field.js';
 import { type Candidate, candidateFeatures, visitorFeatures } from './features.js';
 import { type Model, type TagMatrix, logit, satisfies, sigmoid, slotCandidates } from './model.js';
 import type { ProfileView } from './view.js';
@@ -35,7 +36,7 @@ export function itemTags(item: Item): string[] {
 function overlap(item: readonly string[], pick: readonly string[], cooccur: TagMatrix): number {
   let sum = 0;
   for (const t of item) {
-    const row = Object.prototype.hasOwnProperty.call(cooccur, t) ? cooccur[t] : undefined;
+    const row = hasOwn(cooccur, t) ? cooccur[t] : undefined;
     sum += Math.max(0, ...pick.map((u) => (t === u ? 1 : row?.[u] ?? 0)));
   }
   return item.length ? sum / item.length : 0;

@@ -2,6 +2,7 @@ import { type ComponentChildren, createContext, type VNode } from 'preact';
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import type { OneToOne } from '../client.js';
 import type { Decision } from '../core/decide.js';
+import { hasOwn } from '../core/field.js';
 import type { ProfileView } from '../core/view.js';
 import { observeSlotFeedback } from '../render/feedback.js';
 
@@ -73,7 +74,7 @@ export function Slot({ name, variants, fallback, class: className }: SlotProps):
   const decision = useDecision(name);
   const ref = useRef<HTMLDivElement>(null);
   // Own keys only: a variant id such as `constructor` must not pick up an inherited member.
-  const shown = decision && Object.prototype.hasOwnProperty.call(variants, decision.variant) ? decision.variant : undefined;
+  const shown = decision && hasOwn(variants, decision.variant) ? decision.variant : undefined;
   useEffect(() => {
     if (!client || !decision || !ref.current) return undefined;
     return observeSlotFeedback(ref.current, { ...decision, variant: shown ?? 'default' }, (event, props) => client.track(event, props));
