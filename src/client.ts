@@ -17,7 +17,7 @@ import { startCollectors } from './collect/start.js';
 import type { RawEvent } from './collect/types.js';
 import { type DebugLog, createDebugLog } from './debug/log.js';
 import type { ClientInternals } from './debug/internals.js';
-import { DEBUG_EVENT } from './debug/loader.js';
+import { DEBUG_EVENT, panelInUrl } from './debug/loader.js';
 import { addAntiFlicker } from './render/anti-flicker.js';
 import { renderSlots } from './render/page-slots.js';
 import { parsePreview, previewParam } from './render/preview.js';
@@ -140,7 +140,7 @@ class Client implements OneToOne {
     this.readPreview(start.preview);
     // QA left the debug panel open on an earlier page: reopen it (the loader fetches it on demand),
     // unless `?o2o_debug=1` opens it already (`debug()` toggles, so a second call would close it).
-    if (start.panel && !location.search.includes('o2o_debug=1')) this.debug();
+    if (start.panel && !panelInUrl()) this.debug();
     this.visit = collectContext(window, this.profile());
     this.decideWith = this.visitorOptions(start.device);
     this.opened = true;
@@ -325,7 +325,10 @@ class Client implements OneToOne {
   recommend(slot: string, n = 3): Recommendation[] {
     const view = this.opened ? this.profile() : undefined;
     // Untyped callers (the script tag's o2o()) may pass anything: no slot, no recommendations.
-    if (typeof slot !== 'string' || typeof n !== 'number' || !(n >= 0)) return void this.log.count('api:bad-argument', { slot, n }), [];
+    if (typeof slot !== 'string' || typeof n !== 'number' || !(n >= 0)) {
+      this.log.count('api:bad-argument', { slot, n });
+      return [];
+    }
     try {
       return view ? recommend(slot, catalogItems(document, slot, this.model), view, this.model, n, this.decideWith) : [];
     } catch (error) {

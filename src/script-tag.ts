@@ -14,6 +14,7 @@
 import { type OneToOne, init } from './client.js';
 import { configFromDataset } from './script-config.js';
 import { watchDebug } from './debug/loader.js';
+import type { InspectableClient } from './debug/internals.js';
 
 type QueuedCall = ArrayLike<unknown>;
 type Stub = ((...args: unknown[]) => unknown) & { q?: QueuedCall[] };
@@ -38,7 +39,7 @@ function dispatch(client: OneToOne, call: QueuedCall): unknown {
     }
     return (client[method as keyof OneToOne] as (...a: unknown[]) => unknown).apply(client, args);
   } catch (error) {
-    (client as { inspect?: () => { log: { count(reason: string, detail?: unknown): void } } }).inspect?.().log.count('o2o:threw', error);
+    (client as InspectableClient).inspect?.().log.count('o2o:threw', error);
     return undefined;
   }
 }

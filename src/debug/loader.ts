@@ -10,6 +10,9 @@ import { loadScript } from '../render/script-url.js';
 /** The window event `debug()` dispatches; the loaded panel toggles on it. */
 export const DEBUG_EVENT = 'o2o:debug';
 
+/** True when this page's URL asks for the panel (`?o2o_debug=1`). */
+export const panelInUrl = (): boolean => location.search.includes('o2o_debug=1');
+
 /** Name of the panel's script-tag build, loaded from the SDK script's folder. */
 export const PANEL_FILE = 'onetoone-debug.min.js';
 
@@ -25,5 +28,5 @@ export function watchDebug(client: OneToOne, src: string | undefined): void {
   });
   addEventListener('keydown', (event) => event.altKey && event.shiftKey && event.code === 'KeyO' && open());
   // A panel left open on an earlier page is reopened by the client from its start read (see `debug/open.ts`).
-  if (location.search.includes('o2o_debug=1')) open();
+  if (panelInUrl()) open();
 }
