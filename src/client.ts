@@ -5,12 +5,12 @@
  * host page.
  */
 import { type DecideOptions, type Decision, decideSlot } from './core/decide.js';
-import { type TrackedEvent, type ValidationResult, validateEvent, validateTrack } from './core/events.js';
+import { type TrackedEvent, type ValidationResult, isSignature, validateEvent, validateTrack } from './core/events.js';
 import { BUILTIN_MODEL, type Model, VALIDATED_MODEL, isModelShaped, slotCandidates } from './core/model.js';
 import { type Profile, applyAll, emptyProfile } from './core/profile.js';
 import { type ProfileView, viewProfile } from './core/view.js';
 import { type ConsentState, type OneToOneConfig, type ResolvedConfig, resolveConfig } from './config.js';
-import { eraseStoredDatabase, rememberConsent, startingConsent } from './consent/consent.js';
+import { eraseStoredDatabase, rememberConsent, startingConsent, storedDevice } from './consent/consent.js';
 import type { VisitContext } from './core/context.js';
 import { collectContext } from './collect/context.js';
 import { startCollectors } from './collect/start.js';
@@ -31,7 +31,8 @@ import { openStore } from './store/open-store.js';
 import type { Reducer } from './store/state.js';
 import { PREVIEW_KEY, type StorageMode, type Store } from './store/store.js';
 import { tabChannel } from './store/tabs.js';
-import type { Sync } from './sync/connect.js';
+import type { RestoreHost, Sync } from './sync/connect.js';
+import { CREDENTIAL, type DeviceCredential } from './sync/credential.js';
 import { configuredModel, forgetRemote, startExitOffers, startSync } from './stage/lazy.js';
 import type { CachedModel } from './sync/pull.js';
 
@@ -51,8 +52,13 @@ export interface OneToOne {
    * Never throws.
    */
   track(name: string, properties?: TrackProperties): Promise<boolean>;
-  /** Links this visitor to a user id, with optional traits. */
-  identify(userId: string, traits?: Record<string, unknown>): Promise<boolean>;
+  /**
+   * Links this visitor to a user id, with optional traits. With
+   * `options.signature` (see {@link IdentifyOptions}) the collector verifies the
+   * link and joins this device's profile with the user's other devices.
+   * Resolves `false` when the call is refused (an invalid signature is counted, and nothing is written).
+   */
+  identify(userId: string, traits?: Record<string, unknown>, options?: IdentifyOptions): Promise<boolean>;
   /** The decision for a slot on this page, or `undefined` if the slot is unknown. */
   decide(slot: string): Decision | undefined;
   /**
@@ -79,6 +85,16 @@ export interface OneToOne {
   setConsent(state: ConsentState): Promise<void>;
   /** Opens or closes the debug panel (script tag: loaded on demand; npm: after `installDebugPanel()` from `onetoone/debug`). */
   debug(): void;
+}
+
+/** Options of {@link OneToOne.identify}. */
+export interface IdentifyOptions {
+  /**
+   * Lowercase hex HMAC-SHA256 of the user id, keyed with the site's identity
+   * secret and computed by the site's own server (never in the page). Written
+   * as the register `u.sig` next to `u.id`; only a verified user id links devices.
+   */
+  signature?: string;
 }
 
 /** How long one profile view is reused while the profile is unchanged, ms (affinities decay over minutes). */
@@ -166,8 +182,18 @@ class Client implements OneToOne {
     this.preview.forEach((variant, slot) => this.log.info(`preview: ${slot} forced to ${variant}`));
   }
 
+  /** What a restore of this device needs (sync/connect.ts): the reducer, and a turn in this page's write chain. */
+  private readonly host: RestoreHost = {
+    reduce: this.reduce,
+    exclusive: (task) => {
+      const turn = this.writing.then(task);
+      this.writing = turn.catch(() => undefined);
+      return turn;
+    },
+  };
+
   private startSync(newDevice?: boolean): void {
-    this.sender = startSync(this.config, this.store, this.log, (profile) => (this.current = profile), newDevice);
+    this.sender = startSync(this.config, this.store, this.log, (profile) => (this.current = profile), newDevice, this.host);
   }
 
   async setConsent(state: ConsentState): Promise<void> {
@@ -315,8 +341,20 @@ class Client implements OneToOne {
     }
   }
 
-  async identify(userId: string, traits?: Record<string, unknown>): Promise<boolean> {
-    const ok = await this.track('identify', { userId, traits });
+  async identify(userId: string, traits?: Record<string, unknown>, options?: IdentifyOptions): Promise<boolean> {
+    let signature: unknown;
+    try {
+      // Untyped callers (the script tag's o2o()) may pass anything as options.
+      signature = (options as IdentifyOptions | undefined)?.signature;
+    } catch (error) {
+      signature = error;
+    }
+    if (signature !== undefined && !isSignature(signature)) {
+      // Its value stays out of the log: only what is wrong with it.
+      this.log.count('identify:bad-signature', typeof signature === 'string' ? `${signature.length} characters, expected 64 lowercase hex` : typeof signature);
+      return false;
+    }
+    const ok = await this.track('identify', { userId, traits, signature });
     // The link travels in the next batch; once it is delivered, the profiles of linked devices can be pulled.
     if (ok && this.sender) void this.flush().then(() => this.sender?.pull(true));
     return ok;
@@ -411,12 +449,14 @@ class Client implements OneToOne {
     try {
       await this.writing;
       const durable = this.store.mode === 'indexeddb';
-      const device = durable ? await this.store.deviceId() : await eraseStoredDatabase(this.config.databaseName);
+      const stored = durable
+        ? storedDevice(await this.store.deviceId(), await this.store.update<DeviceCredential>(CREDENTIAL, (c) => c))
+        : await eraseStoredDatabase(this.config.databaseName);
       this.sender?.stop();
       await this.store.clear();
       this.current = emptyProfile();
       rememberConsent('pending', this.config.databaseName);
-      if (device && !(await forgetRemote(this.config, device))) this.log.count('forget:remote-failed');
+      if (stored && !(await forgetRemote(this.config, stored.device, stored.key))) this.log.count('forget:remote-failed');
       if (this.sender) this.startSync();
     } catch (error) {
       this.log.count('forget:failed', error);

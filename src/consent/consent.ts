@@ -7,8 +7,20 @@
  * state is `pending`.
  */
 import type { ConsentState } from '../config.js';
+import { CREDENTIAL, type DeviceCredential } from '../sync/credential.js';
 
 const recordKey = (database: string): string => 'o2o.consent.' + database;
+
+/** A stored device id and, when one was created for it, its key. */
+export interface StoredDevice {
+  device: string;
+  key?: string;
+}
+
+/** `device` with the key of `credential` when that credential is the device's. */
+export function storedDevice(device: string, credential: DeviceCredential | undefined): StoredDevice {
+  return { device, key: credential?.device === device ? credential.key : undefined };
+}
 
 /**
  * The state to start in. An explicit `granted`/`denied` in the configuration
@@ -38,11 +50,12 @@ export function rememberConsent(state: ConsentState, database: string): void {
 }
 
 /**
- * Reads the device id of a database stored earlier without creating one
- * (an upgrade from version 0 means it did not exist, so it is aborted), then
- * clears the database. Used by `forget()` while consent is not granted.
+ * Reads the device id (and its key, see `sync/credential.ts`) of a database
+ * stored earlier without creating one (an upgrade from version 0 means it did
+ * not exist, so it is aborted), then clears the database. Used by `forget()`
+ * while consent is not granted.
  */
-export function eraseStoredDatabase(database: string): Promise<string | undefined> {
+export function eraseStoredDatabase(database: string): Promise<StoredDevice | undefined> {
   return new Promise((resolve) => {
     let open: IDBOpenDBRequest;
     try {
@@ -56,10 +69,11 @@ export function eraseStoredDatabase(database: string): Promise<string | undefine
       const db = open.result;
       try {
         const store = db.transaction('kv', 'readwrite').objectStore('kv');
+        const credential = store.get(CREDENTIAL);
         const read = store.get('device');
         read.onsuccess = () => {
           store.clear();
-          resolve(typeof read.result === 'string' ? read.result : undefined);
+          resolve(typeof read.result === 'string' ? storedDevice(read.result, credential.result as DeviceCredential | undefined) : undefined);
         };
         read.onerror = () => resolve(undefined);
       } catch {

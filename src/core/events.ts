@@ -222,6 +222,13 @@ export function validateTrack(name: unknown, properties: unknown, now: number, t
   }
 }
 
+/**
+ * A verified identity's signature: lowercase hex HMAC-SHA256 of the user id,
+ * computed by the site's server (protocol v2). `identify()` refuses any other
+ * value, and the profile writes `u.sig` only from one that matches.
+ */
+export const isSignature = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{64}$/.test(value);
+
 /** Keys `track()` lifts out of its properties into the event. */
 const LIFTED = new Set(['items', 'value']);
 

@@ -7,7 +7,7 @@
  * visitor contributed (pulled from the backend). Every field this event
  * changes comes back as a {@link Delta} for the sync queue.
  */
-import type { Item, TrackedEvent } from './events.js';
+import { type Item, type TrackedEvent, isSignature } from './events.js';
 import { type CounterField, type DecayField, type Field, type Scalar, decayedValue, hasOwn } from './field.js';
 import { type Delta, type DeviceState, type Replica, emptyDeviceState, isFieldKey } from './merge.js';
 import { CANDIDATE_ID } from './model.js';
@@ -296,10 +296,13 @@ function trackIdentity(b: Batch, event: TrackedEvent): void {
   if (event.name !== 'identify') return;
   const userId = event.props.userId;
   if (typeof userId === 'string' && userId) register(b, 'u.id', userId, event.ts);
+  // Written with `u.id` in one event, so the collector checks the pair together (protocol v2).
+  if (isSignature(event.props.signature)) register(b, 'u.sig', event.props.signature, event.ts);
   const traits = event.props.traits;
   if (!traits || typeof traits !== 'object' || Array.isArray(traits)) return;
   for (const [name, value] of Object.entries(traits)) {
-    if (value === null || typeof value !== 'object') register(b, `u.${name}`, value, event.ts);
+    // A trait never stands in for the signature, whose only source is identify()'s checked option.
+    if ((value === null || typeof value !== 'object') && name !== 'sig') register(b, `u.${name}`, value, event.ts);
   }
 }
 

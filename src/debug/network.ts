@@ -29,7 +29,7 @@ export interface Network {
 }
 
 const OFFLINE_KEY = 'o2o_debug_offline';
-const SDK_PATH = /\/v1\/(batch|profile|forget|model)\b/;
+const SDK_PATH = /\/v1\/(batch|profile|forget|model|device)\b/;
 
 function pathOf(input: RequestInfo | URL): string {
   const url = new URL(input instanceof Request ? input.url : String(input), location.href);

@@ -50,6 +50,15 @@ export interface Snapshot {
 }
 
 const DIMENSIONS: Dimension[] = ['cat', 'brand', 'price', 'tag'];
+
+/**
+ * A credential as the panel shows it: its first four characters. The identity
+ * signature links devices to a user and the device key proves a device, so
+ * neither is ever shown whole (a screenshot of the panel must not leak them).
+ */
+export function masked(value: unknown): string {
+  return String(value).slice(0, 4) + '…';
+}
 const DAY = 86_400_000;
 
 function bars(affinities: ReadonlyMap<string, number>, dimension: Dimension, total: number): AffinityBar[] {
@@ -111,7 +120,7 @@ export async function takeSnapshot(client: InspectableClient, decisions: Readonl
     for (const [key, value] of view.numbers('n.')) facts.push([key.slice(2), String(value)]);
     const cart = view.register('c.value');
     if (typeof cart === 'number' && cart > 0) facts.push(['cart value', String(cart)]);
-    for (const [key, value] of view.registers('u.')) facts.push([key === 'u.id' ? 'user id' : `trait ${key.slice(2)}`, String(value)]);
+    for (const [key, value] of view.registers('u.')) facts.push([key === 'u.id' ? 'user id' : key === 'u.sig' ? 'identity signature' : `trait ${key.slice(2)}`, key === 'u.sig' ? masked(value) : String(value)]);
   }
   const store = inner?.store;
   const [events, queue] = store ? await Promise.all([store.readEvents(), store.readQueue()]) : [[], []];
@@ -127,8 +136,8 @@ export async function takeSnapshot(client: InspectableClient, decisions: Readonl
     affinities,
     decisions: Array.from(decisions.values()),
     slots: pageSlots(doc, inner?.model.slots ?? {}, decisions.keys()),
-    events: events.slice(-25).reverse(),
-    queue,
+    events: events.slice(-25).reverse().map((e) => (e.props.signature === undefined ? e : { ...e, props: { ...e.props, signature: masked(e.props.signature) } })),
+    queue: queue.map((d) => (d.key === 'u.sig' && d.f.k === 'r' ? { ...d, f: { ...d.f, v: masked(d.f.v) } } : d)),
     counters: Object.entries(client.counters).sort((a, b) => b[1] - a[1]),
   };
 }

@@ -9,17 +9,17 @@ import type { Profile } from '../core/profile.js';
 import type { DebugLog } from '../debug/log.js';
 import type { OfferHost } from '../render/exit-offer.js';
 import type { Store } from '../store/store.js';
-import type { Sync } from '../sync/connect.js';
+import type { RestoreHost, Sync } from '../sync/connect.js';
 import type { Stage } from './stage.js';
 import { withStage } from './with-stage.js';
 
 /** Starts syncing `store` once the second stage is there; see `sync/connect.ts`. */
-export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, onProfile: (profile: Profile) => void, newDevice = false): Sync {
+export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, onProfile: (profile: Profile) => void, newDevice = false, host?: RestoreHost): Sync {
   let sync: Sync | undefined;
   let stopped = false;
   const started = new Promise<Sync | undefined>((resolve) =>
     withStage(
-      (stage) => resolve(stopped ? undefined : (sync = stage.startSync(config, store, log, onProfile, newDevice))),
+      (stage) => resolve(stopped ? undefined : (sync = stage.startSync(config, store, log, onProfile, newDevice, host))),
       (error) => resolve(void log.count('stage:load-failed', error)),
     ),
   );
@@ -52,9 +52,9 @@ export function configuredModel(input: unknown, log: DebugLog): Model {
   return model;
 }
 
-/** Asks the backend to erase `device`; resolves false when the request or the second stage failed. */
-export function forgetRemote(config: ResolvedConfig, device: string): Promise<boolean> {
-  return new Promise((resolve) => withStage((stage) => void stage.forgetRemote(config, device).then(resolve), () => resolve(false)));
+/** Asks the backend to erase `device`, proven by `deviceKey`; resolves false when the request or the second stage failed. */
+export function forgetRemote(config: ResolvedConfig, device: string, deviceKey?: string): Promise<boolean> {
+  return new Promise((resolve) => withStage((stage) => void stage.forgetRemote(config, device, deviceKey).then(resolve), () => resolve(false)));
 }
 
 /** Starts exit-intent offers when one is possible for this visitor; only then is the second stage needed for them. */

@@ -41,8 +41,10 @@ export function createMemoryStore(seed: MemorySeed = {}): Store {
     readEvents: async () => events,
     async update<T>(key: string, fn: (stored: T | undefined) => T | undefined) {
       // The profile lives in its own variable so commits and merges see one value.
-      const value = fn((key === 'profile' ? profile : values.get(key)) as T | undefined);
+      const value = fn((key === 'profile' ? profile : key === 'device' ? device : values.get(key)) as T | undefined);
       if (key === 'profile') profile = (value as Profile | undefined) ?? emptyProfile();
+      // A restored device id (sync/register.ts) replaces this one, as it does in IndexedDB.
+      else if (key === 'device' && typeof value === 'string') device = value;
       else if (value === undefined) values.delete(key);
       else values.set(key, value);
       return value;

@@ -5,13 +5,15 @@
  */
 import type { ResolvedConfig } from '../config.js';
 import type { DebugLog } from '../debug/log.js';
-import type { Replica } from '../core/merge.js';
+import { type Replica, compactDeltas } from '../core/merge.js';
 import type { Profile } from '../core/profile.js';
-import { migrateProfile } from '../store/state.js';
+import { type Reducer, migrateProfile } from '../store/state.js';
 import type { Store } from '../store/store.js';
+import { CREDENTIAL, type DeviceCredential, credentialOf } from './credential.js';
 import { type CachedModel, joinReplica, pullModel, pullProfile } from './pull.js';
+import { type Proof, createRegistration } from './register.js';
 import { segmentTransport } from './segment.js';
-import { type Sender, createSender } from './sender.js';
+import { OUTBOX, type Sender, createSender } from './sender.js';
 import { type Transport, jsonTransport } from './transport.js';
 
 /** Pull at most this often unless asked (identify links devices), ms. */
@@ -30,38 +32,91 @@ export function transportOf(config: ResolvedConfig): Transport {
 }
 
 /**
+ * What a restored device needs from the client: the reducer, to fold this
+ * device's logged events onto the restored device's state, and the client's
+ * write chain, so no commit of this page runs in between.
+ */
+export interface RestoreHost {
+  reduce: Reducer;
+  /** Runs `task` after this page's pending writes and before later ones. */
+  exclusive(task: () => Promise<void>): Promise<void>;
+}
+
+/**
  * Starts syncing `store`; `onProfile` receives the profile after a pulled replica was merged.
  * `newDevice`: this page created the device, so the start-up pull asks for the model only.
+ * `host`: see {@link RestoreHost}; without it a restored device's state is joined into the profile.
  */
-export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, onProfile: (profile: Profile) => void, newDevice = false): Sync {
+export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, onProfile: (profile: Profile) => void, newDevice = false, host?: RestoreHost): Sync {
+  const { endpoint, writeKey } = config;
+  const onetoone = config.transport === 'onetoone';
+
+  /**
+   * Rebuilds the profile on the restored device `device`: its pulled state is
+   * the base, and this device's events (all it ever recorded: it never synced,
+   * or the collector would know it) are folded onto it again, numbered after
+   * the restored sequence so the collector applies them. The queue and any
+   * batch cut from it are replaced; the credential is written last, so an
+   * interrupted restore is simply answered and done again.
+   */
+  async function adopt(device: string, credential: DeviceCredential): Promise<void> {
+    const replica = await pullProfile(endpoint, device, credential.key, writeKey);
+    if (!replica) throw new Error('restored profile not available');
+    const rebuild = async (): Promise<void> => {
+      const base = joinReplica(migrateProfile(undefined), device, replica);
+      const events = host ? await store.readEvents() : [];
+      const folded = host && events.length ? host.reduce(base, events) : { profile: joinReplica(await store.loadProfile(), device, replica), deltas: [] };
+      await store.update('profile', () => folded.profile);
+      await store.update('queue', () => compactDeltas(folded.deltas));
+      await store.update(OUTBOX, () => undefined);
+      await store.update('device', () => device);
+      await store.update(CREDENTIAL, () => credential);
+      onProfile(folded.profile);
+    };
+    await (host ? host.exclusive(rebuild) : rebuild());
+  }
+
+  // Only the OneToOne protocol registers; a function transport gets the key for its own backend; Segment never.
+  const registration = onetoone ? createRegistration({ endpoint, writeKey, store, log, adopt }) : undefined;
+  let credential: DeviceCredential | undefined;
+  const prove = registration
+    ? registration.prove
+    : typeof config.transport === 'function'
+      ? async (): Promise<Proof> => (credential = await credentialOf(store, credential)).key
+      : undefined;
+
   const sender = createSender({
     store,
     log,
     transport: transportOf(config),
-    writeKey: config.writeKey,
+    writeKey,
     flushIntervalMs: config.flushIntervalMs,
     lockName: 'o2o-sync-' + config.databaseName,
+    prove,
   });
 
   let pulling: Promise<void> | undefined;
   async function pull(force = false): Promise<void> {
-    if (config.transport !== 'onetoone') return;
+    if (!onetoone) return;
     const now = Date.now();
     let due = force;
     let previous: number | undefined;
     // Claiming the pull time first keeps other tabs from pulling at the same moment.
     await store.update<number>('pulled', (at) => ((previous = at), (due ||= !at || now - at > PULL_INTERVAL_MS) ? now : at));
     if (!due) return;
-    const { endpoint, writeKey } = config;
-    const device = await store.deviceId();
     let model: CachedModel | undefined;
     let replica: Replica | undefined;
+    let device = '';
+    const profile = async (): Promise<Replica | undefined> => {
+      // Registration first (it may restore another device id); a refused device pulls the model only.
+      const key = await prove?.();
+      device = await store.deviceId();
+      if (typeof key !== 'string') return undefined;
+      // A device this page created is unknown to the backend until something links it (a forced pull).
+      return newDevice && !force ? undefined : pullProfile(endpoint, device, key, writeKey);
+    };
     try {
-      [model, replica] = await Promise.all([
-        pullModel(endpoint, await store.update<CachedModel>('model', (m) => m), (reason) => log.count('model:rejected', reason)),
-        // A device this page created is unknown to the backend until something links it (a forced pull).
-        newDevice && !force ? undefined : pullProfile(endpoint, device, writeKey),
-      ]);
+      [model, replica] = await Promise.all([pullModel(endpoint, await store.update<CachedModel>('model', (m) => m), (reason) => log.count('model:rejected', reason)), profile()]);
     } catch (error) {
       // A failed pull releases its claim, so the next page tries again instead of waiting out the interval.
       await store.update<number>('pulled', (at) => (at === now ? previous : at));
@@ -96,10 +151,10 @@ function whenSettled(task: () => void): void {
   else addEventListener('load', idle, { once: true });
 }
 
-/** Asks the backend to erase `device` (and what is linked to it); resolves false when the request failed. */
-export async function forgetRemote(config: ResolvedConfig, device: string): Promise<boolean> {
+/** Asks the backend to erase `device` (and what is linked to it), proving it with `deviceKey`; resolves false when the request failed. */
+export async function forgetRemote(config: ResolvedConfig, device: string, deviceKey?: string): Promise<boolean> {
   try {
-    const { status } = await transportOf(config)({ kind: 'forget', device, writeKey: config.writeKey });
+    const { status } = await transportOf(config)({ kind: 'forget', device, writeKey: config.writeKey, deviceKey });
     return status >= 200 && status < 300;
   } catch {
     return false;

@@ -8,6 +8,7 @@ import { isField, isFieldKey } from '../core/field.js';
 import { type Replica, mergeDeviceStates, mergeReplicas } from '../core/merge.js';
 import { VALIDATED_MODEL, parseModel } from '../core/model.js';
 import type { Profile } from '../core/profile.js';
+import { PROTOCOL, send } from './transport.js';
 
 /** A cached model and the ETag it was served with; `v` is {@link VALIDATED_MODEL} once `doc` is the validated model. */
 export interface CachedModel {
@@ -47,10 +48,14 @@ async function get(url: string, headers: Record<string, string> = {}): Promise<R
   return response.ok || response.status === 304 ? response : undefined;
 }
 
-/** Fetches the visitor's replica (all devices linked to this one); undefined when the backend knows nothing. */
-export async function pullProfile(endpoint: string, device: string, writeKey = ''): Promise<Replica | undefined> {
-  const response = await get(`${endpoint}/v1/profile?device=${encodeURIComponent(device)}&writeKey=${encodeURIComponent(writeKey)}`);
-  return response && readReplica(((await response.json()) as { replica?: unknown }).replica);
+/**
+ * Fetches the visitor's replica (this device and the devices verified as the
+ * same user) with `POST /v1/profile`, proving the device with its key;
+ * undefined when the backend knows nothing or refused.
+ */
+export async function pullProfile(endpoint: string, device: string, deviceKey: string, writeKey?: string): Promise<Replica | undefined> {
+  const response = await send(endpoint + '/v1/profile', { v: PROTOCOL, device, deviceKey, writeKey });
+  return response.ok ? readReplica(((await response.json()) as { replica?: unknown }).replica) : undefined;
 }
 
 /**

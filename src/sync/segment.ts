@@ -32,9 +32,10 @@ export function toSegmentBody(batch: Batch): Record<string, unknown> {
 export function segmentTransport(endpoint: string): Transport {
   return (request) => {
     const url = endpoint + '/v1/batch';
-    if (request.kind === 'batch') return post(url, toSegmentBody(request.batch), request.keepalive);
+    // Built field by field from the batch: the device key never reaches the third party, and no cookie does either.
+    if (request.kind === 'batch') return post(url, toSegmentBody(request.batch), request.keepalive, 'omit');
     const timestamp = new Date().toISOString();
     const message = { type: 'track', event: 'o2o_forget', messageId: 'forget-' + request.device, anonymousId: request.device, timestamp };
-    return post(url, { batch: [message], sentAt: timestamp, writeKey: request.writeKey });
+    return post(url, { batch: [message], sentAt: timestamp, writeKey: request.writeKey }, false, 'omit');
   };
 }

@@ -7,6 +7,7 @@
  */
 import type { DebugLog } from '../debug/log.js';
 import type { Store } from '../store/store.js';
+import type { Proof } from './register.js';
 import { type Batch, byteLength, splitIntoBatches } from './batch.js';
 import { retryDelay, verdictFor } from './backoff.js';
 import { withSendLock } from './lock.js';
@@ -27,6 +28,12 @@ export interface SenderOptions {
   flushIntervalMs: number;
   /** Name of the cross-tab lock (one per database). */
   lockName: string;
+  /**
+   * The device key to send (registering the device first where the protocol
+   * asks for it), a result to retry after, or `undefined` when the backend
+   * refused the device. Without it, requests carry no key.
+   */
+  prove?: () => Promise<Proof>;
 }
 
 /** Sends the queue to the backend. */
@@ -64,15 +71,21 @@ export function createSender(o: SenderOptions): Sender {
   }
 
   /** Sends one batch; resolves with the answer when it must be retried. */
-  async function deliver(batch: Batch, keepalive: boolean): Promise<TransportResult | undefined> {
+  async function deliver(batch: Batch, keepalive: boolean, deviceKey: string | undefined): Promise<TransportResult | undefined> {
     let result: TransportResult;
     try {
-      result = await o.transport({ kind: 'batch', batch: { ...batch, sentAt: Date.now() }, keepalive });
+      result = await o.transport({ kind: 'batch', batch: { ...batch, sentAt: Date.now() }, keepalive, deviceKey });
     } catch {
       result = { status: 0 };
     }
     const verdict = verdictFor(result.status);
     if (verdict === 'retry') return result;
+    if (result.status === 401 && o.prove) {
+      // The key is refused: keep the queue (nothing stored is lost) and stop for this page instead of retrying.
+      log.count('sync:credential-refused', 401);
+      sender.stop();
+      return undefined;
+    }
     if (verdict === 'drop') log.count('sync:dropped-batch', result.status);
     await store.acknowledge(batch.deltas);
     await store.update<Batch[]>(OUTBOX, (b) => b?.filter((x) => x.id !== batch.id));
@@ -80,8 +93,23 @@ export function createSender(o: SenderOptions): Sender {
     return undefined;
   }
 
+  /** Waits out the backoff (and any `Retry-After`) before the next attempt. */
+  function retryAfter(failed: TransportResult[]): void {
+    log.count('sync:retry', failed[0]?.status);
+    arm(retryDelay(++attempt, Math.max(0, ...failed.map((r) => r.retryAfterMs ?? 0)), Math.random()));
+  }
+
   async function drain(keepalive: boolean): Promise<void> {
+    // The device is registered before its first batch is cut, so no batch is ever sealed with an id it gives up.
+    let key: string | undefined;
+    if (o.prove) {
+      const proof = await o.prove();
+      if (proof === undefined) return sender.stop();
+      if (typeof proof !== 'string') return retryAfter([proof]);
+      key = proof;
+    }
     for (;;) {
+      if (stopped) return;
       const box = await outbox();
       if (!box.length) return;
       let parts = box.slice(0, 1);
@@ -89,12 +117,8 @@ export function createSender(o: SenderOptions): Sender {
         let spent = 0;
         parts = box.filter((b) => (spent += byteLength(JSON.stringify(b)) + 300) <= KEEPALIVE_BUDGET);
       }
-      const failed = (await Promise.all(parts.map((b) => deliver(b, keepalive)))).filter(Boolean) as TransportResult[];
-      if (failed.length) {
-        log.count('sync:retry', failed[0]?.status);
-        arm(retryDelay(++attempt, Math.max(0, ...failed.map((r) => r.retryAfterMs ?? 0)), Math.random()));
-        return;
-      }
+      const failed = (await Promise.all(parts.map((b) => deliver(b, keepalive, key)))).filter(Boolean) as TransportResult[];
+      if (failed.length) return retryAfter(failed);
       attempt = 0;
       if (keepalive) return;
     }

@@ -6,10 +6,14 @@
 import type { Batch } from './batch.js';
 import { parseRetryAfter } from './backoff.js';
 
-/** What a transport is asked to deliver. */
+/**
+ * What a transport is asked to deliver. `deviceKey` is the device's credential
+ * (protocol v2): a function transport sends it to its own backend; the
+ * Segment-compatible transport never sends it to the third party.
+ */
 export type SyncRequest =
-  | { kind: 'batch'; batch: Batch; keepalive: boolean }
-  | { kind: 'forget'; device: string; writeKey?: string };
+  | { kind: 'batch'; batch: Batch; keepalive: boolean; deviceKey?: string }
+  | { kind: 'forget'; device: string; writeKey?: string; deviceKey?: string };
 
 /** A backend's answer: an HTTP-like status (0 for a network error) and an optional wait before retrying. */
 export interface TransportResult {
@@ -31,17 +35,29 @@ export type Transport = (request: SyncRequest) => Promise<TransportResult>;
  */
 export const REQUEST_TIMEOUT_MS = 15_000;
 
-/** POSTs `body` as a simple request (text/plain, no credentials), so no CORS preflight is needed. */
-export async function post(url: string, body: unknown, keepalive = false): Promise<TransportResult> {
+/**
+ * POSTs `body` as a simple request (text/plain), so no CORS preflight is
+ * needed. `same-origin` lets the collector's first-party device cookie travel
+ * (and be set or cleared) only when the collector is on the site's own origin.
+ */
+export function send(url: string, body: unknown, keepalive = false, credentials: RequestCredentials = 'same-origin'): Promise<Response> {
   const signal = AbortSignal.timeout?.(REQUEST_TIMEOUT_MS);
-  const response = await fetch(url, { method: 'POST', body: JSON.stringify(body), keepalive, credentials: 'omit', signal });
+  return fetch(url, { method: 'POST', body: JSON.stringify(body), keepalive, credentials, signal });
+}
+
+/** {@link send}, answered with the status and `Retry-After`. */
+export async function post(url: string, body: unknown, keepalive = false, credentials?: RequestCredentials): Promise<TransportResult> {
+  const response = await send(url, body, keepalive, credentials);
   return { status: response.status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()) };
 }
 
-/** The OneToOne JSON protocol (docs/protocol.md): `POST /v1/batch` and `POST /v1/forget`. */
+/** Protocol version of every device-scoped request body. */
+export const PROTOCOL = 2;
+
+/** The OneToOne JSON protocol (docs/protocol.md): `POST /v1/batch` and `POST /v1/forget`, with the device key. */
 export function jsonTransport(endpoint: string): Transport {
   return (request) =>
     request.kind === 'batch'
-      ? post(endpoint + '/v1/batch', request.batch, request.keepalive)
-      : post(endpoint + '/v1/forget', { device: request.device, writeKey: request.writeKey });
+      ? post(endpoint + '/v1/batch', { v: PROTOCOL, ...request.batch, deviceKey: request.deviceKey }, request.keepalive)
+      : post(endpoint + '/v1/forget', { v: PROTOCOL, device: request.device, deviceKey: request.deviceKey, writeKey: request.writeKey });
 }

@@ -28,9 +28,11 @@ describe('profile and model pull', () => {
     const sync = startSync(config, store, createDebugLog(false), () => undefined, true);
     const paths = (): string[] => fetch.mock.calls.map((call) => new URL(String((call as unknown[])[0])).pathname);
     await sync.pull();
-    expect(paths()).toEqual(['/v1/model']);
+    // Registration (protocol v2) precedes any pull of the device's data; the profile is not asked for.
+    expect(paths().sort()).toEqual(['/v1/device', '/v1/model']);
     await sync.pull(true);
     expect(paths()).toContain('/v1/profile');
+    expect(paths().filter((p) => p === '/v1/device')).toHaveLength(1);
     sync.stop();
   });
 });
