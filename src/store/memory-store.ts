@@ -41,10 +41,11 @@ export function createMemoryStore(seed: MemorySeed = {}): Store {
     readEvents: async () => events,
     async update<T>(key: string, fn: (stored: T | undefined) => T | undefined) {
       // The profile lives in its own variable so commits and merges see one value.
-      const value = fn((key === 'profile' ? profile : key === 'device' ? device : values.get(key)) as T | undefined);
+      const value = fn((key === 'profile' ? profile : key === 'device' ? device : key === 'queue' ? queue : values.get(key)) as T | undefined);
       if (key === 'profile') profile = (value as Profile | undefined) ?? emptyProfile();
-      // A restored device id (sync/register.ts) replaces this one, as it does in IndexedDB.
+      // A restored device (sync/connect.ts) replaces the id and the queue, as it does in IndexedDB.
       else if (key === 'device' && typeof value === 'string') device = value;
+      else if (key === 'queue') queue = (value as Delta[] | undefined) ?? [];
       else if (value === undefined) values.delete(key);
       else values.set(key, value);
       return value;

@@ -126,11 +126,17 @@ export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, o
     if (replica && Object.keys(replica).length) onProfile((await store.update<Profile>('profile', (p) => joinReplica(migrateProfile(p), device, replica))) as Profile);
   }
 
+  let stopped = false;
   const sync: Sync = {
     ...sender,
-    // One pull at a time per tab: a second caller shares the one in flight.
+    stop() {
+      stopped = true;
+      sender.stop();
+    },
+    // One pull at a time per tab: a second caller shares the one in flight. A stopped sync (consent withdrawn,
+    // forget) asks nothing more, not even the start-up pull still waiting for the page to settle.
     pull: (force) =>
-      (pulling ??= pull(force)
+      stopped ? Promise.resolve() : (pulling ??= pull(force)
         .catch((error: unknown) => log.count('sync:pull-failed', error))
         .finally(() => (pulling = undefined))),
   };
