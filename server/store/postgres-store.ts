@@ -340,6 +340,19 @@ export class PostgresStore implements CollectorStore {
     return Number(exact.rows[0]?.count ?? 0);
   }
 
+  /**
+   * Remembers batch ids as applied without applying anything (the JSON migration's old dedupe set);
+   * returns how many were new.
+   */
+  async rememberBatchIds(entries: readonly { device: string; id: string }[], now: number): Promise<number> {
+    if (entries.length === 0) return 0;
+    const { rows } = await this.pool.query(
+      'INSERT INTO batches (device, id, received_at) SELECT device, id, $3 FROM unnest($1::text[], $2::text[]) AS e (device, id) ON CONFLICT DO NOTHING RETURNING 1 AS fresh',
+      [entries.map((e) => e.device), entries.map((e) => e.id), now],
+    );
+    return rows.length;
+  }
+
   /** Size on disk of the store's tables and indexes (benchmarks). */
   async databaseBytes(): Promise<number> {
     const { rows } = await this.pool.query<{ bytes: string }>(

@@ -274,6 +274,14 @@ export class SqliteStore implements CollectorStore {
     return this.sql.countDevices.get()?.value ?? 0;
   }
 
+  /**
+   * Remembers batch ids as applied without applying anything (the JSON migration's old dedupe set);
+   * returns how many were new.
+   */
+  async rememberBatchIds(entries: readonly { device: string; id: string }[], now: number): Promise<number> {
+    return this.db.transaction(() => entries.reduce((n, e) => n + this.sql.rememberBatch.run(e.device, e.id, now).changes, 0))();
+  }
+
   /** The database file's page count times page size, plus its WAL (benchmarks). */
   databaseBytes(): number {
     const pages = this.db.pragma('page_count', { simple: true }) as number;
