@@ -1,0 +1,379 @@
+/**
+ * The PostgreSQL store (`DATABASE_URL`), through a `pg` Pool.
+ *
+ * One transaction per batch, each a bounded number of statements whose cost
+ * follows the batch, not the population:
+ *  1. remember the batch id (`INSERT … ON CONFLICT DO NOTHING`: no row back means duplicate);
+ *  2. upsert the device's row, which locks it until commit, and read its counters;
+ *  3. read the stored rows of the batch's own keys;
+ *  4. plan (per-key sequence check, bounds; `batch-plan.ts`), or roll back a rejected batch;
+ *  5. one multi-row upsert whose `DO UPDATE … WHERE` runs the join in the database;
+ *  6. write the counters and the QA log entry.
+ * The device row lock serializes batches of one device across every process
+ * sharing the database; batches of different devices run in parallel.
+ *
+ * Written against {@link SqlPool} so the same code runs on PGlite (used only
+ * by the embedded-store comparison in bench/server).
+ */
+import pg from 'pg';
+import type { Field } from '../../src/core/field.js';
+import type { DeviceState } from '../../src/core/merge.js';
+import { type StoredField, planBatch } from './batch-plan.js';
+import { fieldColumns, incomingWinsSql } from './field-columns.js';
+import { RECEIVED_LOG_LIMIT } from './limits.js';
+import type { BatchInput, BatchOutcome, CollectorStore, DeviceBounds, ReceivedBatch } from './store.js';
+
+/** Something that runs one parameterized statement. */
+export interface SqlSession {
+  query<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<{ rows: R[] }>;
+}
+
+/** Connections to one PostgreSQL database (or PGlite). */
+export interface SqlPool extends SqlSession {
+  /** Runs `work` inside BEGIN … COMMIT on one connection; rolls back when it throws. */
+  transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  end(): Promise<void>;
+}
+
+/** Options of {@link openPgPool}. */
+export interface PgPoolOptions {
+  connectionString: string;
+  /** Schema every connection uses (`search_path`); created by `migrate()` when missing. */
+  schema?: string;
+  /** Most connections (default 10). */
+  max?: number;
+}
+
+/** Schema names are interpolated into DDL, so only plain identifiers are accepted. */
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Checks a schema name before it reaches `CREATE SCHEMA` or `search_path`. */
+export function checkSchemaName(schema: string): string {
+  if (!IDENTIFIER.test(schema)) throw new Error(`invalid schema name "${schema}": lowercase letters, digits and _ only`);
+  return schema;
+}
+
+/** A {@link SqlPool} over a `pg` Pool. */
+export function openPgPool(options: PgPoolOptions): SqlPool {
+  const config: pg.PoolConfig = { connectionString: options.connectionString, max: options.max ?? 10 };
+  if (options.schema !== undefined) config.options = `-c search_path=${checkSchemaName(options.schema)}`;
+  const pool = new pg.Pool(config);
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  return {
+    query: async (text, params) => pool.query(text, params as unknown[]) as never,
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const session: SqlSession = { query: async (text, params) => client.query(text, params as unknown[]) as never };
+        const result = await work(session);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    end: () => pool.end(),
+  };
+}
+
+const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS devices (
+  device text COLLATE "C" PRIMARY KEY, credential text, seq bigint NOT NULL DEFAULT 0,
+  nfields integer NOT NULL DEFAULT 0, nbytes integer NOT NULL DEFAULT 0, created_at bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fields (
+  device text COLLATE "C" NOT NULL, key text COLLATE "C" NOT NULL, s bigint NOT NULL,
+  kr smallint NOT NULL, v double precision, t double precision, r bytea, f text NOT NULL, bytes integer NOT NULL,
+  PRIMARY KEY (device, key)
+);
+CREATE TABLE IF NOT EXISTS batches (
+  device text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL, received_at bigint NOT NULL, PRIMARY KEY (device, id)
+);
+CREATE TABLE IF NOT EXISTS links (
+  device text COLLATE "C" PRIMARY KEY, user_id text COLLATE "C" NOT NULL, linked_at bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS links_by_user ON links (user_id, linked_at, device);
+CREATE TABLE IF NOT EXISTS received (
+  n bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL, device text COLLATE "C" NOT NULL,
+  received_at bigint NOT NULL, skew_ms bigint NOT NULL, deltas integer NOT NULL, applied integer NOT NULL,
+  bytes integer NOT NULL, duplicate boolean NOT NULL
+);
+CREATE INDEX IF NOT EXISTS received_by_device ON received (device);
+`;
+
+const VALUE_COLUMNS = ['kr', 'v', 't', 'r', 'f', 'bytes'];
+
+/** The batch's writes arrive as one array per column; each key appears once (the plan folds them). */
+const UPSERT_FIELDS = `
+INSERT INTO fields AS cur (device, key, s, kr, v, t, r, f, bytes)
+SELECT $1, w.key, w.s, w.kr, w.v, w.t, decode(w.r, 'hex'), w.f, w.bytes
+FROM unnest($2::text[], $3::bigint[], $4::smallint[], $5::float8[], $6::float8[], $7::text[], $8::text[], $9::integer[])
+  AS w (key, s, kr, v, t, r, f, bytes)
+ON CONFLICT (device, key) DO UPDATE SET s = excluded.s,
+  ${VALUE_COLUMNS.map((c) => `${c} = CASE WHEN ${incomingWinsSql('excluded', 'cur')} THEN excluded.${c} ELSE cur.${c} END`).join(',\n  ')}
+WHERE excluded.s > cur.s`;
+
+const LOG_AND_TRIM = `
+WITH entry AS (
+  INSERT INTO received (id, device, received_at, skew_ms, deltas, applied, bytes, duplicate)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING n
+)
+DELETE FROM received WHERE n <= (SELECT n FROM entry) - ${RECEIVED_LOG_LIMIT}`;
+
+/** PostgreSQL error codes worth one more try: serialization failure, deadlock. */
+const RETRYABLE = new Set(['40001', '40P01']);
+
+interface DeviceRow {
+  seq: string | number;
+  nfields: number;
+  nbytes: number;
+}
+
+/** Thrown inside a transaction to roll it back when a batch is rejected whole. */
+class RejectedBatch extends Error {}
+
+/** The PostgreSQL {@link CollectorStore}. */
+export class PostgresStore implements CollectorStore {
+  constructor(
+    private readonly pool: SqlPool,
+    private readonly schema?: string,
+    readonly kind: string = 'postgres',
+  ) {}
+
+  async migrate(): Promise<void> {
+    await this.pool.transaction(async (session) => {
+      // Several processes may start at once: one migrates, the others wait for it.
+      await session.query('SELECT pg_advisory_xact_lock(7263001)');
+      if (this.schema !== undefined) await session.query(`CREATE SCHEMA IF NOT EXISTS ${checkSchemaName(this.schema)}`);
+      for (const statement of SCHEMA_SQL.split(';').map((s) => s.trim()).filter(Boolean)) await session.query(statement);
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  async registerDevice(device: string, credentialHash: string, now: number): Promise<'created' | 'exists'> {
+    const { rows } = await this.pool.query(
+      'INSERT INTO devices (device, credential, created_at) VALUES ($1, $2, $3) ON CONFLICT (device) DO UPDATE SET credential = excluded.credential WHERE devices.credential IS NULL RETURNING 1 AS created',
+      [device, credentialHash, now],
+    );
+    return rows.length === 1 ? 'created' : 'exists';
+  }
+
+  async credentialOf(device: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ credential: string | null }>('SELECT credential FROM devices WHERE device = $1', [device]);
+    return rows[0]?.credential ?? undefined;
+  }
+
+  async replaceCredential(device: string, credentialHash: string, now: number): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO devices (device, credential, created_at) VALUES ($1, $2, $3) ON CONFLICT (device) DO UPDATE SET credential = excluded.credential',
+      [device, credentialHash, now],
+    );
+  }
+
+  async applyBatch(batch: BatchInput, bounds: DeviceBounds): Promise<BatchOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.pool.transaction((session) => this.applyInTransaction(session, batch, bounds));
+      } catch (error) {
+        if (error instanceof RejectedBatch) return { duplicate: false, applied: 0, refused: 0, rejected: 'seq-step' };
+        const code = (error as { code?: unknown }).code;
+        if (attempt < 3 && typeof code === 'string' && RETRYABLE.has(code)) continue;
+        throw error;
+      }
+    }
+  }
+
+  private async applyInTransaction(session: SqlSession, batch: BatchInput, bounds: DeviceBounds): Promise<BatchOutcome> {
+    const fresh = await session.query(
+      'INSERT INTO batches (device, id, received_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1 AS fresh',
+      [batch.device, batch.id, batch.receivedAt],
+    );
+    if (fresh.rows.length === 0) {
+      await this.log(session, batch, 0, true);
+      return { duplicate: true, applied: 0, refused: 0 };
+    }
+    // The no-op update makes the upsert lock the row (until commit) and return it in one statement.
+    const { rows: deviceRows } = await session.query<DeviceRow>(
+      'INSERT INTO devices (device, created_at) VALUES ($1, $2) ON CONFLICT (device) DO UPDATE SET device = excluded.device RETURNING seq, nfields, nbytes',
+      [batch.device, batch.receivedAt],
+    );
+    const row = deviceRows[0] as DeviceRow;
+    const keys = [...new Set(batch.deltas.map((d) => d.key))];
+    const stored = new Map<string, StoredField>();
+    if (keys.length > 0) {
+      const { rows } = await session.query<{ key: string; s: string | number; f: string; bytes: number }>(
+        'SELECT key, s, f, bytes FROM fields WHERE device = $1 AND key = ANY($2::text[])',
+        [batch.device, keys],
+      );
+      for (const r of rows) stored.set(r.key, { s: Number(r.s), f: JSON.parse(r.f) as Field, bytes: r.bytes });
+    }
+    const plan = planBatch(batch.deltas, stored, { seq: Number(row.seq), fields: row.nfields, bytes: row.nbytes }, bounds);
+    if (plan.rejected) throw new RejectedBatch();
+    if (plan.writes.length > 0) {
+      const columns = plan.writes.map((w) => fieldColumns(w.key, w.f));
+      await session.query(UPSERT_FIELDS, [
+        batch.device,
+        plan.writes.map((w) => w.key),
+        plan.writes.map((w) => w.s),
+        columns.map((c) => c.kr),
+        columns.map((c) => c.v),
+        columns.map((c) => c.t),
+        columns.map((c) => (c.r ? c.r.toString('hex') : null)),
+        columns.map((c) => c.f),
+        columns.map((c) => c.bytes),
+      ]);
+    }
+    await session.query('UPDATE devices SET seq = $2, nfields = $3, nbytes = $4 WHERE device = $1', [
+      batch.device, plan.counters.seq, plan.counters.fields, plan.counters.bytes,
+    ]);
+    await this.log(session, batch, plan.applied, false);
+    return { duplicate: false, applied: plan.applied, refused: plan.refused };
+  }
+
+  private async log(session: SqlSession, batch: BatchInput, applied: number, duplicate: boolean): Promise<void> {
+    await session.query(LOG_AND_TRIM, [
+      batch.id, batch.device, batch.receivedAt, Math.round(batch.skewMs), batch.deltas.length, applied, batch.bytes, duplicate,
+    ]);
+  }
+
+  async device(device: string): Promise<DeviceState | undefined> {
+    return (await this.devices([device]))[device];
+  }
+
+  async devices(devices: readonly string[]): Promise<Record<string, DeviceState>> {
+    const ids = [...new Set(devices)];
+    const out: Record<string, DeviceState> = Object.create(null) as Record<string, DeviceState>;
+    if (ids.length === 0) return out;
+    // One statement, so the counters and fields come from one snapshot.
+    const { rows } = await this.pool.query<{ device: string; seq: string | number; key: string | null; f: string | null }>(
+      'SELECT d.device, d.seq, x.key, x.f FROM devices d LEFT JOIN fields x ON x.device = d.device WHERE d.device = ANY($1::text[])',
+      [ids],
+    );
+    for (const r of rows) {
+      const state = out[r.device] ?? (out[r.device] = { seq: Number(r.seq), fields: Object.create(null) as Record<string, Field> });
+      if (r.key !== null && r.f !== null) state.fields[r.key] = JSON.parse(r.f) as Field;
+    }
+    for (const id of Object.keys(out)) {
+      const state = out[id] as DeviceState;
+      if (state.seq === 0 && Object.keys(state.fields).length === 0) delete out[id];
+    }
+    return out;
+  }
+
+  async linkUser(device: string, userId: string, now: number): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO links (device, user_id, linked_at) VALUES ($1, $2, $3) ON CONFLICT (device) DO UPDATE SET user_id = excluded.user_id, linked_at = excluded.linked_at WHERE links.user_id <> excluded.user_id',
+      [device, userId, now],
+    );
+  }
+
+  async userOf(device: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ user_id: string }>('SELECT user_id FROM links WHERE device = $1', [device]);
+    return rows[0]?.user_id;
+  }
+
+  async devicesOfUser(userId: string, limit: number): Promise<string[]> {
+    const { rows } = await this.pool.query<{ device: string }>(
+      'SELECT device FROM links WHERE user_id = $1 ORDER BY linked_at, device LIMIT $2',
+      [userId, Math.max(0, Math.floor(limit))],
+    );
+    return rows.map((r) => r.device);
+  }
+
+  async erase(device: string): Promise<string[]> {
+    return this.pool.transaction(async (session) => {
+      const { rows: users } = await session.query<{ user_id: string }>('SELECT user_id FROM links WHERE device = $1', [device]);
+      const targets = new Set([device]);
+      const user = users[0]?.user_id;
+      if (user !== undefined) {
+        const { rows } = await session.query<{ device: string }>('SELECT device FROM links WHERE user_id = $1', [user]);
+        for (const r of rows) targets.add(r.device);
+      }
+      const ids = [...targets].sort();
+      // Lock the device rows in one order, so a batch of one of them waits for the erase (and two erases cannot deadlock).
+      await session.query('SELECT device FROM devices WHERE device = ANY($1::text[]) ORDER BY device FOR UPDATE', [ids]);
+      const erased = new Set<string>();
+      const collect = ({ rows }: { rows: { device: string }[] }): void => rows.forEach((r) => erased.add(r.device));
+      collect(await session.query<{ device: string }>('DELETE FROM devices WHERE device = ANY($1::text[]) RETURNING device', [ids]));
+      collect(await session.query<{ device: string }>('DELETE FROM links WHERE device = ANY($1::text[]) RETURNING device', [ids]));
+      collect(await session.query<{ device: string }>('WITH gone AS (DELETE FROM fields WHERE device = ANY($1::text[]) RETURNING device) SELECT DISTINCT device FROM gone', [ids]));
+      await session.query('DELETE FROM received WHERE device = ANY($1::text[])', [ids]);
+      return ids.filter((id) => erased.has(id));
+    });
+  }
+
+  async received(limit: number): Promise<ReceivedBatch[]> {
+    const { rows } = await this.pool.query<Record<string, string | number | boolean>>(
+      'SELECT * FROM (SELECT * FROM received ORDER BY n DESC LIMIT $1) last ORDER BY n',
+      [Math.max(0, Math.floor(limit))],
+    );
+    return rows.map((r) => ({
+      id: String(r.id),
+      device: String(r.device),
+      receivedAt: Number(r.received_at),
+      skewMs: Number(r.skew_ms),
+      deltas: Number(r.deltas),
+      applied: Number(r.applied),
+      bytes: Number(r.bytes),
+      duplicate: r.duplicate === true,
+    }));
+  }
+
+  async countDevices(): Promise<number> {
+    // The planner's estimate on a large table (no scan of the population), an exact count on a small one.
+    const { rows } = await this.pool.query<{ estimate: number }>("SELECT reltuples::float8 AS estimate FROM pg_class WHERE oid = 'devices'::regclass");
+    const estimate = Number(rows[0]?.estimate ?? -1);
+    if (estimate >= 100_000) return Math.round(estimate);
+    const exact = await this.pool.query<{ count: string }>('SELECT count(*) AS count FROM devices');
+    return Number(exact.rows[0]?.count ?? 0);
+  }
+
+  /**
+   * Remembers batch ids as applied without applying anything (the JSON migration's old dedupe set);
+   * returns how many were new.
+   */
+  async rememberBatchIds(entries: readonly { device: string; id: string }[], now: number): Promise<number> {
+    if (entries.length === 0) return 0;
+    const { rows } = await this.pool.query(
+      'INSERT INTO batches (device, id, received_at) SELECT device, id, $3 FROM unnest($1::text[], $2::text[]) AS e (device, id) ON CONFLICT DO NOTHING RETURNING 1 AS fresh',
+      [entries.map((e) => e.device), entries.map((e) => e.id), now],
+    );
+    return rows.length;
+  }
+
+  /** Size on disk of the store's tables and indexes (benchmarks). */
+  async databaseBytes(): Promise<number> {
+    const { rows } = await this.pool.query<{ bytes: string }>(
+      "SELECT sum(pg_total_relation_size(c.oid))::bigint AS bytes FROM pg_class c WHERE c.relname IN ('devices', 'fields', 'batches', 'links', 'received') AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())",
+    );
+    return Number(rows[0]?.bytes ?? 0);
+  }
+
+  /** The underlying pool, for bulk loading in benchmarks and the JSON migration. */
+  get sql(): SqlPool {
+    return this.pool;
+  }
+}
+
+/** Drops a schema and everything in it (contract tests' throwaway schemas). */
+export async function dropSchema(connectionString: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${checkSchemaName(schema)} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}

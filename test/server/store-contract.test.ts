@@ -1,0 +1,382 @@
+/**
+ * The store contract (server/store/store.ts), one suite run against every
+ * implementation: the embedded SQLite store always, PostgreSQL when
+ * DATABASE_URL is set (each test in a throwaway schema). In CI (process.env.CI)
+ * a missing DATABASE_URL fails the suite instead of skipping PostgreSQL.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Field, joinFields } from '../../src/core/field.js';
+import { type Delta, type DeviceState, applyDeltas, emptyDeviceState } from '../../src/core/merge.js';
+import { dropSchema } from '../../server/store/postgres-store.js';
+import { isPostgresUrl, openStore } from '../../server/store/open-store.js';
+import type { BatchInput, CollectorStore, DeviceBounds } from '../../server/store/store.js';
+
+const DATABASE_URL = process.env.DATABASE_URL;
+const LOOSE: DeviceBounds = { maxFields: 10_000, maxBytes: 10_000_000, maxSeqStep: 1_000_000_000 };
+
+/** Opens stores on one fresh database; `open()` again gives a second instance on the same data. */
+interface Harness {
+  open(): Promise<CollectorStore>;
+  dispose(): Promise<void>;
+}
+
+interface Implementation {
+  name: string;
+  harness(): Harness;
+}
+
+const implementations: Implementation[] = [
+  {
+    name: 'embedded (sqlite)',
+    harness() {
+      const dataDir = mkdtempSync(join(tmpdir(), 'o2o-store-'));
+      return {
+        open: () => openStore({ dataDir }),
+        dispose: async () => rmSync(dataDir, { recursive: true, force: true }),
+      };
+    },
+  },
+];
+let schemaCount = 0;
+if (isPostgresUrl(DATABASE_URL)) {
+  implementations.push({
+    name: 'postgres',
+    harness() {
+      const schema = `o2o_contract_${process.pid}_${Date.now().toString(36)}_${schemaCount++}`;
+      return {
+        open: () => openStore({ databaseUrl: DATABASE_URL, dataDir: '.o2o-data', schema }),
+        dispose: () => dropSchema(DATABASE_URL, schema),
+      };
+    },
+  });
+} else if (!process.env.CI) {
+  console.warn('store contract: DATABASE_URL not set, PostgreSQL store skipped (set DATABASE_URL=postgres://… to run it)');
+}
+
+describe('store contract setup', () => {
+  it.runIf(process.env.CI)('CI runs the PostgreSQL store (DATABASE_URL must be set)', () => {
+    expect(isPostgresUrl(DATABASE_URL), 'DATABASE_URL must name the CI PostgreSQL database').toBe(true);
+  });
+});
+
+let batchCount = 0;
+function batch(device: string, deltas: Delta[], id = `b${batchCount++}`): BatchInput {
+  return { device, id, deltas, receivedAt: 1_700_000_000_000 + batchCount, skewMs: -12, bytes: 100 + deltas.length };
+}
+
+const c = (v: number): Field => ({ k: 'c', v });
+const m = (v: number): Field => ({ k: 'm', v });
+const d = (v: number, t: number): Field => ({ k: 'd', v, t });
+const r = (v: string | number | boolean | null, t: number): Field => ({ k: 'r', v, t });
+
+/** The pure reference: per key, deltas whose s is not above the last applied s are skipped; the rest join. */
+function referenceApply(state: DeviceState, seqs: Map<string, number>, deltas: readonly Delta[]): DeviceState {
+  const fresh = deltas.filter((delta) => delta.s > (seqs.get(delta.key) ?? -1));
+  for (const delta of fresh) seqs.set(delta.key, Math.max(seqs.get(delta.key) ?? -1, delta.s));
+  return applyDeltas(state, fresh);
+}
+
+function plain(state: DeviceState | undefined): DeviceState | undefined {
+  return state && { seq: state.seq, fields: { ...state.fields } };
+}
+
+describe.each(implementations)('store contract: $name', (implementation) => {
+  let harness: Harness;
+  const open: CollectorStore[] = [];
+  async function store(): Promise<CollectorStore> {
+    harness ??= implementation.harness();
+    const s = await harness.open();
+    open.push(s);
+    return s;
+  }
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
+    await harness?.dispose();
+    harness = undefined as unknown as Harness;
+  });
+
+  it('migrates idempotently, answers ping and names its kind', async () => {
+    const s = await store();
+    await s.migrate();
+    await s.ping();
+    expect(typeof s.kind).toBe('string');
+    expect(await s.countDevices()).toBe(0);
+    expect(await s.device('nobody')).toBeUndefined();
+  });
+
+  it.each([
+    ['counter keeps the larger v', c(3), c(7)],
+    ['min keeps the smaller v', m(9), m(2)],
+    ['decayed keeps the later t', d(50, 1000), d(1, 2000)],
+    ['decayed keeps the larger v at the same t', d(1, 1000), d(2, 1000)],
+    ['register keeps the later t', r('z', 1000), r('a', 2000)],
+    ['register keeps the larger JSON at the same t', r('a', 1000), r('b', 1000)],
+    ['register orders JSON as JavaScript strings (UTF-16), not code points', r('😀', 5), r('\uffff', 5)],
+    ['register orders numbers by their JSON text', r(10, 5), r(9, 5)],
+    ['a later kind outranks an earlier one', c(100), r(null, 1)],
+  ])('join: %s, in either order', async (_name, a, b) => {
+    const s = await store();
+    const expected = joinFields(a, b);
+    await s.applyBatch(batch('one', [{ s: 1, key: 'x.k', f: a }]), LOOSE);
+    await s.applyBatch(batch('one', [{ s: 2, key: 'x.k', f: b }]), LOOSE);
+    await s.applyBatch(batch('two', [{ s: 1, key: 'x.k', f: b }]), LOOSE);
+    await s.applyBatch(batch('two', [{ s: 2, key: 'x.k', f: a }]), LOOSE);
+    expect((await s.device('one'))?.fields['x.k']).toEqual(expected);
+    expect((await s.device('two'))?.fields['x.k']).toEqual(expected);
+  });
+
+  it('skips a delta whose s is not above the last applied s of its key', async () => {
+    const s = await store();
+    expect(await s.applyBatch(batch('dev', [{ s: 5, key: 'n.page_view', f: c(10) }, { s: 6, key: 'n.click', f: c(1) }]), LOOSE)).toEqual({ duplicate: false, applied: 2, refused: 0 });
+    const late = await s.applyBatch(batch('dev', [{ s: 3, key: 'n.page_view', f: c(100) }, { s: 5, key: 'n.page_view', f: c(100) }, { s: 7, key: 'n.click', f: c(2) }]), LOOSE);
+    expect(late).toEqual({ duplicate: false, applied: 1, refused: 0 });
+    expect(await s.device('dev')).toEqual({ seq: 7, fields: { 'n.page_view': c(10), 'n.click': c(2) } });
+  });
+
+  it('equals core/merge applyDeltas for any delivery order and duplication of an honest history (fast-check, fixed seed)', async () => {
+    const s = await store();
+    const kinds = ['c', 'm', 'd', 'r'] as const;
+    // A device's history: per key, values that only move up in the join order as s grows.
+    const history = fc.array(fc.record({ kind: fc.constantFrom(...kinds), steps: fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 6 }) }), { minLength: 1, maxLength: 6 });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(history, fc.integer({ min: 1, max: 5 }), fc.array(fc.nat(), { maxLength: 40 }), async (keys, batchSize, shuffle) => {
+        const device = `prop${run++}`;
+        let s0 = 0;
+        const deltas: Delta[] = [];
+        keys.forEach((spec, i) => {
+          let acc = 0;
+          for (const step of spec.steps) {
+            acc += step;
+            const key = `k.${i}.${spec.kind}`;
+            const f: Field = spec.kind === 'c' ? c(acc) : spec.kind === 'm' ? m(1000 - acc) : spec.kind === 'd' ? d(acc % 7, 1000 + acc) : r(`v${acc % 3}`, 1000 + acc);
+            deltas.push({ s: ++s0, key, f });
+          }
+        });
+        const batches: Delta[][] = [];
+        for (let i = 0; i < deltas.length; i += batchSize) batches.push(deltas.slice(i, i + batchSize));
+        // Deliver in a shuffled order with duplicates (a retried batch keeps its id).
+        const order = batches.map((_, i) => i);
+        for (const [j, x] of shuffle.entries()) {
+          const a = j % order.length;
+          const b = x % order.length;
+          [order[a], order[b]] = [order[b] as number, order[a] as number];
+        }
+        const deliveries = [...order, ...shuffle.slice(0, 5).map((x) => x % batches.length)];
+        for (const i of deliveries) await s.applyBatch(batch(device, batches[i] as Delta[], `${device}-${i}`), LOOSE);
+        expect(plain(await s.device(device))).toEqual(applyDeltas(emptyDeviceState(), deltas));
+      }),
+      { seed: 20261130, numRuns: 40 },
+    );
+  });
+
+  it('equals the pure per-key-sequence reference for arbitrary batch sequences (fast-check, fixed seed)', async () => {
+    const s = await store();
+    const field = fc.oneof(
+      fc.integer({ min: 0, max: 9 }).map(c),
+      fc.integer({ min: -5, max: 5 }).map(m),
+      fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 3 })).map(([v, t]) => d(v, t)),
+      fc.tuple(fc.constantFrom<string | number | boolean | null>('a', 'b', 'é', '😀', '\uffff', 3, true, null), fc.integer({ min: 0, max: 3 })).map(([v, t]) => r(v, t)),
+    );
+    const delta = fc.record({ s: fc.integer({ min: 0, max: 12 }), key: fc.constantFrom('n.page_view', 'a.l.cat:running', 'b.i.hero.a', 'u.id'), f: field });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(delta, { maxLength: 6 }), { minLength: 1, maxLength: 8 }), async (batches) => {
+        const device = `arb${run++}`;
+        let state = emptyDeviceState();
+        const seqs = new Map<string, number>();
+        for (const deltas of batches) {
+          await s.applyBatch(batch(device, deltas), LOOSE);
+          state = referenceApply(state, seqs, deltas);
+        }
+        const stored = await s.device(device);
+        expect(plain(stored) ?? emptyDeviceState()).toEqual(state);
+      }),
+      { seed: 424242, numRuns: 40 },
+    );
+  });
+
+  it('remembers batch ids durably: a duplicate changes nothing, also after close and reopen', async () => {
+    let s = await store();
+    const first = batch('dev', [{ s: 1, key: 'n.page_view', f: c(1) }], 'same-id');
+    expect(await s.applyBatch(first, LOOSE)).toEqual({ duplicate: false, applied: 1, refused: 0 });
+    const again = batch('dev', [{ s: 2, key: 'n.page_view', f: c(50) }], 'same-id');
+    expect(await s.applyBatch(again, LOOSE)).toEqual({ duplicate: true, applied: 0, refused: 0 });
+    await s.close();
+    open.splice(open.indexOf(s), 1);
+    s = await store();
+    expect(await s.applyBatch(again, LOOSE)).toEqual({ duplicate: true, applied: 0, refused: 0 });
+    expect(await s.device('dev')).toEqual({ seq: 1, fields: { 'n.page_view': c(1) } });
+    // Ids are per device: another device may use the same id.
+    expect((await s.applyBatch(batch('other', [{ s: 1, key: 'n.x', f: c(1) }], 'same-id'), LOOSE)).duplicate).toBe(false);
+    const log = await s.received(10);
+    expect(log.map((e) => [e.device, e.id, e.duplicate])).toEqual([['dev', 'same-id', false], ['dev', 'same-id', true], ['dev', 'same-id', true], ['other', 'same-id', false]]);
+  });
+
+  it('refuses deltas past maxFields and maxBytes, counting them, and keeps their keys open', async () => {
+    const s = await store();
+    const bounds: DeviceBounds = { maxFields: 3, maxBytes: 10_000, maxSeqStep: 1000 };
+    const deltas = ['a', 'b', 'c', 'd', 'e'].map((k, i) => ({ s: i + 1, key: `n.${k}`, f: c(1) }));
+    expect(await s.applyBatch(batch('dev', deltas), bounds)).toEqual({ duplicate: false, applied: 3, refused: 2 });
+    // Existing keys still update at the field bound.
+    expect(await s.applyBatch(batch('dev', [{ s: 10, key: 'n.a', f: c(5) }, { s: 11, key: 'n.z', f: c(1) }]), bounds)).toEqual({ duplicate: false, applied: 1, refused: 1 });
+    expect(Object.keys((await s.device('dev'))?.fields ?? {}).sort()).toEqual(['n.a', 'n.b', 'n.c']);
+    expect((await s.device('dev'))?.seq).toBe(10);
+
+    // Bytes: key bytes + field JSON bytes. `n.a` + {"k":"c","v":1} = 3 + 15 = 18.
+    const small: DeviceBounds = { maxFields: 100, maxBytes: 40, maxSeqStep: 1000 };
+    expect(await s.applyBatch(batch('bytes', [{ s: 1, key: 'n.a', f: c(1) }, { s: 2, key: 'n.b', f: c(1) }, { s: 3, key: 'n.c', f: c(1) }]), small)).toEqual({ duplicate: false, applied: 2, refused: 1 });
+    expect(await s.applyBatch(batch('bytes', [{ s: 4, key: 'n.a', f: r('a much longer value than fits', 1) }]), small)).toEqual({ duplicate: false, applied: 0, refused: 1 });
+    expect(await s.applyBatch(batch('bytes', [{ s: 5, key: 'n.a', f: c(2) }]), small)).toEqual({ duplicate: false, applied: 1, refused: 0 });
+    expect((await s.device('bytes'))?.fields).toEqual({ 'n.a': c(2), 'n.b': c(1) });
+  });
+
+  it('rejects a whole batch past maxSeqStep without remembering its id', async () => {
+    const s = await store();
+    const bounds: DeviceBounds = { maxFields: 100, maxBytes: 100_000, maxSeqStep: 100 };
+    expect((await s.applyBatch(batch('dev', [{ s: 50, key: 'n.a', f: c(1) }]), bounds)).applied).toBe(1);
+    const jump = batch('dev', [{ s: 60, key: 'n.a', f: c(2) }, { s: 151, key: 'n.b', f: c(1) }], 'jump');
+    expect(await s.applyBatch(jump, bounds)).toEqual({ duplicate: false, applied: 0, refused: 0, rejected: 'seq-step' });
+    expect(await s.device('dev')).toEqual({ seq: 50, fields: { 'n.a': c(1) } });
+    expect((await s.received(10)).map((e) => e.id)).not.toContain('jump');
+    // A new device starts at 0: its first batch is bounded too, and leaves no device behind when rejected.
+    expect((await s.applyBatch(batch('fresh', [{ s: 101, key: 'n.a', f: c(1) }]), bounds)).rejected).toBe('seq-step');
+    expect(await s.device('fresh')).toBeUndefined();
+    expect(await s.countDevices()).toBe(1);
+    // The same id within the bound is applied: the rejected id was not remembered.
+    expect(await s.applyBatch({ ...jump, deltas: [{ s: 60, key: 'n.a', f: c(2) }, { s: 150, key: 'n.b', f: c(1) }] }, bounds)).toEqual({ duplicate: false, applied: 2, refused: 0 });
+  });
+
+  it('registers, reads and replaces device credentials', async () => {
+    const s = await store();
+    expect(await s.credentialOf('dev')).toBeUndefined();
+    expect(await s.registerDevice('dev', 'a'.repeat(64), 1)).toBe('created');
+    expect(await s.registerDevice('dev', 'b'.repeat(64), 2)).toBe('exists');
+    expect(await s.credentialOf('dev')).toBe('a'.repeat(64));
+    await s.replaceCredential('dev', 'c'.repeat(64), 3);
+    expect(await s.credentialOf('dev')).toBe('c'.repeat(64));
+    // A device known by its data only (no credential yet) is claimed by its first registration.
+    await s.applyBatch(batch('data-only', [{ s: 1, key: 'n.a', f: c(1) }]), LOOSE);
+    expect(await s.credentialOf('data-only')).toBeUndefined();
+    expect(await s.registerDevice('data-only', 'd'.repeat(64), 4)).toBe('created');
+    expect(await s.credentialOf('data-only')).toBe('d'.repeat(64));
+    expect(await s.device('data-only')).toEqual({ seq: 1, fields: { 'n.a': c(1) } });
+    // Registering alone stores no profile.
+    expect(await s.device('dev')).toBeUndefined();
+    expect(await s.countDevices()).toBe(2);
+  });
+
+  it('links verified devices to users, idempotently, oldest link first, bounded by limit', async () => {
+    const s = await store();
+    expect(await s.userOf('a')).toBeUndefined();
+    await s.linkUser('a', 'user-1', 10);
+    await s.linkUser('b', 'user-1', 20);
+    await s.linkUser('c', 'user-1', 30);
+    await s.linkUser('a', 'user-1', 40);
+    await s.linkUser('x', 'user-2', 5);
+    expect(await s.userOf('a')).toBe('user-1');
+    expect(await s.devicesOfUser('user-1', 10)).toEqual(['a', 'b', 'c']);
+    expect(await s.devicesOfUser('user-1', 2)).toEqual(['a', 'b']);
+    expect(await s.devicesOfUser('nobody', 10)).toEqual([]);
+    await s.linkUser('c', 'user-2', 50);
+    expect(await s.devicesOfUser('user-1', 10)).toEqual(['a', 'b']);
+    expect(await s.devicesOfUser('user-2', 10)).toEqual(['x', 'c']);
+  });
+
+  it('reads several devices at once, leaving unknown ids out', async () => {
+    const s = await store();
+    await s.applyBatch(batch('a', [{ s: 1, key: 'n.a', f: c(1) }]), LOOSE);
+    await s.applyBatch(batch('b', [{ s: 2, key: 'n.b', f: c(2) }]), LOOSE);
+    const states = await s.devices(['a', 'b', 'missing', 'a']);
+    expect(Object.keys(states).sort()).toEqual(['a', 'b']);
+    expect(states.b).toEqual({ seq: 2, fields: { 'n.b': c(2) } });
+    expect(await s.devices([])).toEqual({});
+  });
+
+  it('erases a device and the devices verified as the same user; a late retry of an erased batch changes nothing', async () => {
+    const s = await store();
+    const oldBatch = batch('a', [{ s: 1, key: 'n.a', f: c(1) }], 'old-batch');
+    await s.applyBatch(oldBatch, LOOSE);
+    await s.applyBatch(batch('b', [{ s: 1, key: 'n.b', f: c(1) }]), LOOSE);
+    await s.applyBatch(batch('c', [{ s: 1, key: 'n.c', f: c(1) }]), LOOSE);
+    for (const dev of ['a', 'b', 'c']) await s.registerDevice(dev, dev.repeat(64), 1);
+    await s.linkUser('a', 'user-1', 1);
+    await s.linkUser('b', 'user-1', 2);
+    await s.linkUser('c', 'user-2', 3);
+    expect((await s.erase('b')).sort()).toEqual(['a', 'b']);
+    for (const dev of ['a', 'b']) {
+      expect(await s.device(dev)).toBeUndefined();
+      expect(await s.credentialOf(dev)).toBeUndefined();
+      expect(await s.userOf(dev)).toBeUndefined();
+    }
+    expect(await s.devicesOfUser('user-1', 10)).toEqual([]);
+    expect(await s.device('c')).toEqual({ seq: 1, fields: { 'n.c': c(1) } });
+    expect(await s.credentialOf('c')).toBe('c'.repeat(64));
+    expect((await s.received(100)).map((e) => e.device)).toEqual(['c']);
+    expect(await s.countDevices()).toBe(1);
+    expect(await s.applyBatch(oldBatch, LOOSE)).toEqual({ duplicate: true, applied: 0, refused: 0 });
+    expect(await s.device('a')).toBeUndefined();
+    expect(await s.erase('never-seen')).toEqual([]);
+  });
+
+  it('keeps the last 1000 accepted batches in the received log, oldest first', async () => {
+    const s = await store();
+    for (let i = 0; i < 1010; i++) await s.applyBatch(batch(`d${i % 7}`, [], `log-${i}`), LOOSE);
+    const log = await s.received(5000);
+    expect(log).toHaveLength(1000);
+    expect(log[0]?.id).toBe('log-10');
+    expect(log[999]).toMatchObject({ id: 'log-1009', device: `d${1009 % 7}`, deltas: 0, applied: 0, duplicate: false, skewMs: -12 });
+    expect((await s.received(3)).map((e) => e.id)).toEqual(['log-1007', 'log-1008', 'log-1009']);
+  });
+
+  it('counts devices', async () => {
+    const s = await store();
+    for (let i = 0; i < 25; i++) await s.applyBatch(batch(`dev${i}`, [{ s: 1, key: 'n.a', f: c(i) }]), LOOSE);
+    await s.registerDevice('dev0', 'e'.repeat(64), 1);
+    await s.registerDevice('only-registered', 'f'.repeat(64), 1);
+    expect(await s.countDevices()).toBe(26);
+  });
+
+  it('gives the serial result when two store instances apply batches for one device in parallel', async () => {
+    const a = await store();
+    const b = await store();
+    const batches: BatchInput[] = [];
+    let s0 = 0;
+    for (let i = 0; i < 40; i++) {
+      const deltas: Delta[] = [];
+      for (let j = 0; j < 5; j++) {
+        const k = (i * 5 + j) % 9;
+        s0++;
+        deltas.push({ s: s0, key: `k.${k}`, f: k % 3 === 0 ? c(s0) : k % 3 === 1 ? r(`v${s0}`, s0) : d(s0 % 4, s0) });
+      }
+      batches.push(batch('shared', deltas, `par-${i}`));
+    }
+    const outcomes = await Promise.all(batches.map((x, i) => (i % 2 === 0 ? a : b).applyBatch(x, LOOSE)));
+    // Retries of the same ids at the same time through both instances: each id counts once.
+    const retries = await Promise.all(batches.slice(0, 10).flatMap((x) => [a.applyBatch(x, LOOSE), b.applyBatch(x, LOOSE)]));
+    expect(retries.every((o) => o.duplicate)).toBe(true);
+    expect(outcomes.reduce((n, o) => n + o.applied, 0)).toBeGreaterThan(0);
+    const expected = applyDeltas(emptyDeviceState(), batches.flatMap((x) => x.deltas));
+    expect(plain(await a.device('shared'))).toEqual(expected);
+    expect(plain(await b.device('shared'))).toEqual(expected);
+    expect(await a.countDevices()).toBe(1);
+  });
+
+  it('stores hostile keys and ids as data (every value is a bound parameter)', async () => {
+    const s = await store();
+    const keys = ["a.l.cat:'); DROP TABLE fields; --", 'a.l.q:"quoted" \\ back', 'a.l.t:chaussures été', 'a.l.e:😀 $1 ? :x'];
+    const deltas = keys.map((key, i) => ({ s: i + 1, key, f: r(`'${key}'`, i) }));
+    await s.applyBatch(batch("dev'; DELETE FROM devices; --", deltas, "id'--"), LOOSE);
+    await s.linkUser("dev'; DELETE FROM devices; --", "u' OR '1'='1", 1);
+    const state = await s.device("dev'; DELETE FROM devices; --");
+    expect(Object.keys(state?.fields ?? {}).sort()).toEqual([...keys].sort());
+    for (const delta of deltas) expect(state?.fields[delta.key]).toEqual(delta.f);
+    expect(await s.devicesOfUser("u' OR '1'='1", 5)).toEqual(["dev'; DELETE FROM devices; --"]);
+    expect(await s.devicesOfUser('anything', 5)).toEqual([]);
+    expect(await s.countDevices()).toBe(1);
+  });
+});
