@@ -351,7 +351,7 @@ class Client implements OneToOne {
     }
     if (signature !== undefined && !isSignature(signature)) {
       // Its value stays out of the log: only what is wrong with it.
-      this.log.count('identify:bad-signature', typeof signature === 'string' ? `${signature.length} characters, expected 64 lowercase hex` : typeof signature);
+      this.log.count('identify:bad-signature', 'expected 64 lowercase hex characters');
       return false;
     }
     const ok = await this.track('identify', { userId, traits, signature });

@@ -7,6 +7,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { init } from '../../src/client.js';
+import { takeSnapshot } from '../../src/debug/snapshot.js';
 import { validateEvent } from '../../src/core/events.js';
 import { applyAll, emptyProfile } from '../../src/core/profile.js';
 import { createIdbStore } from '../../src/store/idb-store.js';
@@ -68,6 +69,23 @@ describe('client', () => {
     expect(client.profile()?.register('u.id')).toBe('user-1');
     expect(client.profile()?.register('u.sig')).toBe(SIG);
     expect(client.profile()?.register('u.plan')).toBe('pro');
+  });
+
+  it('the debug panel shows neither the signature nor the device key whole', async () => {
+    const { client, databaseName } = start();
+    await client.ready;
+    await client.identify('user-1', undefined, { signature: SIG });
+    await client.flush();
+    const key = (await storedCredential(databaseName))?.key as string;
+    expect(key).toMatch(/^[\w-]{43}$/);
+    await client.identify('user-1', undefined, { signature: SIG });
+    const snapshot = await takeSnapshot(client, new Map());
+    expect(snapshot.facts).toContainEqual(['identity signature', 'a3f1…']);
+    // Neither in the facts, the queue, the event list nor anywhere else the panel renders.
+    expect(snapshot.queue.some((d) => d.key === 'u.sig')).toBe(true);
+    expect(snapshot.events.some((e) => e.name === 'identify')).toBe(true);
+    expect(JSON.stringify(snapshot)).not.toContain(SIG);
+    expect(JSON.stringify(snapshot)).not.toContain(key);
   });
 
   it('before consent no key is stored (no database at all); once granted the key is stored with the device id and sent; forget() sends it and erases it', async () => {
