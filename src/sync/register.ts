@@ -44,6 +44,8 @@ export function createRegistration(o: RegistrationOptions): Registration {
   let attempt: Promise<Proof> | undefined;
 
   async function register(): Promise<Proof> {
+    // Once registered, a send costs one read of the device id (another tab may have erased or restored it).
+    if (known?.registered && known.device === (await store.deviceId())) return known.key;
     const credential = (known = await credentialOf(store, known));
     if (credential.registered) return credential.key;
     const { device, key } = credential;
