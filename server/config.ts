@@ -106,7 +106,7 @@ export function readConfig(env: Env): ServiceConfig {
     },
     bodyLimit: integer(env, 'O2O_BODY_LIMIT', 256 * 1024, 1024, 64 * 1024 * 1024),
     logger: logger(env),
-    trustProxy: trustProxy === undefined || trustProxy === '' || trustProxy === 'false' ? false : trustProxy === 'true' ? true : /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy,
+    trustProxy: trustProxy === undefined || trustProxy === '' || trustProxy === 'false' ? false : trustProxy === 'true' ? true : /^\d+$/.test(trustProxy) ? (_address: string, hop: number) => hop < Number(trustProxy) : trustProxy,
   };
   if (cookieSecret) app.cookieSecret = cookieSecret;
   if (identitySecret) app.identitySecret = identitySecret;

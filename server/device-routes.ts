@@ -111,10 +111,10 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: DeviceRouteConte
     if (outcome.rejected === 'seq-step') throw new HttpError(422, `sequence step: the batch's highest s is more than ${ctx.bounds.maxSeqStep} above the device's`);
     if (outcome.applied > 0) await linkVerifiedUser(batch.device);
     if (proven) setCookie(reply, batch.device);
-    if (outcome.refused > 0) {
-      // What fit is applied and the id remembered; the client drops the batch on a 4xx, as it should.
-      throw new HttpError(422, `fields per device (${ctx.bounds.maxFields}) or bytes per device (${ctx.bounds.maxBytes}) reached: ${outcome.refused} deltas refused`, {}, { id: batch.id, applied: outcome.applied, refused: outcome.refused });
-    }
+    // What fit is applied and the id remembered; the client drops the batch on a 4xx, as it should.
+    const refused = { id: batch.id, applied: outcome.applied, refused: outcome.refused + batch.refusedKeys };
+    if (batch.refusedKeys > 0) throw new HttpError(422, `keys outside [A-Za-z][A-Za-z0-9_.:-]{0,127}: ${batch.refusedKeys} deltas refused`, {}, refused);
+    if (outcome.refused > 0) throw new HttpError(422, `fields per device (${ctx.bounds.maxFields}) or bytes per device (${ctx.bounds.maxBytes}) reached: ${outcome.refused} deltas refused`, {}, refused);
     return { ok: true, id: batch.id, duplicate: outcome.duplicate, applied: outcome.applied };
   });
 

@@ -5,7 +5,7 @@
  * at every level, so nothing unexpected is merged or persisted.
  */
 import type { Delta } from '../src/core/merge.js';
-import { type Field, PROTOTYPE_KEYS, isField } from '../src/core/field.js';
+import { type Field, PROTOTYPE_KEYS, isField, isFieldKey } from '../src/core/field.js';
 
 /** A validated push. */
 export interface ValidBatch {
@@ -17,6 +17,12 @@ export interface ValidBatch {
   /** Absent only for a v1 body accepted in development (`acceptV1`). */
   deviceKey?: string;
   deltas: Delta[];
+  /**
+   * Deltas left out because their key, printable and well-formed for the client, is outside the
+   * protocol's `[A-Za-z][A-Za-z0-9_.:-]{0,127}` (a site label with a space or an accent, or markup):
+   * the rest of the batch still applies, and the answer says how many were refused.
+   */
+  refusedKeys: number;
 }
 
 /** A validated device-scoped request (`/v1/device`, `/v1/profile`, `/v1/forget`). */
@@ -35,7 +41,7 @@ export const MAX_DELTAS = 5000;
 export const V2_REQUIRED = 'device credential required: protocol v2';
 
 const ID = /^[\w-]{1,64}$/;
-/** The protocol's field key: a letter, then up to 127 of `[A-Za-z0-9_.:-]`. */
+/** The protocol's field key: a letter, then up to 127 of `[A-Za-z0-9_.:-]` (the client's own rule is wider: see {@link ValidBatch.refusedKeys}). */
 const KEY = /^[A-Za-z][\w.:-]{0,127}$/;
 /** 32 random bytes, base64url without padding. */
 const DEVICE_KEY = /^[\w-]{43}$/;
@@ -62,8 +68,7 @@ export function isProtocolKey(key: unknown): key is string {
 /** A copy of a delta holding only the protocol's keys, or an error naming it. */
 function cleanDelta(value: unknown, at: string): Checked<Delta> {
   if (!isRecord(value) || typeof value.s !== 'number' || !Number.isSafeInteger(value.s) || value.s < 0) return bad(`${at} is not a valid delta`);
-  if (!isProtocolKey(value.key)) return bad(`${at}.key must match [A-Za-z][A-Za-z0-9_.:-]{0,127}`);
-  if (!isField(value.f)) return bad(`${at} is not a valid delta`);
+  if (!isFieldKey(value.key) || !isField(value.f)) return bad(`${at} is not a valid delta`);
   const extra = unknownKey(value, DELTA_KEYS) ?? unknownKey(value.f as unknown as Record<string, unknown>, FIELD_KEYS);
   if (extra !== undefined) return bad(`${at} has unknown field "${extra}"`);
   return { ok: true, value: { s: value.s, key: value.key, f: { ...value.f } as Field } };
@@ -104,13 +109,15 @@ export function checkBatch(body: unknown, acceptV1 = false): Checked<ValidBatch>
     return bad('seq must be [lowest, highest] sequence numbers');
   }
   const deltas: Delta[] = [];
+  let refusedKeys = 0;
   for (let i = 0; i < body.deltas.length; i++) {
     const delta = cleanDelta(body.deltas[i], `deltas[${i}]`);
     if (!delta.ok) return delta;
     if (seq && (delta.value.s < seq[0] || delta.value.s > seq[1])) return bad(`deltas[${i}].s is outside seq`);
-    deltas.push(delta.value);
+    if (isProtocolKey(delta.value.key)) deltas.push(delta.value);
+    else refusedKeys++;
   }
-  const value: ValidBatch = { id: body.id, device: body.device as string, sentAt: body.sentAt, deltas };
+  const value: ValidBatch = { id: body.id, device: body.device as string, sentAt: body.sentAt, deltas, refusedKeys };
   if (seq) value.seq = [seq[0], seq[1]];
   if (body.writeKey !== undefined) value.writeKey = body.writeKey as string;
   if (credential.value !== undefined) value.deviceKey = credential.value;

@@ -154,9 +154,12 @@ describe('issue #14 attacks, from outside with the write key and a device id', (
       expect(response.status).toBe(batch === 0 ? 200 : 422);
     }
     expect(Object.keys((await flooder.pull()).replica[flooder.device]?.fields ?? {}).length).toBe(1024);
-    const hostile = await flooder.push([counter(++s, 'a.l.cat:<img src=x onerror=alert(1)>', 1)]);
-    expect(hostile.status).toBe(400);
-    expect(JSON.stringify(await flooder.pull())).not.toContain('<img');
+    const markup = new Visitor(target);
+    const hostile = await markup.push([counter(1, 'a.l.cat:<img src=x onerror=alert(1)>', 1), counter(2, 'n.view_item', 1)]);
+    expect([hostile.status, await hostile.json()]).toEqual([422, { ok: false, error: 'keys outside [A-Za-z][A-Za-z0-9_.:-]{0,127}: 1 deltas refused', id: expect.any(String), applied: 1, refused: 1 }]);
+    const stored = JSON.stringify(await markup.pull());
+    expect(stored).not.toContain('<img');
+    expect(stored).toContain('n.view_item');
   });
 
   it('one device cannot store unbounded bytes', async () => {
