@@ -14,7 +14,7 @@ import type { Stage } from './stage.js';
 import { withStage } from './with-stage.js';
 
 /** Starts syncing `store` once the second stage is there; see `sync/connect.ts`. */
-export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, onProfile: (profile: Profile) => void, newDevice = false, host?: RestoreHost): Sync {
+export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, onProfile: (profile: Profile) => void, newDevice = false, host: RestoreHost): Sync {
   let sync: Sync | undefined;
   let stopped = false;
   const started = new Promise<Sync | undefined>((resolve) =>

@@ -5,7 +5,7 @@
  */
 import { PROTOTYPE_KEYS, isField, isFieldKey, joinFields } from '../core/field.js';
 import { loadScript, setScriptSrc } from '../render/script-url.js';
-import { migrateProfile } from '../store/state.js';
+import { foldEvents, migrateProfile } from '../store/state.js';
 import { randomId } from '../store/store.js';
 import type { Stage } from './stage.js';
 
@@ -21,6 +21,7 @@ export interface Shared {
   isFieldKey: typeof isFieldKey;
   joinFields: typeof joinFields;
   migrateProfile: typeof migrateProfile;
+  foldEvents: typeof foldEvents;
   randomId: typeof randomId;
   setScriptSrc: typeof setScriptSrc;
   loadScript: typeof loadScript;
@@ -44,7 +45,7 @@ let loading: Promise<Stage> | undefined;
 export function withStage(use: (stage: Stage) => void, failed: (error: unknown) => void): void {
   // In a promise, so that a URL or a policy that throws reaches `failed`.
   (loading ??= Promise.resolve().then(() => {
-    window.OneToOneShared = { PROTOTYPE_KEYS, isField, isFieldKey, joinFields, migrateProfile, randomId, setScriptSrc, loadScript };
+    window.OneToOneShared = { PROTOTYPE_KEYS, isField, isFieldKey, joinFields, migrateProfile, foldEvents, randomId, setScriptSrc, loadScript };
     return loadScript(new URL(STAGE_FILE, core).href, () => window.OneToOneStage);
   }))
     .then(use)

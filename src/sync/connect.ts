@@ -5,9 +5,9 @@
  */
 import type { ResolvedConfig } from '../config.js';
 import type { DebugLog } from '../debug/log.js';
-import { type Replica, compactDeltas } from '../core/merge.js';
+import type { Replica } from '../core/merge.js';
 import type { Profile } from '../core/profile.js';
-import { type Reducer, migrateProfile } from '../store/state.js';
+import { type Reducer, foldEvents, migrateProfile } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import { CREDENTIAL, type DeviceCredential, credentialOf } from './credential.js';
 import { type CachedModel, joinReplica, pullModel, pullProfile } from './pull.js';
@@ -45,9 +45,9 @@ export interface RestoreHost {
 /**
  * Starts syncing `store`; `onProfile` receives the profile after a pulled replica was merged.
  * `newDevice`: this page created the device, so the start-up pull asks for the model only.
- * `host`: see {@link RestoreHost}; without it a restored device's state is joined into the profile.
+ * `host`: see {@link RestoreHost}.
  */
-export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, onProfile: (profile: Profile) => void, newDevice = false, host?: RestoreHost): Sync {
+export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, onProfile: (profile: Profile) => void, newDevice = false, host: RestoreHost): Sync {
   const { endpoint, writeKey } = config;
   const onetoone = config.transport === 'onetoone';
 
@@ -62,18 +62,15 @@ export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, o
   async function adopt(device: string, credential: DeviceCredential): Promise<void> {
     const replica = await pullProfile(endpoint, device, credential.key, writeKey);
     if (!replica) throw new Error('restored profile not available');
-    const rebuild = async (): Promise<void> => {
-      const base = joinReplica(migrateProfile(undefined), device, replica);
-      const events = host ? await store.readEvents() : [];
-      const folded = host && events.length ? host.reduce(base, events) : { profile: joinReplica(await store.loadProfile(), device, replica), deltas: [] };
+    await host.exclusive(async () => {
+      const folded = foldEvents(joinReplica(migrateProfile(undefined), device, replica), [], await store.readEvents(), host.reduce);
       await store.update('profile', () => folded.profile);
-      await store.update('queue', () => compactDeltas(folded.deltas));
+      await store.update('queue', () => folded.queue);
       await store.update(OUTBOX, () => undefined);
       await store.update('device', () => device);
       await store.update(CREDENTIAL, () => credential);
       onProfile(folded.profile);
-    };
-    await (host ? host.exclusive(rebuild) : rebuild());
+    });
   }
 
   // Only the OneToOne protocol registers; a function transport gets the key for its own backend; Segment never.

@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveConfig } from '../../src/config.js';
+import type { TrackedEvent } from '../../src/core/events.js';
+import { type Profile, applyAll } from '../../src/core/profile.js';
 import { createDebugLog } from '../../src/debug/log.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import { startSync } from '../../src/sync/connect.js';
 
 const config = resolveConfig({ endpoint: 'http://127.0.0.1:9/', flushIntervalMs: 600_000 });
+const host = { reduce: (p: Profile, events: readonly TrackedEvent[]) => applyAll(p, events), exclusive: (task: () => Promise<void>) => task() };
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -15,7 +18,7 @@ describe('profile and model pull', () => {
   ])('%s', async (_label, answer, claimed) => {
     vi.stubGlobal('fetch', vi.fn(answer));
     const store = createMemoryStore();
-    const sync = startSync(config, store, createDebugLog(false), () => undefined);
+    const sync = startSync(config, store, createDebugLog(false), () => undefined, false, host);
     await sync.pull(true);
     sync.stop();
     expect((await store.update<number>('pulled', (at) => at)) !== undefined).toBe(claimed);
@@ -25,7 +28,7 @@ describe('profile and model pull', () => {
     const fetch = vi.fn(async () => new Response('{}', { status: 200, headers: { etag: '"1"' } }));
     vi.stubGlobal('fetch', fetch);
     const store = createMemoryStore();
-    const sync = startSync(config, store, createDebugLog(false), () => undefined, true);
+    const sync = startSync(config, store, createDebugLog(false), () => undefined, true, host);
     const paths = (): string[] => fetch.mock.calls.map((call) => new URL(String((call as unknown[])[0])).pathname);
     await sync.pull();
     // Registration (protocol v2) precedes any pull of the device's data; the profile is not asked for.
