@@ -12,7 +12,7 @@ interface Global {
   OneToOne: {
     ready: Promise<void>;
     track(name: string, props?: Record<string, unknown>): Promise<boolean>;
-    identify(user: string): Promise<boolean>;
+    identify(user: string, traits?: Record<string, unknown>, options?: { signature?: string }): Promise<boolean>;
     flush(): Promise<void>;
     forget(): Promise<void>;
     setConsent(state: string): Promise<void>;
@@ -52,6 +52,8 @@ export function read<K extends keyof Global['OneToOne']>(page: Page, key: K): Pr
 /** What the SDK keeps in IndexedDB, by key. */
 export interface Stored {
   device?: string;
+  /** The device's key record (protocol v2, `sync/credential.ts`), once the second stage made one. */
+  credential?: { device: string; key: string; registered?: boolean };
   fields: Record<string, Field>;
   queue: Delta[];
   outbox: Array<{ id: string; deltas: Delta[] }>;
@@ -65,6 +67,7 @@ export async function readStored(page: Page): Promise<Stored> {
   const profile = byKey.get('"profile"') as { own: { fields: Record<string, Field> } } | undefined;
   return {
     device: byKey.get('"device"') as string | undefined,
+    credential: byKey.get('"credential"') as Stored['credential'],
     fields: profile?.own.fields ?? {},
     queue: (byKey.get('"queue"') as Delta[] | undefined) ?? [],
     outbox: (byKey.get('"outbox"') as Stored['outbox'] | undefined) ?? [],

@@ -66,7 +66,7 @@ describeBrowser('sync privacy in Chromium', () => {
     const page = await openSyncPage(context, server.url, { 'flush-interval-ms': '60000' });
     await trackMany(page, 'to_forget', 2);
     await call(page, 'flush');
-    const { device } = await waitDrained(page);
+    const { device, credential } = await waitDrained(page);
     await trackMany(page, 'queued_then_forgotten', 1);
     expect((await readStored(page)).queue.length).toBeGreaterThan(0);
     expect(await server.store.device(device as string)).toBeDefined();
@@ -77,7 +77,9 @@ describeBrowser('sync privacy in Chromium', () => {
     expect(JSON.stringify(left)).not.toContain(device as string);
     expect(left.map(([key]) => key).filter((key) => key === 'profile' || key === 'queue' || key === 'outbox' || Array.isArray(key))).toEqual([]);
     expect(await server.store.device(device as string)).toBeUndefined();
-    const answer = await fetch(`${server.url}/v1/profile?device=${device}`).then((r) => r.json() as Promise<{ replica: object }>);
+    // A pull proven with the forgotten key (protocol v2) finds nothing either.
+    const body = JSON.stringify({ v: 2, device, deviceKey: credential?.key, writeKey: 'test' });
+    const answer = await fetch(`${server.url}/v1/profile`, { method: 'POST', body }).then((r) => r.json() as Promise<{ replica: object }>);
     expect(answer.replica).toEqual({});
     expect(server.requests.filter((r) => r.path === '/v1/forget').map((r) => r.status)).toEqual([200]);
   });

@@ -32,7 +32,7 @@ describeBrowser('reliability: consent', () => {
     const stored = bytesBefore.databases + bytesBefore.local + bytesBefore.cookies;
 
     await page.evaluate(() => (window as unknown as { OneToOne: { setConsent(s: string): Promise<void> } }).OneToOne.setConsent('granted'));
-    const { device } = await waitDrained(page);
+    const { device, credential } = await waitDrained(page);
     const delivered = (await env.server.store.device(device as string))?.fields['n.pending_event'];
     await call(page, 'forget');
     // forget() does not stop tracking (README: setConsent('denied') does), so the page may already hold a fresh,
@@ -45,7 +45,9 @@ describeBrowser('reliability: consent', () => {
     });
     const remoteDevice = await env.server.store.device(device as string);
     const remoteLog = (await env.server.store.received()).filter((b) => b.device === device).length;
-    const pulled = (await (await fetch(`${env.server.url}/v1/profile?device=${device}&writeKey=test`)).json()) as { replica: object };
+    // A pull proven with the forgotten device's key (protocol v2).
+    const body = JSON.stringify({ v: 2, device, deviceKey: credential?.key, writeKey: 'test' });
+    const pulled = (await (await fetch(`${env.server.url}/v1/profile`, { method: 'POST', body })).json()) as { replica: object };
     const left = entries.length + Number(remoteDevice !== undefined) + remoteLog + Object.keys(pulled.replica).length;
     report({
       scenario: 'Consent',
