@@ -50,6 +50,7 @@ export interface Snapshot {
 }
 
 const DIMENSIONS: Dimension[] = ['cat', 'brand', 'price', 'tag'];
+const DAY = 86_400_000;
 
 /**
  * A credential as the panel shows it: its first four characters. The identity
@@ -59,7 +60,6 @@ const DIMENSIONS: Dimension[] = ['cat', 'brand', 'price', 'tag'];
 export function masked(value: unknown): string {
   return String(value).slice(0, 4) + '…';
 }
-const DAY = 86_400_000;
 
 function bars(affinities: ReadonlyMap<string, number>, dimension: Dimension, total: number): AffinityBar[] {
   const list: AffinityBar[] = [];
