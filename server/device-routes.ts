@@ -66,14 +66,19 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: DeviceRouteConte
     reply.header('set-cookie', deviceCookie(ctx.cookieSecret, device, ctx.cookieSecure));
   };
 
-  /** Links the device to its `u.id` when `u.sig` is the site's signature of it; an unverified id links nothing. */
-  const linkVerifiedUser = async (device: string): Promise<void> => {
-    if (!ctx.identitySecret) return;
+  /**
+   * Links the device to its `u.id` when `u.sig` is the site's signature of it; an unverified id links nothing.
+   * `v1`: a device speaking protocol v1 under `acceptV1` (development and tests only) links by its
+   * unverified `u.id`, as v1 did, so suites written for the v1 client keep their meaning.
+   */
+  const linkUser = async (device: string, v1: boolean): Promise<void> => {
+    if (!ctx.identitySecret && !v1) return;
     const fields = (await store.device(device))?.fields;
     const id = fields?.['u.id'];
+    if (id?.k !== 'r' || typeof id.v !== 'string' || id.v === '') return;
     const sig = fields?.['u.sig'];
-    if (id?.k !== 'r' || sig?.k !== 'r' || typeof id.v !== 'string' || typeof sig.v !== 'string' || id.v === '') return;
-    if (userSignatureValid(ctx.identitySecret, id.v, sig.v)) await store.linkUser(device, id.v, Date.now());
+    const verified = ctx.identitySecret !== undefined && sig?.k === 'r' && typeof sig.v === 'string' && userSignatureValid(ctx.identitySecret, id.v, sig.v);
+    if (verified || v1) await store.linkUser(device, id.v, Date.now());
   };
 
   const replicaOf = async (device: string): Promise<{ device: string; user: string | null; replica: Replica }> => {
@@ -111,7 +116,7 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: DeviceRouteConte
       { maxFields: ctx.bounds.maxFields, maxBytes: ctx.bounds.maxBytes, maxSeqStep: ctx.bounds.maxSeqStep },
     );
     if (outcome.rejected === 'seq-step') throw new HttpError(422, `sequence step: the batch's highest s is more than ${ctx.bounds.maxSeqStep} above the device's`);
-    if (outcome.applied > 0) await linkVerifiedUser(batch.device);
+    if (outcome.applied > 0) await linkUser(batch.device, batch.deviceKey === undefined);
     if (proven) setCookie(reply, batch.device);
     const refused = outcome.refused + batch.refusedKeys;
     if (outcome.refused > 0) {
