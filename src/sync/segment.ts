@@ -15,12 +15,14 @@ import { type Transport, post } from './transport.js';
 export function toSegmentBody(batch: Batch): Record<string, unknown> {
   const timestamp = new Date(batch.sentAt).toISOString();
   const traits: Record<string, unknown> = {};
-  for (const { key, f } of batch.deltas) if (key.startsWith('u.') && f.k === 'r') traits[key.slice(2)] = f.v;
+  // The identity signature is a credential for the OneToOne collector, not a trait or a profile value: it never reaches the third party.
+  const deltas = batch.deltas.filter((d) => d.key !== 'u.sig');
+  for (const { key, f } of deltas) if (key.startsWith('u.') && f.k === 'r') traits[key.slice(2)] = f.v;
   const { id: userId, ...rest } = traits;
   const base = { anonymousId: batch.device, timestamp, ...(typeof userId === 'string' ? { userId } : {}) };
   const messages: Record<string, unknown>[] = [];
   if (Object.keys(traits).length) messages.push({ type: 'identify', messageId: batch.id + '-i', traits: rest, ...base });
-  messages.push({ type: 'track', event: 'o2o_profile_delta', messageId: batch.id, properties: { seq: batch.seq, deltas: batch.deltas }, ...base });
+  messages.push({ type: 'track', event: 'o2o_profile_delta', messageId: batch.id, properties: { seq: batch.seq, deltas }, ...base });
   return { batch: messages, sentAt: timestamp, writeKey: batch.writeKey };
 }
 

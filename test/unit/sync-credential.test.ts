@@ -245,12 +245,15 @@ describe('sync with protocol v2', () => {
     expect(await next.deviceId()).not.toBe(device);
   });
 
-  it('the Segment transport never carries the key (nor cookies) and does not register; a function transport receives the key', async () => {
+  it('the Segment transport never carries the key, the identity signature or cookies, and does not register; a function transport receives the key', async () => {
     const store = createMemoryStore();
-    await track(store, 'page_view');
+    const signature = 'ab'.repeat(32);
+    await track(store, 'identify', 1, { userId: 'user-1', traits: { plan: 'pro' }, signature });
     await start(store, { transport: 'segment' }).flush();
     expect(collector.paths()).toEqual(['/v1/batch']);
     expect(JSON.stringify(collector.requests[0]?.body)).not.toMatch(/deviceKey|"v":2/);
+    expect(JSON.stringify(collector.requests[0]?.body)).not.toContain(signature);
+    expect(collector.requests[0]?.body?.batch).toContainEqual(expect.objectContaining({ type: 'identify', userId: 'user-1', traits: { plan: 'pro' } }));
     expect(collector.requests[0]?.credentials).toBe('omit');
     expect(await credentialIn(store)).toBeUndefined();
 
