@@ -92,6 +92,8 @@ export class SqliteStore implements CollectorStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
+    // Checkpoints reuse the WAL file; past this size it is truncated back, so it does not stay at its peak.
+    this.db.pragma('journal_size_limit = 67108864');
   }
 
   async migrate(): Promise<void> {
