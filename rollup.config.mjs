@@ -24,6 +24,9 @@ const checkShared = () => ({
   },
 });
 
+// Server bundles: node builtins and installed packages (fastify, pg, better-sqlite3…) stay imports.
+const serverExternal = (id) => id.startsWith('node:') || builtinModules.includes(id) || /^(@[\w-][\w.-]*\/)?[\w-][\w.-]*(\/.*)?$/.test(id);
+
 const transpile = () => esbuild({ target: 'es2020', jsx: 'automatic', jsxImportSource: 'preact', tsconfig: 'tsconfig.json' });
 const minify = () =>
   terser({ ecma: 2020, module: false, compress: { passes: 3, pure_getters: true }, mangle: { properties: false }, format: { comments: false } });
@@ -77,8 +80,15 @@ export default [
   },
   {
     input: 'demo/collector/main.ts',
-    external: (id) => id.startsWith('node:') || builtinModules.includes(id),
+    external: serverExternal,
     output: { file: 'build/demo-server.mjs', format: 'es' },
+    plugins: [nodeResolve(), transpile()],
+  },
+  {
+    // The collector service (npm run server): its own code bundled, node_modules packages imported at run time.
+    input: 'server/main.ts',
+    external: serverExternal,
+    output: { file: 'build/server.mjs', format: 'es' },
     plugins: [nodeResolve(), transpile()],
   },
 ];

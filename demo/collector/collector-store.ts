@@ -1,5 +1,9 @@
 /**
- * The collector's state: every device's merged fields, the highest sequence
+ * Superseded by the collector service's stores (server/store): no server uses
+ * this any more. It stays as the writer of the old `collector.json` format,
+ * which `npm run migrate:json` imports and its test produces with it.
+ *
+ * The old collector's state: every device's merged fields, the highest sequence
  * number applied per device and key, the batch ids already applied, and a log
  * of accepted batches for QA. Persisted to one JSON file, written atomically
  * (temp file, fsync, rename) before a push is acknowledged, so a restart
@@ -8,7 +12,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DeviceState, type Replica, applyDeltas, emptyDeviceState } from '../../src/core/merge.js';
-import type { ValidBatch } from './validate.js';
+import type { ValidBatch } from '../../server/validate.js';
 
 /** Most batch ids remembered for deduplication. */
 const SEEN_LIMIT = 100_000;

@@ -70,7 +70,7 @@ describeBrowser('debug panel in Chromium', () => {
     const stored = await readIndexedDb(page);
     const profile = stored.find(([key]) => key === 'profile')?.[1] as { own: { fields: Record<string, unknown> } } | undefined;
     expect(Object.keys(profile?.own.fields ?? {}).filter((k) => k.startsWith('a.l.cat:'))).toEqual([]);
-    expect(env.server.store.device(device)).toBeUndefined();
+    expect(await env.server.store.device(device)).toBeUndefined();
 
     // The open panel is remembered with the visitor's state (IndexedDB, not Web Storage, which every page would pay to read).
     expect((await readIndexedDb(page)).some(([key]) => key === 'panel')).toBe(true);
@@ -113,9 +113,9 @@ describeBrowser('debug panel in Chromium', () => {
     const queued = await page.locator(`${PANEL} [data-queue]`).textContent();
     expect(Number(queued?.split(' ')[0])).toBeGreaterThan(0);
     const device = (await readIndexedDb(page)).find(([key]) => key === 'device')?.[1] as string;
-    expect(env.server.store.device(device)?.fields['n.add_to_cart']).toBeUndefined();
+    expect((await env.server.store.device(device))?.fields['n.add_to_cart']).toBeUndefined();
     await page.click(`${PANEL} [data-action="offline"]`);
-    await waitFor(() => env.server.store.device(device)?.fields['n.add_to_cart'], 15_000, 'the queued cart delivered after going online');
+    await waitFor(async () => (await env.server.store.device(device))?.fields['n.add_to_cart'], 15_000, 'the queued cart delivered after going online');
     expect(errors).toEqual([]);
     await context.close();
   });

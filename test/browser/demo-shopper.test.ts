@@ -71,8 +71,8 @@ describeBrowser('demo shop, walked by a shopper', () => {
     expect(await shown(page, 'hero')).toBe('running');
     expect(await page.textContent('[data-o2o-slot="hero"] h1')).toBe('Run further this season');
     expect(await shown(page, 'recommendations')).toBe('running');
-    const fields = await waitFor(() => {
-      const state = env.server.store.device(device);
+    const fields = await waitFor(async () => {
+      const state = await env.server.store.device(device);
       return state?.fields['n.add_to_cart'] && state.fields['n.offer_shown'] ? state.fields : undefined;
     }, 10_000, 'the cart and the offer at the collector');
     expect(fields['n.add_to_cart']).toMatchObject({ v: 1 });

@@ -28,7 +28,7 @@ describeBrowser('second stage in Chromium', () => {
     });
     await page.goto(env.server.url + '/');
     await page.waitForSelector(HERO);
-    const device = await waitFor(() => env.server.store.received().find((b) => b.device)?.device, 10_000, 'a batch at the collector');
+    const device = await waitFor(async () => (await env.server.store.received()).find((b) => b.device)?.device, 10_000, 'a batch at the collector');
     expect(device).toMatch(/^[\w-]+$/);
     expect(decidedBeforeRequest).toBe(true);
     expect(errors).toEqual([]);

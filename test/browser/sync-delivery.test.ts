@@ -23,7 +23,7 @@ describeBrowser('sync delivery in Chromium', () => {
     await browser?.close();
   });
 
-  const batchesOf = (device: string) => server.store.received().filter((b) => b.device === device);
+  const batchesOf = async (device: string) => (await server.store.received()).filter((b) => b.device === device);
 
   it('delivers everything once after an offline stretch', async () => {
     server = await startTestServer();
@@ -43,9 +43,9 @@ describeBrowser('sync delivery in Chromium', () => {
     expect((await read(page, 'counters'))['sync:retry']).toBeGreaterThan(0);
     await context.setOffline(false);
     const stored = await waitDrained(page);
-    expect(server.store.device(device as string)?.fields).toEqual(stored.fields);
+    expect((await server.store.device(device as string))?.fields).toEqual(stored.fields);
     expect(stored.fields['n.while_offline']).toEqual({ k: 'c', v: 20 });
-    const batches = batchesOf(device as string);
+    const batches = await batchesOf(device as string);
     expect(batches.every((b) => !b.duplicate && b.applied === b.deltas)).toBe(true);
     // Chromium logs every failed request itself; those are expected while offline.
     expect(errors.filter((e) => !e.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);
@@ -59,19 +59,19 @@ describeBrowser('sync delivery in Chromium', () => {
     // The collector applies the batch but the answer never arrives: the tab cannot know it was delivered.
     server.faults.push({ hang: true, apply: true });
     void call(first, 'flush').catch(() => undefined);
-    await waitFor(() => server.store.received().length > 0, 10_000, 'the batch at the collector');
+    await waitFor(async () => (await server.store.received()).length > 0, 10_000, 'the batch at the collector');
     const { device, outbox } = await readStored(first);
     expect(outbox).toHaveLength(1);
     await first.close({ runBeforeUnload: true });
 
     const second = await openSyncPage(context, server.url);
     const stored = await waitDrained(second);
-    const batches = batchesOf(device as string);
+    const batches = await batchesOf(device as string);
     const resent = batches.filter((b) => b.id === outbox[0]?.id);
     expect(resent.map((b) => b.duplicate)).toEqual([false, true]);
     expect(batches.every((b) => b.duplicate || b.applied === b.deltas)).toBe(true);
     expect(stored.fields['n.before_close']).toEqual({ k: 'c', v: 5 });
-    expect(server.store.device(device as string)?.fields).toEqual(stored.fields);
+    expect((await server.store.device(device as string))?.fields).toEqual(stored.fields);
   });
 
   it('has one sender across three tabs', async () => {
@@ -89,10 +89,10 @@ describeBrowser('sync delivery in Chromium', () => {
     expect(posts.length).toBeGreaterThan(1);
     // Never two sends at once: each starts after the previous one was answered.
     for (let i = 1; i < posts.length; i++) expect(posts[i]!.at).toBeGreaterThanOrEqual(posts[i - 1]!.end);
-    const batches = batchesOf(stored.device as string);
+    const batches = await batchesOf(stored.device as string);
     expect(batches.every((b) => !b.duplicate && b.applied === b.deltas)).toBe(true);
     for (let i = 0; i < 3; i++) expect(stored.fields[`n.tab_${i}`]).toEqual({ k: 'c', v: 24 });
-    expect(server.store.device(stored.device as string)?.fields).toEqual(stored.fields);
+    expect((await server.store.device(stored.device as string))?.fields).toEqual(stored.fields);
   });
 
   it('loses nothing across a collector restart', async () => {
@@ -106,10 +106,10 @@ describeBrowser('sync delivery in Chromium', () => {
     await page.waitForTimeout(500);
     expect((await readStored(page)).queue.length).toBeGreaterThan(0);
     server = await restartTestServer(server);
-    expect(server.store.device(device as string)?.fields['n.before_restart']).toEqual({ k: 'c', v: 2 });
+    expect((await server.store.device(device as string))?.fields['n.before_restart']).toEqual({ k: 'c', v: 2 });
     await call(page, 'flush');
     const stored = await waitDrained(page);
-    expect(server.store.device(device as string)?.fields).toEqual(stored.fields);
+    expect((await server.store.device(device as string))?.fields).toEqual(stored.fields);
     expect(stored.fields['n.while_down']).toEqual({ k: 'c', v: 3 });
   });
 
@@ -127,7 +127,7 @@ describeBrowser('sync delivery in Chromium', () => {
     const posts = server.requests.filter((r) => r.path === '/v1/batch');
     expect(posts.map((r) => r.status)).toEqual([503, 200]);
     expect(posts[1]!.at - started).toBeGreaterThanOrEqual(1000);
-    expect(batchesOf(device as string).map((b) => [b.id, b.duplicate])).toEqual([[outbox[0]?.id, false], [outbox[0]?.id, true]]);
+    expect((await batchesOf(device as string)).map((b) => [b.id, b.duplicate])).toEqual([[outbox[0]?.id, false], [outbox[0]?.id, true]]);
 
     await trackMany(page, 'rejected', 1);
     server.faults.push({ status: 400 });

@@ -40,7 +40,7 @@ describeBrowser('sync privacy in Chromium', () => {
     await page.evaluate(() => (window as unknown as { OneToOne: { setConsent(s: string): Promise<void> } }).OneToOne.setConsent('granted'));
     const stored = await waitDrained(page);
     expect(stored.fields['n.pending_event']).toEqual({ k: 'c', v: 3 });
-    expect(server.store.device(stored.device as string)?.fields['u.id']).toMatchObject({ v: 'user-1' });
+    expect((await server.store.device(stored.device as string))?.fields['u.id']).toMatchObject({ v: 'user-1' });
 
     // The choice is remembered: the next page starts granted although the tag says pending.
     const next = await openSyncPage(context, server.url, { consent: 'pending' });
@@ -69,14 +69,14 @@ describeBrowser('sync privacy in Chromium', () => {
     const { device } = await waitDrained(page);
     await trackMany(page, 'queued_then_forgotten', 1);
     expect((await readStored(page)).queue.length).toBeGreaterThan(0);
-    expect(server.store.device(device as string)).toBeDefined();
+    expect(await server.store.device(device as string)).toBeDefined();
 
     await call(page, 'forget');
     // Syncing restarts under a new device id; nothing of the old one is left.
     const left = await readIndexedDb(page);
     expect(JSON.stringify(left)).not.toContain(device as string);
     expect(left.map(([key]) => key).filter((key) => key === 'profile' || key === 'queue' || key === 'outbox' || Array.isArray(key))).toEqual([]);
-    expect(server.store.device(device as string)).toBeUndefined();
+    expect(await server.store.device(device as string)).toBeUndefined();
     const answer = await fetch(`${server.url}/v1/profile?device=${device}`).then((r) => r.json() as Promise<{ replica: object }>);
     expect(answer.replica).toEqual({});
     expect(server.requests.filter((r) => r.path === '/v1/forget').map((r) => r.status)).toEqual([200]);
@@ -97,7 +97,7 @@ describeBrowser('sync privacy in Chromium', () => {
       await page.evaluate(([n, p]) => (window as unknown as { OneToOne: { track(n: string, p: unknown): Promise<boolean> } }).OneToOne.track(n as string, p), [name, props] as const);
       await call(page, 'flush');
       const stored = await waitDrained(page);
-      const last = server.store.received().at(-1);
+      const last = (await server.store.received()).at(-1);
       rows.push({ batch: last?.bytes ?? 0, profile: JSON.stringify({ device: stored.device, fields: stored.fields }).length });
     }
     const total = rows.reduce((sum, r) => ({ batch: sum.batch + r.batch, profile: sum.profile + r.profile }), { batch: 0, profile: 0 });
@@ -112,13 +112,13 @@ describeBrowser('sync privacy in Chromium', () => {
     }
     await call(page, 'flush');
     await waitDrained(page);
-    const before = server.store.received().length;
+    const before = (await server.store.received()).length;
     for (const [name, props] of steps.slice(0, 4)) {
       await page.evaluate(([n, p]) => (window as unknown as { OneToOne: { track(n: string, p: unknown): Promise<boolean> } }).OneToOne.track(n as string, p), [name, props] as const);
     }
     await call(page, 'flush');
     const stored = await waitDrained(page);
-    const session = server.store.received().slice(before).reduce((sum, b) => sum + b.bytes, 0);
+    const session = (await server.store.received()).slice(before).reduce((sum, b) => sum + b.bytes, 0);
     const whole = JSON.stringify({ device: stored.device, fields: stored.fields }).length;
     console.log(`[sync bytes] returning visitor (${Object.keys(stored.fields).length} fields), 4-event session: ${session} B synced vs ${whole} B whole profile (${(whole / session).toFixed(1)}x)`);
     expect(session).toBeLessThan(whole);

@@ -40,11 +40,11 @@ describeBrowser('thin loop in Chromium', () => {
     expect(await page.getAttribute('[data-o2o-slot="hero"]', 'data-o2o-shown')).toBe('running');
     expect(await page.textContent('[data-o2o-slot="hero"] h1')).toBe('Run further this season');
 
-    const remote = await waitFor(() => env.server.store.device(device)?.fields['a.l.cat:running'], 10_000, 'deltas at the collector');
+    const remote = await waitFor(async () => (await env.server.store.device(device))?.fields['a.l.cat:running'], 10_000, 'deltas at the collector');
     // At least the shoe's view; the home page's running recommendations, once seen, add views of their own.
     expect(remote).toMatchObject({ k: 'd' });
     expect((remote as { v: number }).v).toBeGreaterThanOrEqual(1);
-    expect(env.server.store.received().filter((b) => b.device === device).length).toBeGreaterThan(0);
+    expect((await env.server.store.received()).filter((b) => b.device === device).length).toBeGreaterThan(0);
     expect(errors).toEqual([]);
     await context.close();
   });

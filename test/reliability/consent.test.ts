@@ -33,7 +33,7 @@ describeBrowser('reliability: consent', () => {
 
     await page.evaluate(() => (window as unknown as { OneToOne: { setConsent(s: string): Promise<void> } }).OneToOne.setConsent('granted'));
     const { device } = await waitDrained(page);
-    const delivered = env.server.store.device(device as string)?.fields['n.pending_event'];
+    const delivered = (await env.server.store.device(device as string))?.fields['n.pending_event'];
     await call(page, 'forget');
     // forget() does not stop tracking (README: setConsent('denied') does), so the page may already hold a fresh,
     // empty state under a new device id; what must be gone is everything of the forgotten visitor.
@@ -43,8 +43,8 @@ describeBrowser('reliability: consent', () => {
       if (key === 'queue' || key === 'outbox') return (value as unknown[]).length > 0;
       return Array.isArray(key);
     });
-    const remoteDevice = env.server.store.device(device as string);
-    const remoteLog = env.server.store.received().filter((b) => b.device === device).length;
+    const remoteDevice = await env.server.store.device(device as string);
+    const remoteLog = (await env.server.store.received()).filter((b) => b.device === device).length;
     const pulled = (await (await fetch(`${env.server.url}/v1/profile?device=${device}&writeKey=test`)).json()) as { replica: object };
     const left = entries.length + Number(remoteDevice !== undefined) + remoteLog + Object.keys(pulled.replica).length;
     report({

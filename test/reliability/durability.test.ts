@@ -97,15 +97,15 @@ describeBrowser('reliability: durability across kill points', () => {
     const stored = await waitDrained(last, 60_000);
     const device = stored.device as string;
     const local = stored.fields['n.rel_event'];
-    const remote = server.store.device(device)?.fields['n.rel_event'];
+    const remote = (await server.store.device(device))?.fields['n.rel_event'];
     const localCount = local?.k === 'c' ? local.v : 0;
     const remoteCount = remote?.k === 'c' ? remote.v : 0;
-    const batches = server.store.received().filter((b) => b.device === device);
+    const batches = (await server.store.received()).filter((b) => b.device === device);
     const resent = batches.filter((b) => b.duplicate).length;
     const skipped = batches.reduce((sum, b) => sum + (b.duplicate ? 0 : b.deltas - b.applied), 0);
     const lost = Math.max(0, acknowledged - remoteCount);
     const duplicated = Math.max(0, remoteCount - issued) + Math.max(0, remoteCount - localCount);
-    const devices = new Set(server.store.received().map((b) => b.device)).size;
+    const devices = new Set((await server.store.received()).map((b) => b.device)).size;
     report({
       scenario: 'Durability',
       load: `${issued} events, ${KILL_POINTS} kill points`,
@@ -119,6 +119,6 @@ describeBrowser('reliability: durability across kill points', () => {
     expect(duplicated).toBe(0);
     // One device throughout: a kill never costs the visitor their identity.
     expect(devices).toBe(1);
-    expect(server.store.device(device)?.fields).toEqual((await readStored(last)).fields);
+    expect((await server.store.device(device))?.fields).toEqual((await readStored(last)).fields);
   });
 });

@@ -55,7 +55,7 @@ describeBrowser('reliability: offline for days', () => {
     await env.context.setOffline(false);
     const stored = await waitDrained(page, 60_000);
     const deliveredMs = Date.now() - started;
-    const remote = env.server.store.device(stored.device as string)?.fields ?? {};
+    const remote = (await env.server.store.device(stored.device as string))?.fields ?? {};
     let lost = 0;
     let duplicated = 0;
     for (const [name, count] of Object.entries(issued)) {

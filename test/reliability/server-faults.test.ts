@@ -89,7 +89,7 @@ describeBrowser('reliability: server faults', () => {
       const mine = sent.filter((s) => s.event.includes('n.' + event));
       const ids = new Set(mine.map((s) => s.id));
       const device = stored.device as string;
-      const remote = env.server.store.device(device)?.fields['n.' + event];
+      const remote = (await env.server.store.device(device))?.fields['n.' + event];
       const remoteCount = remote?.k === 'c' ? remote.v : 0;
       const atCollector = env.server.requests.filter((r) => r.path === '/v1/batch').length - seenBefore;
       const attemptsOk = c.atCollector ? atCollector === c.atCollector && mine.length <= c.attempts : mine.length === c.attempts;

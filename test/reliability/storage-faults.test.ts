@@ -120,8 +120,8 @@ describeBrowser('reliability: storage faults', () => {
     const mode = await read(page, 'storageMode');
     // The events tracked in memory still reach the collector.
     await page.evaluate(() => (window as unknown as { OneToOne: { flush(): Promise<void> } }).OneToOne.flush());
-    const remote = await waitFor(() => {
-      const f = env.server.store.device(device as string)?.fields['n.after_fault'];
+    const remote = await waitFor(async () => {
+      const f = (await env.server.store.device(device as string))?.fields['n.after_fault'];
       return f?.k === 'c' && f.v === 5 ? f : undefined;
     }, 15_000, 'the events tracked after the close at the collector').catch(() => undefined);
     const counters = await read(page, 'counters');

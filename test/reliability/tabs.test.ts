@@ -47,7 +47,7 @@ describeBrowser('reliability: tabs', () => {
     );
     const stored = await waitDrained(tabs[0] as Page, 60_000);
     const device = stored.device as string;
-    const remote = env.server.store.device(device)?.fields ?? {};
+    const remote = (await env.server.store.device(device))?.fields ?? {};
     const count = (f: unknown): number => ((f as { k?: string; v?: number } | undefined)?.k === 'c' ? (f as { v: number }).v : 0);
     let lost = 0;
     let duplicated = 0;
@@ -60,7 +60,7 @@ describeBrowser('reliability: tabs', () => {
     const posts = env.server.requests.filter((r) => r.path === '/v1/batch').sort((a, b) => a.at - b.at);
     let overlaps = 0;
     for (let i = 1; i < posts.length; i++) if (posts[i]!.at < posts[i - 1]!.end || posts[i - 1]!.end === 0) overlaps++;
-    const batches = env.server.store.received().filter((b) => b.device === device);
+    const batches = (await env.server.store.received()).filter((b) => b.device === device);
     const resent = batches.filter((b) => b.duplicate).length;
     report({
       scenario: 'Tabs',

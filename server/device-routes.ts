@@ -1,0 +1,146 @@
+/**
+ * The device-scoped routes of protocol v2 (docs/protocol.md): `POST /v1/device`,
+ * `POST /v1/batch`, `POST /v1/profile`, `POST /v1/forget`, and the v1 pull
+ * `GET /v1/profile` (401 unless `acceptV1`). Every one proves the device with
+ * its credential before touching its data, then sets the device cookie.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Replica } from '../src/core/merge.js';
+import { clearedDeviceCookie, deviceCookie, deviceFromCookie, deviceKeyMatches, hashDeviceKey, userSignatureValid } from './credential.js';
+import { HttpError } from './http-error.js';
+import type { ServiceBounds } from './options.js';
+import type { RateLimiter } from './rate-limit.js';
+import type { CollectorStore } from './store/store.js';
+import { type Checked, V2_REQUIRED, checkBatch, checkDeviceRequest, futureTime } from './validate.js';
+
+/** What the device routes need, resolved from the app's options. */
+export interface DeviceRouteContext {
+  store: CollectorStore;
+  writeKeys: readonly string[] | 'any';
+  bounds: ServiceBounds;
+  identitySecret: string | undefined;
+  cookieSecret: string;
+  cookieSecure: boolean;
+  acceptV1: boolean;
+  deviceLimiter: RateLimiter;
+  /** Request body size in bytes, as the body parser counted it. */
+  bodyBytes(request: FastifyRequest): number;
+}
+
+const MISMATCH = 'device credential mismatch';
+
+function valid<T>(checked: Checked<T>): T {
+  if (!checked.ok) throw new HttpError(checked.status, checked.error);
+  return checked.value;
+}
+
+/** Registers the device-scoped routes. */
+export function registerDeviceRoutes(app: FastifyInstance, ctx: DeviceRouteContext): void {
+  const { store } = ctx;
+
+  const admit = (device: string, writeKey: string | undefined): void => {
+    if (ctx.writeKeys !== 'any' && (writeKey === undefined || !ctx.writeKeys.includes(writeKey))) throw new HttpError(401, 'unknown or missing writeKey');
+    const decision = ctx.deviceLimiter.take(device);
+    if (!decision.ok) throw new HttpError(429, 'too many requests for this device', { 'retry-after': String(decision.retryAfterSeconds) });
+  };
+
+  /**
+   * Proves `device` with `deviceKey`: registers it on first contact (trust on first use),
+   * 401 on another key. A v1 body (no key, `acceptV1` only) passes for a device without a credential.
+   * True when the device was proven with a key (the cookie may be set).
+   */
+  const prove = async (device: string, deviceKey: string | undefined): Promise<boolean> => {
+    if (deviceKey === undefined) {
+      if ((await store.credentialOf(device)) !== undefined) throw new HttpError(401, V2_REQUIRED);
+      return false;
+    }
+    if ((await store.registerDevice(device, hashDeviceKey(deviceKey), Date.now())) === 'created') return true;
+    const stored = await store.credentialOf(device);
+    if (stored === undefined || !deviceKeyMatches(deviceKey, stored)) throw new HttpError(401, MISMATCH);
+    return true;
+  };
+
+  const setCookie = (reply: FastifyReply, device: string): void => {
+    reply.header('set-cookie', deviceCookie(ctx.cookieSecret, device, ctx.cookieSecure));
+  };
+
+  /** Links the device to its `u.id` when `u.sig` is the site's signature of it; an unverified id links nothing. */
+  const linkVerifiedUser = async (device: string): Promise<void> => {
+    if (!ctx.identitySecret) return;
+    const fields = (await store.device(device))?.fields;
+    const id = fields?.['u.id'];
+    const sig = fields?.['u.sig'];
+    if (id?.k !== 'r' || sig?.k !== 'r' || typeof id.v !== 'string' || typeof sig.v !== 'string' || id.v === '') return;
+    if (userSignatureValid(ctx.identitySecret, id.v, sig.v)) await store.linkUser(device, id.v, Date.now());
+  };
+
+  const replicaOf = async (device: string): Promise<{ device: string; user: string | null; replica: Replica }> => {
+    const user = await store.userOf(device);
+    const ids = user === undefined ? [device] : [...new Set([device, ...(await store.devicesOfUser(user, ctx.bounds.maxLinkedDevices))])];
+    return { device, user: user ?? null, replica: await store.devices(ids) };
+  };
+
+  app.post('/v1/device', async (request, reply) => {
+    const body = valid(checkDeviceRequest(request.body, false));
+    admit(body.device, body.writeKey);
+    const deviceKey = body.deviceKey as string;
+    const remembered = deviceFromCookie(ctx.cookieSecret, request.headers.cookie);
+    if (remembered !== undefined && remembered !== body.device && (await store.credentialOf(body.device)) === undefined && (await store.credentialOf(remembered)) !== undefined) {
+      // A wiped browser store: the cookie proves this browser was `remembered`, so its new key takes over.
+      await store.replaceCredential(remembered, hashDeviceKey(deviceKey), Date.now());
+      request.log.info({ restored: true }, 'device restored from cookie');
+      setCookie(reply, remembered);
+      return { ok: true, device: remembered, restored: true };
+    }
+    await prove(body.device, deviceKey);
+    setCookie(reply, body.device);
+    return { ok: true, device: body.device, restored: false };
+  });
+
+  app.post('/v1/batch', async (request, reply) => {
+    const batch = valid(checkBatch(request.body, ctx.acceptV1));
+    admit(batch.device, batch.writeKey);
+    const proven = await prove(batch.device, batch.deviceKey);
+    const receivedAt = Date.now();
+    const future = futureTime(batch.deltas, receivedAt, ctx.bounds.maxFutureMs);
+    if (future) throw new HttpError(422, future);
+    const outcome = await store.applyBatch(
+      { device: batch.device, id: batch.id, deltas: batch.deltas, receivedAt, skewMs: batch.sentAt - receivedAt, bytes: ctx.bodyBytes(request) },
+      { maxFields: ctx.bounds.maxFields, maxBytes: ctx.bounds.maxBytes, maxSeqStep: ctx.bounds.maxSeqStep },
+    );
+    if (outcome.rejected === 'seq-step') throw new HttpError(422, `sequence step: the batch's highest s is more than ${ctx.bounds.maxSeqStep} above the device's`);
+    if (outcome.applied > 0) await linkVerifiedUser(batch.device);
+    if (proven) setCookie(reply, batch.device);
+    if (outcome.refused > 0) {
+      // What fit is applied and the id remembered; the client drops the batch on a 4xx, as it should.
+      throw new HttpError(422, `fields per device (${ctx.bounds.maxFields}) or bytes per device (${ctx.bounds.maxBytes}) reached: ${outcome.refused} deltas refused`, {}, { id: batch.id, applied: outcome.applied, refused: outcome.refused });
+    }
+    return { ok: true, id: batch.id, duplicate: outcome.duplicate, applied: outcome.applied };
+  });
+
+  app.post('/v1/profile', async (request, reply) => {
+    const body = valid(checkDeviceRequest(request.body, false));
+    admit(body.device, body.writeKey);
+    await prove(body.device, body.deviceKey);
+    setCookie(reply, body.device);
+    return replicaOf(body.device);
+  });
+
+  app.get('/v1/profile', async (request) => {
+    if (!ctx.acceptV1) throw new HttpError(401, V2_REQUIRED);
+    const query = request.query as Record<string, string | undefined>;
+    const body = valid(checkDeviceRequest({ device: query.device, ...(query.writeKey ? { writeKey: query.writeKey } : {}) }, true));
+    admit(body.device, body.writeKey);
+    await prove(body.device, undefined);
+    return replicaOf(body.device);
+  });
+
+  app.post('/v1/forget', async (request, reply) => {
+    const body = valid(checkDeviceRequest(request.body, ctx.acceptV1));
+    admit(body.device, body.writeKey);
+    await prove(body.device, body.deviceKey);
+    const erased = await store.erase(body.device);
+    reply.header('set-cookie', clearedDeviceCookie(ctx.cookieSecure));
+    return { ok: true, erased };
+  });
+}
