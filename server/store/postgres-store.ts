@@ -163,6 +163,9 @@ export class PostgresStore implements CollectorStore {
   }
 
   async registerDevice(device: string, credentialHash: string, now: number): Promise<'created' | 'exists'> {
+    // The common case (a known device on every request) is a plain read: the upsert below would lock
+    // the row even when its WHERE is false, which costs a transaction id and a commit flush.
+    if ((await this.credentialOf(device)) !== undefined) return 'exists';
     const { rows } = await this.pool.query(
       'INSERT INTO devices (device, credential, created_at) VALUES ($1, $2, $3) ON CONFLICT (device) DO UPDATE SET credential = excluded.credential WHERE devices.credential IS NULL RETURNING 1 AS created',
       [device, credentialHash, now],

@@ -143,6 +143,8 @@ export class SqliteStore implements CollectorStore {
   }
 
   async registerDevice(device: string, credentialHash: string, now: number): Promise<'created' | 'exists'> {
+    // The common case (a known device on every request) reads without taking the write lock.
+    if (this.sql.credential.get(device)?.credential) return 'exists';
     return this.db.transaction((): 'created' | 'exists' => {
       const inserted = this.sql.insertDevice.run(device, now).changes === 1;
       if (inserted) this.sql.countDelta.run(1);
