@@ -23,6 +23,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { openStore } from '../../server/store/open-store.js';
@@ -227,7 +228,8 @@ async function main(): Promise<void> {
     }
   }
   agent.destroy();
-  const output = { store: storeName, devices, via, clients, ...result, populateMs };
+  // The machine's 1-minute load average at the end: on a shared machine, read throughput next to it.
+  const output = { store: storeName, devices, via, clients, ...result, populateMs, loadAverage: +(loadavg()[0] ?? 0).toFixed(1) };
   console.log(json ? JSON.stringify(output) : JSON.stringify(output, null, 2));
 }
 
