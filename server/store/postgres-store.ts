@@ -25,7 +25,8 @@ import type { BatchInput, BatchOutcome, CollectorStore, DeviceBounds, ReceivedBa
 
 /** Something that runs one parameterized statement. */
 export interface SqlSession {
-  query<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<{ rows: R[] }>;
+  /** `name`: prepare once per connection and reuse (the hot statements of a batch); ignored where unsupported. */
+  query<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[], name?: string): Promise<{ rows: R[] }>;
 }
 
 /** Connections to one PostgreSQL database (or PGlite). */
@@ -61,12 +62,14 @@ export function openPgPool(options: PgPoolOptions): SqlPool {
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   return {
-    query: async (text, params) => pool.query(text, params as unknown[]) as never,
+    query: async (text, params, name) => pool.query(name ? { name, text, values: params as unknown[] } : { text, values: params as unknown[] }) as never,
     async transaction(work) {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const session: SqlSession = { query: async (text, params) => client.query(text, params as unknown[]) as never };
+        const session: SqlSession = {
+          query: async (text, params, name) => client.query(name ? { name, text, values: params as unknown[] } : { text, values: params as unknown[] }) as never,
+        };
         const result = await work(session);
         await client.query('COMMIT');
         return result;
@@ -201,7 +204,7 @@ export class PostgresStore implements CollectorStore {
   }
 
   async credentialOf(device: string): Promise<string | undefined> {
-    const { rows } = await this.pool.query<{ credential: string | null }>('SELECT credential FROM devices WHERE device = $1', [device]);
+    const { rows } = await this.pool.query<{ credential: string | null }>('SELECT credential FROM devices WHERE device = $1', [device], 'o2o_credential');
     return rows[0]?.credential ?? undefined;
   }
 
@@ -229,6 +232,7 @@ export class PostgresStore implements CollectorStore {
     const { rows: claimed } = await session.query<{ fresh: string | number; seq: string | number | null; nfields: number | null; nbytes: number | null }>(
       CLAIM_BATCH,
       [batch.device, batch.id, batch.receivedAt],
+      'o2o_claim_batch',
     );
     const row = claimed[0];
     if (!row || Number(row.fresh) === 0 || row.seq === null) {
@@ -242,6 +246,7 @@ export class PostgresStore implements CollectorStore {
       const { rows } = await session.query<{ key: string; s: string | number; f: string; bytes: number }>(
         'SELECT key, s, f, bytes FROM fields WHERE device = $1 AND key = ANY($2::text[])',
         [batch.device, keys],
+        'o2o_stored_fields',
       );
       for (const r of rows) stored.set(r.key, { s: Number(r.s), f: JSON.parse(r.f) as Field, bytes: r.bytes });
     }
@@ -260,14 +265,14 @@ export class PostgresStore implements CollectorStore {
       columns.map((c) => c.bytes),
       plan.counters.seq, plan.counters.fields, plan.counters.bytes,
       batch.id, batch.receivedAt, Math.round(batch.skewMs), batch.deltas.length, plan.applied, batch.bytes,
-    ]);
+    ], 'o2o_write_batch');
     return { duplicate: false, applied: plan.applied, refused: plan.refused };
   }
 
   private async log(session: SqlSession, batch: BatchInput, applied: number, duplicate: boolean): Promise<void> {
     await session.query(LOG_AND_TRIM, [
       batch.id, batch.device, batch.receivedAt, Math.round(batch.skewMs), batch.deltas.length, applied, batch.bytes, duplicate,
-    ]);
+    ], 'o2o_log_batch');
   }
 
   async device(device: string): Promise<DeviceState | undefined> {
