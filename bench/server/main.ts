@@ -16,11 +16,12 @@
  *
  * Prints `{ store, devices, batchesPerSecond, p50Ms, p99Ms, databaseBytes, rssMb, restartMs, … }`;
  * `cpuMsPerBatch` is the CPU time the applying process (service or store) spent per batch,
- * a figure that holds up better than throughput on a shared machine.
+ * a figure that holds up better than throughput on a shared machine; `dbCpuMsPerBatch` (PostgreSQL)
+ * adds the CPU of the database server's backends serving the benchmark's database.
  * PostgreSQL: DATABASE_URL or --database-url (default the store engineer's o2o_store database).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
@@ -120,6 +121,32 @@ function cpuMsOf(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
+/** CPU ms so far of every PostgreSQL backend serving the benchmark's database, by pid (Linux /proc). */
+function postgresBackendsCpu(): Map<number, number> {
+  const cpu = new Map<number, number>();
+  if (storeName !== 'postgres') return cpu;
+  const { username, pathname } = new URL(databaseUrl);
+  const marker = ` ${decodeURIComponent(username)} ${decodeURIComponent(pathname.slice(1))} `;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmdline.startsWith('postgres:') && cmdline.includes(marker)) cpu.set(Number(entry), cpuMsOf(Number(entry)));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return cpu;
+}
+
+/** The database server's CPU ms per batch between two {@link postgresBackendsCpu} snapshots (undefined for SQLite). */
+function databaseCpuMsPerBatch(before: Map<number, number>, after: Map<number, number>, batches: number): number | undefined {
+  if (storeName !== 'postgres') return undefined;
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return +(total / batches).toFixed(3);
+}
+
 function rssMbOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
@@ -198,9 +225,11 @@ async function main(): Promise<void> {
     };
     await drive(apply, warmupSeconds, 'w');
     const cpu0 = cpuMsOf(process.pid);
+    const db0 = postgresBackendsCpu();
     const run = await drive(apply, seconds, 'm');
     const cpuMsPerBatch = +((cpuMsOf(process.pid) - cpu0) / run.latencies.length).toFixed(3);
-    result = { ...summary(run.latencies, run.elapsedMs), cpuMsPerBatch, databaseBytes: await databaseBytes(store), rssMb: Math.round(process.memoryUsage().rss / 1048576), restartMs };
+    const dbCpuMsPerBatch = databaseCpuMsPerBatch(db0, postgresBackendsCpu(), run.latencies.length);
+    result = { ...summary(run.latencies, run.elapsedMs), cpuMsPerBatch, dbCpuMsPerBatch, databaseBytes: await databaseBytes(store), rssMb: Math.round(process.memoryUsage().rss / 1048576), restartMs };
     await store.close();
   } else {
     await store.close();
@@ -216,12 +245,14 @@ async function main(): Promise<void> {
       };
       await drive(post, warmupSeconds, 'w');
       const cpu0 = cpuMsOf(service.child.pid as number);
+      const db0 = postgresBackendsCpu();
       const run = await drive(post, seconds, 'm');
       const cpuMsPerBatch = +((cpuMsOf(service.child.pid as number) - cpu0) / run.latencies.length).toFixed(3);
+      const dbCpuMsPerBatch = databaseCpuMsPerBatch(db0, postgresBackendsCpu(), run.latencies.length);
       const rssMb = rssMbOf(service.child.pid as number);
       await stopService(service.child);
       store = await openBenchStore();
-      result = { ...summary(run.latencies, run.elapsedMs), cpuMsPerBatch, databaseBytes: await databaseBytes(store), rssMb, restartMs: service.restartMs };
+      result = { ...summary(run.latencies, run.elapsedMs), cpuMsPerBatch, dbCpuMsPerBatch, databaseBytes: await databaseBytes(store), rssMb, restartMs: service.restartMs };
       await store.close();
     } finally {
       await stopService(service.child);
