@@ -103,6 +103,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     cookieSecret: options.cookieSecret ?? randomBytes(32).toString('base64url'),
     cookieSecure: options.cookieSecure ?? production,
     acceptV1: options.acceptV1 ?? false,
+    asciiKeys: options.asciiKeys ?? false,
     deviceLimiter: new RateLimiter(options.rateLimits?.device ?? DEFAULT_RATE_LIMITS.device),
     bodyBytes: (request) => (request as CountedRequest)[BODY_BYTES] ?? 0,
   });

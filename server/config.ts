@@ -94,6 +94,7 @@ export function readConfig(env: Env): ServiceConfig {
     writeKeys: writeKeys.length ? writeKeys : 'any',
     allowedOrigins: production || env.O2O_ALLOWED_ORIGINS ? origins(env) : 'local',
     cookieSecure: flag(env, 'O2O_COOKIE_SECURE', production),
+    asciiKeys: flag(env, 'O2O_ASCII_KEYS', false),
     rateLimits: {
       ip: { perMinute: integer(env, 'O2O_RATE_IP_PER_MIN', 1200, 0, 1e7), burst: integer(env, 'O2O_RATE_IP_BURST', 300, 1, 1e7) },
       device: { perMinute: integer(env, 'O2O_RATE_DEVICE_PER_MIN', 120, 0, 1e7), burst: integer(env, 'O2O_RATE_DEVICE_BURST', 60, 1, 1e7) },
@@ -106,7 +107,7 @@ export function readConfig(env: Env): ServiceConfig {
     },
     bodyLimit: integer(env, 'O2O_BODY_LIMIT', 256 * 1024, 1024, 64 * 1024 * 1024),
     logger: logger(env),
-    trustProxy: trustProxy === undefined || trustProxy === '' ? false : trustProxy === 'true' ? true : trustProxy,
+    trustProxy: trustProxy === undefined || trustProxy === '' || trustProxy === 'false' ? false : trustProxy === 'true' ? true : /^\d+$/.test(trustProxy) ? (_address: string, hop: number) => hop < Number(trustProxy) : trustProxy,
   };
   if (cookieSecret) app.cookieSecret = cookieSecret;
   if (identitySecret) app.identitySecret = identitySecret;

@@ -11,7 +11,7 @@ import { HttpError } from './http-error.js';
 import type { ServiceBounds } from './options.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { CollectorStore } from './store/store.js';
-import { type Checked, V2_REQUIRED, checkBatch, checkDeviceRequest, futureTime } from './validate.js';
+import { type Checked, V2_REQUIRED, checkBatch, checkDeviceRequest, futureTime, refusedKeysMessage } from './validate.js';
 
 /** What the device routes need, resolved from the app's options. */
 export interface DeviceRouteContext {
@@ -22,6 +22,8 @@ export interface DeviceRouteContext {
   cookieSecret: string;
   cookieSecure: boolean;
   acceptV1: boolean;
+  /** Store only keys of `[A-Za-z][A-Za-z0-9_.:-]{0,127}` (see validate.ts keyAllowed). */
+  asciiKeys: boolean;
   deviceLimiter: RateLimiter;
   /** Request body size in bytes, as the body parser counted it. */
   bodyBytes(request: FastifyRequest): number;
@@ -64,14 +66,19 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: DeviceRouteConte
     reply.header('set-cookie', deviceCookie(ctx.cookieSecret, device, ctx.cookieSecure));
   };
 
-  /** Links the device to its `u.id` when `u.sig` is the site's signature of it; an unverified id links nothing. */
-  const linkVerifiedUser = async (device: string): Promise<void> => {
-    if (!ctx.identitySecret) return;
+  /**
+   * Links the device to its `u.id` when `u.sig` is the site's signature of it; an unverified id links nothing.
+   * `v1`: a device speaking protocol v1 under `acceptV1` (development and tests only) links by its
+   * unverified `u.id`, as v1 did, so suites written for the v1 client keep their meaning.
+   */
+  const linkUser = async (device: string, v1: boolean): Promise<void> => {
+    if (!ctx.identitySecret && !v1) return;
     const fields = (await store.device(device))?.fields;
     const id = fields?.['u.id'];
+    if (id?.k !== 'r' || typeof id.v !== 'string' || id.v === '') return;
     const sig = fields?.['u.sig'];
-    if (id?.k !== 'r' || sig?.k !== 'r' || typeof id.v !== 'string' || typeof sig.v !== 'string' || id.v === '') return;
-    if (userSignatureValid(ctx.identitySecret, id.v, sig.v)) await store.linkUser(device, id.v, Date.now());
+    const verified = ctx.identitySecret !== undefined && sig?.k === 'r' && typeof sig.v === 'string' && userSignatureValid(ctx.identitySecret, id.v, sig.v);
+    if (verified || v1) await store.linkUser(device, id.v, Date.now());
   };
 
   const replicaOf = async (device: string): Promise<{ device: string; user: string | null; replica: Replica }> => {
@@ -98,7 +105,7 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: DeviceRouteConte
   });
 
   app.post('/v1/batch', async (request, reply) => {
-    const batch = valid(checkBatch(request.body, ctx.acceptV1));
+    const batch = valid(checkBatch(request.body, ctx.acceptV1, ctx.asciiKeys));
     admit(batch.device, batch.writeKey);
     const proven = await prove(batch.device, batch.deviceKey);
     const receivedAt = Date.now();
@@ -109,11 +116,17 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: DeviceRouteConte
       { maxFields: ctx.bounds.maxFields, maxBytes: ctx.bounds.maxBytes, maxSeqStep: ctx.bounds.maxSeqStep },
     );
     if (outcome.rejected === 'seq-step') throw new HttpError(422, `sequence step: the batch's highest s is more than ${ctx.bounds.maxSeqStep} above the device's`);
-    if (outcome.applied > 0) await linkVerifiedUser(batch.device);
+    if (outcome.applied > 0) await linkUser(batch.device, batch.deviceKey === undefined);
     if (proven) setCookie(reply, batch.device);
+    const refused = outcome.refused + batch.refusedKeys;
     if (outcome.refused > 0) {
       // What fit is applied and the id remembered; the client drops the batch on a 4xx, as it should.
-      throw new HttpError(422, `fields per device (${ctx.bounds.maxFields}) or bytes per device (${ctx.bounds.maxBytes}) reached: ${outcome.refused} deltas refused`, {}, { id: batch.id, applied: outcome.applied, refused: outcome.refused });
+      throw new HttpError(422, `fields per device (${ctx.bounds.maxFields}) or bytes per device (${ctx.bounds.maxBytes}) reached: ${outcome.refused} deltas refused`, {}, { id: batch.id, applied: outcome.applied, refused });
+    }
+    if (batch.refusedKeys > 0) {
+      // Sanitized, not refused: the SDK made these keys from the site's labels, so a 4xx would only make it count a drop.
+      request.log.info({ refusedKeys: batch.refusedKeys }, refusedKeysMessage(batch.refusedKeys, ctx.asciiKeys));
+      return { ok: true, id: batch.id, duplicate: outcome.duplicate, applied: outcome.applied, refused };
     }
     return { ok: true, id: batch.id, duplicate: outcome.duplicate, applied: outcome.applied };
   });

@@ -49,8 +49,10 @@ export interface AppOptions {
   modelFile?: string;
   /** Static roots by URL prefix for the demo, e.g. `{ '/': 'demo/public', '/dist/': 'dist' }`. */
   staticRoots?: Record<string, string>;
-  /** Development and tests only: v1 bodies (no deviceKey) and `GET /v1/profile` are served for devices without a credential. Refused in production. */
+  /** Development and tests only: v1 bodies (no deviceKey) and `GET /v1/profile` are served for devices without a credential, and such devices link by their unverified `u.id` as in v1. Refused in production. */
   acceptV1?: boolean;
+  /** Store only field keys of `[A-Za-z][A-Za-z0-9_.:-]{0,127}`, refusing site labels with spaces, accents or other scripts (default false: only `<`/`>` are refused beyond the SDK's own key rule). */
+  asciiKeys?: boolean;
   /** fastify's `trustProxy` (client IP from `X-Forwarded-For` behind a reverse proxy). */
   trustProxy?: FastifyServerOptions['trustProxy'];
   /** fastify's `forceCloseConnections` (tests close hung requests). */

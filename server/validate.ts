@@ -5,7 +5,7 @@
  * at every level, so nothing unexpected is merged or persisted.
  */
 import type { Delta } from '../src/core/merge.js';
-import { type Field, PROTOTYPE_KEYS, isField } from '../src/core/field.js';
+import { type Field, PROTOTYPE_KEYS, isField, isFieldKey } from '../src/core/field.js';
 
 /** A validated push. */
 export interface ValidBatch {
@@ -17,6 +17,12 @@ export interface ValidBatch {
   /** Absent only for a v1 body accepted in development (`acceptV1`). */
   deviceKey?: string;
   deltas: Delta[];
+  /**
+   * Deltas left out because their key, well-formed for the client, is refused by the service's key
+   * rule ({@link keyAllowed}: markup characters, or anything outside ASCII letters, digits and
+   * `_.:-` with `asciiKeys`): the rest of the batch applies, and the 200 answer counts them in `refused`.
+   */
+  refusedKeys: number;
 }
 
 /** A validated device-scoped request (`/v1/device`, `/v1/profile`, `/v1/forget`). */
@@ -35,8 +41,10 @@ export const MAX_DELTAS = 5000;
 export const V2_REQUIRED = 'device credential required: protocol v2';
 
 const ID = /^[\w-]{1,64}$/;
-/** The protocol's field key: a letter, then up to 127 of `[A-Za-z0-9_.:-]`. */
-const KEY = /^[A-Za-z][\w.:-]{0,127}$/;
+/** The strict key grammar (`asciiKeys`): a letter, then up to 127 of `[A-Za-z0-9_.:-]`. */
+const ASCII_KEY = /^[A-Za-z][\w.:-]{0,127}$/;
+/** Characters no site label needs and every HTML report would have to escape. */
+const MARKUP = /[<>]/;
 /** 32 random bytes, base64url without padding. */
 const DEVICE_KEY = /^[\w-]{43}$/;
 const BATCH_KEYS = ['v', 'id', 'device', 'deviceKey', 'seq', 'sentAt', 'writeKey', 'deltas'];
@@ -54,16 +62,26 @@ function unknownKey(value: Record<string, unknown>, allowed: readonly string[]):
 
 const bad = (error: string): { ok: false; status: number; error: string } => ({ ok: false, status: 400, error });
 
-/** True when `key` is a field key the protocol allows: `[A-Za-z][A-Za-z0-9_.:-]{0,127}`, no prototype name as a part. */
-export function isProtocolKey(key: unknown): key is string {
-  return typeof key === 'string' && KEY.test(key) && !key.split(/[.:]/).some((part) => PROTOTYPE_KEYS.has(part));
+/**
+ * True when the service stores a delta of `key`. Keys are first checked with the SDK's own rule
+ * (`core/field` isFieldKey: a letter, up to 127 more characters in any script, no control or format
+ * character, no prototype name as a part), which lets real category names such as
+ * `a.l.cat:chaussures été` sync. On top of it the service refuses `<` and `>` (markup such as
+ * `a.l.cat:<img src=x onerror=alert(1)>`), or, with `asciiKeys`, anything outside `[A-Za-z][A-Za-z0-9_.:-]{0,127}`.
+ */
+export function keyAllowed(key: string, asciiKeys: boolean): boolean {
+  return asciiKeys ? ASCII_KEY.test(key) && !key.split(/[.:]/).some((part) => PROTOTYPE_KEYS.has(part)) : !MARKUP.test(key);
+}
+
+/** The log message for deltas left out by {@link keyAllowed}. */
+export function refusedKeysMessage(count: number, asciiKeys: boolean): string {
+  return `${asciiKeys ? 'keys outside [A-Za-z][A-Za-z0-9_.:-]{0,127}' : 'keys with < or >'}: ${count} deltas refused`;
 }
 
 /** A copy of a delta holding only the protocol's keys, or an error naming it. */
 function cleanDelta(value: unknown, at: string): Checked<Delta> {
   if (!isRecord(value) || typeof value.s !== 'number' || !Number.isSafeInteger(value.s) || value.s < 0) return bad(`${at} is not a valid delta`);
-  if (!isProtocolKey(value.key)) return bad(`${at}.key must match [A-Za-z][A-Za-z0-9_.:-]{0,127}`);
-  if (!isField(value.f)) return bad(`${at} is not a valid delta`);
+  if (!isFieldKey(value.key) || !isField(value.f)) return bad(`${at} is not a valid delta`);
   const extra = unknownKey(value, DELTA_KEYS) ?? unknownKey(value.f as unknown as Record<string, unknown>, FIELD_KEYS);
   if (extra !== undefined) return bad(`${at} has unknown field "${extra}"`);
   return { ok: true, value: { s: value.s, key: value.key, f: { ...value.f } as Field } };
@@ -87,8 +105,8 @@ function checkCommon(body: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/** Validates a push body. */
-export function checkBatch(body: unknown, acceptV1 = false): Checked<ValidBatch> {
+/** Validates a push body (`acceptV1`: development only; `asciiKeys`: see {@link keyAllowed}). */
+export function checkBatch(body: unknown, acceptV1 = false, asciiKeys = false): Checked<ValidBatch> {
   if (!isRecord(body)) return bad('body must be a JSON object');
   const extra = unknownKey(body, BATCH_KEYS);
   if (extra !== undefined) return bad(`unknown field "${extra}"`);
@@ -104,13 +122,15 @@ export function checkBatch(body: unknown, acceptV1 = false): Checked<ValidBatch>
     return bad('seq must be [lowest, highest] sequence numbers');
   }
   const deltas: Delta[] = [];
+  let refusedKeys = 0;
   for (let i = 0; i < body.deltas.length; i++) {
     const delta = cleanDelta(body.deltas[i], `deltas[${i}]`);
     if (!delta.ok) return delta;
     if (seq && (delta.value.s < seq[0] || delta.value.s > seq[1])) return bad(`deltas[${i}].s is outside seq`);
-    deltas.push(delta.value);
+    if (keyAllowed(delta.value.key, asciiKeys)) deltas.push(delta.value);
+    else refusedKeys++;
   }
-  const value: ValidBatch = { id: body.id, device: body.device as string, sentAt: body.sentAt, deltas };
+  const value: ValidBatch = { id: body.id, device: body.device as string, sentAt: body.sentAt, deltas, refusedKeys };
   if (seq) value.seq = [seq[0], seq[1]];
   if (body.writeKey !== undefined) value.writeKey = body.writeKey as string;
   if (credential.value !== undefined) value.deviceKey = credential.value;

@@ -12,7 +12,10 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DeviceState, type Replica, applyDeltas, emptyDeviceState } from '../../src/core/merge.js';
-import type { ValidBatch } from '../../server/validate.js';
+import type { ValidBatch as ServiceBatch } from '../../server/validate.js';
+
+/** The part of a validated batch this store reads. */
+type ValidBatch = Pick<ServiceBatch, 'id' | 'device' | 'sentAt' | 'deltas'>;
 
 /** Most batch ids remembered for deduplication. */
 const SEEN_LIMIT = 100_000;

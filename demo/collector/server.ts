@@ -11,6 +11,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.js';
+import type { ServiceBounds } from '../../server/options.js';
 import type { RateLimit } from '../../server/rate-limit.js';
 import type { DeviceState } from '../../src/core/merge.js';
 import type { CollectorStore, ReceivedBatch } from '../../server/store/store.js';
@@ -32,8 +33,10 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   /** JSON model document served at `/v1/model` (read per request, so edits apply); the built-in model when absent. */
   modelFile?: string;
-  /** Serve protocol v1 bodies for devices without a credential (default true here: the suites' client may speak v1). */
+  /** Serve protocol v1 bodies for devices without a credential, linking them by unverified `u.id` as v1 did (default true here: the suites' client may speak v1). Never in production. */
   acceptV1?: boolean;
+  /** Server-side bounds (a suite whose page clock is faked days ahead raises `maxFutureMs`). */
+  bounds?: Partial<ServiceBounds>;
   /** The site's identity secret (verified identify). */
   identitySecret?: string;
   /** Rate limits (default: none, so load scenarios measure the client, not the limiter). */
@@ -130,6 +133,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     staticRoots: options.staticRoots,
     forceCloseConnections: true,
     ...(options.identitySecret ? { identitySecret: options.identitySecret } : {}),
+    ...(options.bounds ? { bounds: options.bounds } : {}),
     ...(options.maxBodyBytes ? { bodyLimit: options.maxBodyBytes } : {}),
     ...(options.modelFile ? { modelFile: options.modelFile } : {}),
   });

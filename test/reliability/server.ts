@@ -7,11 +7,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from '../../demo/collector/server.js';
+import { type ServerOptions, startServer } from '../../demo/collector/server.js';
 import type { TestServer } from '../browser/harness.js';
 
 /** Starts the collector and demo server on a free port of 127.0.0.1 with a fresh data directory. */
-export async function startCollector(options: { writeKeys?: string[]; maxBodyBytes?: number } = {}): Promise<TestServer> {
+export async function startCollector(options: Pick<ServerOptions, 'writeKeys' | 'maxBodyBytes' | 'bounds'> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'o2o-reliability-'));
   const running = await startServer({
     port: 0,

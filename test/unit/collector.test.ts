@@ -23,8 +23,8 @@ describe('collector validation', () => {
     [batch('a', [], { constructor: 1 }), 'unknown field "constructor"'],
     [batch('a', [JSON.parse('{"s":1,"key":"n.x","f":{"k":"c","v":1},"__proto__":{}}')]), 'deltas[0] has unknown field "__proto__"'],
     [batch('a', [{ s: 1, key: 'n.x', f: { k: 'c', v: 1, evil: 'x' } }]), 'deltas[0] has unknown field "evil"'],
-    [batch('a', [{ s: 1, key: '__proto__', f: { k: 'c', v: 1 } }]), 'deltas[0].key must match'],
-    [batch('a', [{ s: 1, key: 'a.l.cat:<img src=x onerror=alert(1)>', f: { k: 'c', v: 1 } }]), 'deltas[0].key must match'],
+    [batch('a', [{ s: 1, key: '__proto__', f: { k: 'c', v: 1 } }]), 'deltas[0] is not a valid delta'],
+    [batch('a', [{ s: 1, key: 'a.l.cat:x\u202ey', f: { k: 'c', v: 1 } }]), 'deltas[0] is not a valid delta'],
     [batch('a', [{ s: 1, key: 'n.x', f: { k: 'r', v: 'x'.repeat(257), t: 1 } }]), 'deltas[0] is not a valid delta'],
     [batch('a b', []), 'id must be'],
     [batch('a', [counter(9, 'n.x', 1)], { seq: [1, 5] }), 'deltas[0].s is outside seq'],
@@ -40,6 +40,12 @@ describe('collector validation', () => {
     const checked = checkBatch(batch('b-1', [counter(1, 'n.x', 1)], { seq: [1, 1], writeKey: 'k' }), true);
     expect(checked).toEqual({ ok: true, value: expect.objectContaining({ id: 'b-1', seq: [1, 1], writeKey: 'k' }) });
     expect(checkDeviceRequest({ device: 'd', extra: 1 }, true).ok).toBe(false);
+  });
+
+  it('leaves out deltas whose key carries markup, or any non-ASCII label with asciiKeys, and counts them', () => {
+    const deltas = [counter(1, 'a.l.cat:<img src=x onerror=alert(1)>', 1), counter(2, 'a.l.cat:chaussures été', 1), counter(3, 'n.x', 1)];
+    expect(checkBatch(batch('b-2', deltas), true)).toEqual({ ok: true, value: expect.objectContaining({ deltas: deltas.slice(1), refusedKeys: 1 }) });
+    expect(checkBatch(batch('b-2', deltas), true, true)).toEqual({ ok: true, value: expect.objectContaining({ deltas: deltas.slice(2), refusedKeys: 2 }) });
   });
 });
 
