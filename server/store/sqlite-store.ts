@@ -108,6 +108,7 @@ export class SqliteStore implements CollectorStore {
     this.db.pragma('busy_timeout = 5000');
     // Checkpoints reuse the WAL file; past this size it is truncated back, so it does not stay at its peak.
     this.db.pragma('journal_size_limit = 67108864');
+    this.db.pragma('cache_size = -65536');
   }
 
   async migrate(): Promise<void> {
