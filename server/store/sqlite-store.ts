@@ -154,10 +154,20 @@ export class SqliteStore implements CollectorStore {
   }
 
   async close(): Promise<void> {
+    this.drain();
     if (this.db.open) this.db.close();
   }
 
+  /**
+   * Applies the batches waiting for a group commit now. Every other write calls it first, so
+   * writes take effect in the order they were called (a forget after a batch erases that batch).
+   */
+  private drain(): void {
+    while (this.pending.length > 0) this.flush();
+  }
+
   async registerDevice(device: string, credentialHash: string, now: number): Promise<'created' | 'exists'> {
+    this.drain();
     // The common case (a known device on every request) reads without taking the write lock.
     if (this.sql.credential.get(device)?.credential) return 'exists';
     return this.db.transaction((): 'created' | 'exists' => {
@@ -173,6 +183,7 @@ export class SqliteStore implements CollectorStore {
   }
 
   async replaceCredential(device: string, credentialHash: string, now: number): Promise<void> {
+    this.drain();
     this.db.transaction(() => {
       if (this.sql.insertDevice.run(device, now).changes === 1) this.sql.countDelta.run(1);
       this.sql.replaceCredential.run(device, credentialHash, now);
@@ -194,6 +205,7 @@ export class SqliteStore implements CollectorStore {
 
   /** Applies the waiting batches (at most {@link GROUP_LIMIT}) in one transaction. */
   private flush(): void {
+    if (this.pending.length === 0) return;
     const group = this.pending.splice(0, GROUP_LIMIT);
     if (this.pending.length > 0) setImmediate(() => this.flush());
     const results: ({ outcome: BatchOutcome } | { error: unknown })[] = [];
@@ -277,6 +289,7 @@ export class SqliteStore implements CollectorStore {
   }
 
   async linkUser(device: string, userId: string, now: number): Promise<void> {
+    this.drain();
     this.sql.link.run(device, userId, now);
   }
 
@@ -289,6 +302,7 @@ export class SqliteStore implements CollectorStore {
   }
 
   async erase(device: string): Promise<string[]> {
+    this.drain();
     return this.db.transaction((): string[] => {
       const user = this.sql.userOf.get(device)?.user_id;
       const targets = new Set([device]);
@@ -328,6 +342,7 @@ export class SqliteStore implements CollectorStore {
    * returns how many were new.
    */
   async rememberBatchIds(entries: readonly { device: string; id: string }[], now: number): Promise<number> {
+    this.drain();
     return this.db.transaction(() => entries.reduce((n, e) => n + this.sql.rememberBatch.run(e.device, e.id, now).changes, 0))();
   }
 
