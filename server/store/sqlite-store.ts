@@ -159,15 +159,15 @@ export class SqliteStore implements CollectorStore {
   }
 
   /**
-   * Applies the batches waiting for a group commit now. Every other write calls it first, so
-   * writes take effect in the order they were called (a forget after a batch erases that batch).
+   * Applies the batches waiting for a group commit now. `erase` calls it first, so a forget
+   * called after a batch erases that batch. (Credentials and links touch no row a batch writes,
+   * so they do not wait: draining on every request's credential check would undo the grouping.)
    */
   private drain(): void {
     while (this.pending.length > 0) this.flush();
   }
 
   async registerDevice(device: string, credentialHash: string, now: number): Promise<'created' | 'exists'> {
-    this.drain();
     // The common case (a known device on every request) reads without taking the write lock.
     if (this.sql.credential.get(device)?.credential) return 'exists';
     return this.db.transaction((): 'created' | 'exists' => {
@@ -183,7 +183,6 @@ export class SqliteStore implements CollectorStore {
   }
 
   async replaceCredential(device: string, credentialHash: string, now: number): Promise<void> {
-    this.drain();
     this.db.transaction(() => {
       if (this.sql.insertDevice.run(device, now).changes === 1) this.sql.countDelta.run(1);
       this.sql.replaceCredential.run(device, credentialHash, now);
@@ -289,7 +288,6 @@ export class SqliteStore implements CollectorStore {
   }
 
   async linkUser(device: string, userId: string, now: number): Promise<void> {
-    this.drain();
     this.sql.link.run(device, userId, now);
   }
 
@@ -342,7 +340,6 @@ export class SqliteStore implements CollectorStore {
    * returns how many were new.
    */
   async rememberBatchIds(entries: readonly { device: string; id: string }[], now: number): Promise<number> {
-    this.drain();
     return this.db.transaction(() => entries.reduce((n, e) => n + this.sql.rememberBatch.run(e.device, e.id, now).changes, 0))();
   }
 
