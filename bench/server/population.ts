@@ -3,12 +3,13 @@
  * through the API): SQLite with prepared statements in large transactions,
  * PostgreSQL (and PGlite) with `generate_series` inserts. A population is
  * cached: the SQLite file under `.o2o-data/bench/`, the PostgreSQL schema
- * `bench_<N>`, each marked with the count it was made with.
+ * `bench_<N>`, each marked with the count it was made with. Every device has
+ * a credential (`populationCredential`), so benchmark clients speak protocol v2.
  */
 import { fieldColumns } from '../../server/store/field-columns.js';
 import type { SqlPool } from '../../server/store/postgres-store.js';
 import type { SqliteStore } from '../../server/store/sqlite-store.js';
-import { POPULATION_DEVICE_SQL, POPULATION_FIELDS, POPULATION_SEQ, populationDevice, populationFields } from './workload.js';
+import { POPULATION_CREDENTIAL_SQL, POPULATION_DEVICE_SQL, POPULATION_FIELDS, POPULATION_SEQ, populationCredential, populationDevice, populationFields } from './workload.js';
 
 const CHUNK = 50_000;
 
@@ -32,12 +33,12 @@ export function populateSqlite(store: SqliteStore, devices: number): number {
   const started = Date.now();
   const { columns, bytes } = templateColumns();
   const ids = Array.from({ length: devices }, (_, i) => populationDevice(i)).sort();
-  const insertDevice = db.prepare('INSERT INTO devices (device, seq, nfields, nbytes, created_at) VALUES (?, ?, ?, ?, 0)');
+  const insertDevice = db.prepare('INSERT INTO devices (device, credential, seq, nfields, nbytes, created_at) VALUES (?, ?, ?, ?, ?, 0)');
   const insertField = db.prepare('INSERT INTO fields (device, key, s, kr, v, t, r, f, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   db.pragma('synchronous = OFF');
   const load = db.transaction((chunk: string[]) => {
     for (const id of chunk) {
-      insertDevice.run(id, POPULATION_SEQ, POPULATION_FIELDS, bytes);
+      insertDevice.run(id, populationCredential(id), POPULATION_SEQ, POPULATION_FIELDS, bytes);
       for (const c of columns) insertField.run(id, c.delta.key, c.delta.s, c.kr, c.v, c.t, c.r, c.f, c.bytes);
     }
   });
@@ -64,7 +65,7 @@ export async function populatePostgres(sql: SqlPool, devices: number): Promise<n
   for (let first = 0; first < devices; first += CHUNK) {
     const last = Math.min(devices, first + CHUNK) - 1;
     await sql.transaction(async (session) => {
-      await session.query(`INSERT INTO devices (device, seq, nfields, nbytes, created_at) SELECT d, ${POPULATION_SEQ}, ${POPULATION_FIELDS}, $3, 0 FROM (${ids}) x`, [first, last, bytes]);
+      await session.query(`INSERT INTO devices (device, credential, seq, nfields, nbytes, created_at) SELECT d, ${POPULATION_CREDENTIAL_SQL}, ${POPULATION_SEQ}, ${POPULATION_FIELDS}, $3, 0 FROM (${ids}) x`, [first, last, bytes]);
       await session.query(
         `INSERT INTO fields (device, key, s, kr, v, t, r, f, bytes)
          SELECT x.d, k.key, k.s, k.kr, k.v, k.t, decode(k.r, 'hex'), k.f, k.bytes

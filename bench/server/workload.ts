@@ -20,6 +20,20 @@ export function populationDevice(i: number): string {
   return 'd' + createHash('md5').update(String(i)).digest('hex').slice(0, 21);
 }
 
+/** The device key (protocol v2: 32 bytes, base64url, 43 characters) a benchmark client holds for `device`. */
+export function populationDeviceKey(device: string): string {
+  return createHash('sha256').update('k' + device).digest('base64url');
+}
+
+/** The credential hash the collector stores for `device` (sha256 hex of its device key). */
+export function populationCredential(device: string): string {
+  return createHash('sha256').update(populationDeviceKey(device)).digest('hex');
+}
+
+/** {@link populationCredential} as SQL for PostgreSQL, over the column `d` holding the device id. */
+export const POPULATION_CREDENTIAL_SQL =
+  "encode(sha256(convert_to(translate(rtrim(encode(sha256(convert_to('k' || d, 'UTF8')), 'base64'), '='), '+/', '-_'), 'UTF8')), 'hex')";
+
 /** The same id as SQL for PostgreSQL, for `generate_series` bulk loads (`i` is the series column). */
 export const POPULATION_DEVICE_SQL = "'d' || left(md5(i::text), 21)";
 

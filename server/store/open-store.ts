@@ -19,6 +19,8 @@ export interface OpenStoreOptions {
   schema?: string;
   /** PostgreSQL only: most pooled connections per process (default 10). */
   maxConnections?: number;
+  /** Embedded only: `'full'` (default) survives a power cut, `'normal'` a process crash (see `SqliteStoreOptions`). */
+  durability?: 'full' | 'normal';
 }
 
 /** True when `url` names a PostgreSQL database. */
@@ -35,7 +37,7 @@ export function embeddedFile(dataDir: string): string {
 export async function openStore(options: OpenStoreOptions): Promise<CollectorStore> {
   const store: CollectorStore = isPostgresUrl(options.databaseUrl)
     ? new PostgresStore(openPgPool({ connectionString: options.databaseUrl, schema: options.schema, max: options.maxConnections }), options.schema)
-    : new SqliteStore({ file: embeddedFile(options.dataDir) });
+    : new SqliteStore({ file: embeddedFile(options.dataDir), durability: options.durability ?? 'full' });
   try {
     await store.migrate();
   } catch (error) {

@@ -1,14 +1,14 @@
 /**
  * The PostgreSQL store (`DATABASE_URL`), through a `pg` Pool.
  *
- * One transaction per batch, each a bounded number of statements whose cost
- * follows the batch, not the population:
- *  1. remember the batch id (`INSERT … ON CONFLICT DO NOTHING`: no row back means duplicate);
- *  2. upsert the device's row, which locks it until commit, and read its counters;
- *  3. read the stored rows of the batch's own keys;
- *  4. plan (per-key sequence check, bounds; `batch-plan.ts`), or roll back a rejected batch;
- *  5. one multi-row upsert whose `DO UPDATE … WHERE` runs the join in the database;
- *  6. write the counters and the QA log entry.
+ * One transaction per batch, three statements whose cost follows the batch,
+ * not the population:
+ *  1. remember the batch id (`INSERT … ON CONFLICT DO NOTHING`: no row back means
+ *     duplicate) and upsert the device's row, which locks it until commit, returning its counters;
+ *  2. read the stored rows of the batch's own keys;
+ *  then plan (per-key sequence check, bounds; `batch-plan.ts`), or roll back a rejected batch;
+ *  3. one multi-row upsert whose `DO UPDATE … WHERE` runs the join in the database,
+ *     with the device's new counters and the QA log entry in the same statement.
  * The device row lock serializes batches of one device across every process
  * sharing the database; batches of different devices run in parallel.
  *
@@ -25,7 +25,8 @@ import type { BatchInput, BatchOutcome, CollectorStore, DeviceBounds, ReceivedBa
 
 /** Something that runs one parameterized statement. */
 export interface SqlSession {
-  query<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<{ rows: R[] }>;
+  /** `name`: prepare once per connection and reuse (the hot statements of a batch); ignored where unsupported. */
+  query<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[], name?: string): Promise<{ rows: R[] }>;
 }
 
 /** Connections to one PostgreSQL database (or PGlite). */
@@ -61,12 +62,14 @@ export function openPgPool(options: PgPoolOptions): SqlPool {
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   return {
-    query: async (text, params) => pool.query(text, params as unknown[]) as never,
+    query: async (text, params, name) => pool.query(name ? { name, text, values: params as unknown[] } : { text, values: params as unknown[] }) as never,
     async transaction(work) {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const session: SqlSession = { query: async (text, params) => client.query(text, params as unknown[]) as never };
+        const session: SqlSession = {
+          query: async (text, params, name) => client.query(name ? { name, text, values: params as unknown[] } : { text, values: params as unknown[] }) as never,
+        };
         const result = await work(session);
         await client.query('COMMIT');
         return result;
@@ -108,15 +111,42 @@ CREATE INDEX IF NOT EXISTS received_by_device ON received (device);
 
 const VALUE_COLUMNS = ['kr', 'v', 't', 'r', 'f', 'bytes'];
 
-/** The batch's writes arrive as one array per column; each key appears once (the plan folds them). */
-const UPSERT_FIELDS = `
-INSERT INTO fields AS cur (device, key, s, kr, v, t, r, f, bytes)
-SELECT $1, w.key, w.s, w.kr, w.v, w.t, decode(w.r, 'hex'), w.f, w.bytes
-FROM unnest($2::text[], $3::bigint[], $4::smallint[], $5::float8[], $6::float8[], $7::text[], $8::text[], $9::integer[])
-  AS w (key, s, kr, v, t, r, f, bytes)
-ON CONFLICT (device, key) DO UPDATE SET s = excluded.s,
-  ${VALUE_COLUMNS.map((c) => `${c} = CASE WHEN ${incomingWinsSql('excluded', 'cur')} THEN excluded.${c} ELSE cur.${c} END`).join(',\n  ')}
-WHERE excluded.s > cur.s`;
+/**
+ * Remembers the batch id and, when it is new, upserts the device row: the no-op update makes the
+ * upsert lock the row until commit (batches of one device serialize here) and return its counters.
+ * `fresh` 0 means the id was applied before.
+ */
+const CLAIM_BATCH = `
+WITH fresh AS (
+  INSERT INTO batches (device, id, received_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1 AS one
+), dev AS (
+  INSERT INTO devices (device, created_at) SELECT $1, $3 FROM fresh
+  ON CONFLICT (device) DO UPDATE SET device = excluded.device RETURNING seq, nfields, nbytes
+)
+SELECT (SELECT count(*) FROM fresh) AS fresh, dev.seq, dev.nfields, dev.nbytes FROM (SELECT 1) one LEFT JOIN dev ON true`;
+
+/**
+ * Every write of a planned batch in one statement: the fields upsert with the join in its
+ * `DO UPDATE … WHERE` (the batch's writes arrive as one array per column, each key once), the
+ * device's counters, and the QA log entry with the trim of entries 1000 behind it.
+ */
+const WRITE_BATCH = `
+WITH up AS (
+  INSERT INTO fields AS cur (device, key, s, kr, v, t, r, f, bytes)
+  SELECT $1, w.key, w.s, w.kr, w.v, w.t, decode(w.r, 'hex'), w.f, w.bytes
+  FROM unnest($2::text[], $3::bigint[], $4::smallint[], $5::float8[], $6::float8[], $7::text[], $8::text[], $9::integer[])
+    AS w (key, s, kr, v, t, r, f, bytes)
+  ON CONFLICT (device, key) DO UPDATE SET s = excluded.s,
+    ${VALUE_COLUMNS.map((c) => `${c} = CASE WHEN ${incomingWinsSql('excluded', 'cur')} THEN excluded.${c} ELSE cur.${c} END`).join(',\n    ')}
+  WHERE excluded.s > cur.s
+  RETURNING 1
+), counters AS (
+  UPDATE devices SET seq = $10, nfields = $11, nbytes = $12 WHERE device = $1 RETURNING 1
+), entry AS (
+  INSERT INTO received (id, device, received_at, skew_ms, deltas, applied, bytes, duplicate)
+  VALUES ($13, $1, $14, $15, $16, $17, $18, false) RETURNING n
+)
+DELETE FROM received WHERE n <= (SELECT n FROM entry) - ${RECEIVED_LOG_LIMIT}`;
 
 const LOG_AND_TRIM = `
 WITH entry AS (
@@ -163,6 +193,9 @@ export class PostgresStore implements CollectorStore {
   }
 
   async registerDevice(device: string, credentialHash: string, now: number): Promise<'created' | 'exists'> {
+    // The common case (a known device on every request) is a plain read: the upsert below would lock
+    // the row even when its WHERE is false, which costs a transaction id and a commit flush.
+    if ((await this.credentialOf(device)) !== undefined) return 'exists';
     const { rows } = await this.pool.query(
       'INSERT INTO devices (device, credential, created_at) VALUES ($1, $2, $3) ON CONFLICT (device) DO UPDATE SET credential = excluded.credential WHERE devices.credential IS NULL RETURNING 1 AS created',
       [device, credentialHash, now],
@@ -171,7 +204,7 @@ export class PostgresStore implements CollectorStore {
   }
 
   async credentialOf(device: string): Promise<string | undefined> {
-    const { rows } = await this.pool.query<{ credential: string | null }>('SELECT credential FROM devices WHERE device = $1', [device]);
+    const { rows } = await this.pool.query<{ credential: string | null }>('SELECT credential FROM devices WHERE device = $1', [device], 'o2o_credential');
     return rows[0]?.credential ?? undefined;
   }
 
@@ -196,56 +229,50 @@ export class PostgresStore implements CollectorStore {
   }
 
   private async applyInTransaction(session: SqlSession, batch: BatchInput, bounds: DeviceBounds): Promise<BatchOutcome> {
-    const fresh = await session.query(
-      'INSERT INTO batches (device, id, received_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1 AS fresh',
+    const { rows: claimed } = await session.query<{ fresh: string | number; seq: string | number | null; nfields: number | null; nbytes: number | null }>(
+      CLAIM_BATCH,
       [batch.device, batch.id, batch.receivedAt],
+      'o2o_claim_batch',
     );
-    if (fresh.rows.length === 0) {
+    const row = claimed[0];
+    if (!row || Number(row.fresh) === 0 || row.seq === null) {
       await this.log(session, batch, 0, true);
       return { duplicate: true, applied: 0, refused: 0 };
     }
-    // The no-op update makes the upsert lock the row (until commit) and return it in one statement.
-    const { rows: deviceRows } = await session.query<DeviceRow>(
-      'INSERT INTO devices (device, created_at) VALUES ($1, $2) ON CONFLICT (device) DO UPDATE SET device = excluded.device RETURNING seq, nfields, nbytes',
-      [batch.device, batch.receivedAt],
-    );
-    const row = deviceRows[0] as DeviceRow;
+    // Read after the lock was granted: this statement's snapshot includes every batch committed before.
     const keys = [...new Set(batch.deltas.map((d) => d.key))];
     const stored = new Map<string, StoredField>();
     if (keys.length > 0) {
       const { rows } = await session.query<{ key: string; s: string | number; f: string; bytes: number }>(
         'SELECT key, s, f, bytes FROM fields WHERE device = $1 AND key = ANY($2::text[])',
         [batch.device, keys],
+        'o2o_stored_fields',
       );
       for (const r of rows) stored.set(r.key, { s: Number(r.s), f: JSON.parse(r.f) as Field, bytes: r.bytes });
     }
-    const plan = planBatch(batch.deltas, stored, { seq: Number(row.seq), fields: row.nfields, bytes: row.nbytes }, bounds);
+    const plan = planBatch(batch.deltas, stored, { seq: Number(row.seq), fields: Number(row.nfields), bytes: Number(row.nbytes) }, bounds);
     if (plan.rejected) throw new RejectedBatch();
-    if (plan.writes.length > 0) {
-      const columns = plan.writes.map((w) => fieldColumns(w.key, w.f));
-      await session.query(UPSERT_FIELDS, [
-        batch.device,
-        plan.writes.map((w) => w.key),
-        plan.writes.map((w) => w.s),
-        columns.map((c) => c.kr),
-        columns.map((c) => c.v),
-        columns.map((c) => c.t),
-        columns.map((c) => (c.r ? c.r.toString('hex') : null)),
-        columns.map((c) => c.f),
-        columns.map((c) => c.bytes),
-      ]);
-    }
-    await session.query('UPDATE devices SET seq = $2, nfields = $3, nbytes = $4 WHERE device = $1', [
-      batch.device, plan.counters.seq, plan.counters.fields, plan.counters.bytes,
-    ]);
-    await this.log(session, batch, plan.applied, false);
+    const columns = plan.writes.map((w) => fieldColumns(w.key, w.f));
+    await session.query(WRITE_BATCH, [
+      batch.device,
+      plan.writes.map((w) => w.key),
+      plan.writes.map((w) => w.s),
+      columns.map((c) => c.kr),
+      columns.map((c) => c.v),
+      columns.map((c) => c.t),
+      columns.map((c) => (c.r ? c.r.toString('hex') : null)),
+      columns.map((c) => c.f),
+      columns.map((c) => c.bytes),
+      plan.counters.seq, plan.counters.fields, plan.counters.bytes,
+      batch.id, batch.receivedAt, Math.round(batch.skewMs), batch.deltas.length, plan.applied, batch.bytes,
+    ], 'o2o_write_batch');
     return { duplicate: false, applied: plan.applied, refused: plan.refused };
   }
 
   private async log(session: SqlSession, batch: BatchInput, applied: number, duplicate: boolean): Promise<void> {
     await session.query(LOG_AND_TRIM, [
       batch.id, batch.device, batch.receivedAt, Math.round(batch.skewMs), batch.deltas.length, applied, batch.bytes, duplicate,
-    ]);
+    ], 'o2o_log_batch');
   }
 
   async device(device: string): Promise<DeviceState | undefined> {

@@ -3,9 +3,11 @@
  * (`<dataDir>/collector.sqlite`), no setup. Chosen over PGlite by measurement
  * (docs/backend.md, "Choosing the embedded store").
  *
- * Every batch is one `BEGIN IMMEDIATE` transaction, which takes SQLite's
+ * Batches are applied in `BEGIN IMMEDIATE` transactions, which take SQLite's
  * single write lock, so batches from several processes on one file are
- * applied one after another (a second process waits up to `busy_timeout`).
+ * applied one after another (a second process waits up to `busy_timeout`);
+ * concurrent batches of one process share a transaction (group commit), each
+ * in its own savepoint.
  * Inside it the join runs in SQL: an upsert per key whose `DO UPDATE … WHERE`
  * only lets a higher sequence number through and only replaces the value when
  * the incoming field is greater in `core/field`'s order.
@@ -80,11 +82,23 @@ interface ReceivedRow {
   duplicate: number;
 }
 
+/** Most batches one group commit applies. */
+const GROUP_LIMIT = 64;
+
+/** A batch waiting for the next group commit. */
+interface PendingBatch {
+  batch: BatchInput;
+  bounds: DeviceBounds;
+  resolve(outcome: BatchOutcome): void;
+  reject(error: unknown): void;
+}
+
 /** The embedded {@link CollectorStore}. */
 export class SqliteStore implements CollectorStore {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
   private statements: ReturnType<SqliteStore['prepare']> | undefined;
+  private readonly pending: PendingBatch[] = [];
 
   constructor(options: SqliteStoreOptions) {
     mkdirSync(dirname(options.file), { recursive: true });
@@ -92,6 +106,9 @@ export class SqliteStore implements CollectorStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
+    // Checkpoints reuse the WAL file; past this size it is truncated back, so it does not stay at its peak.
+    this.db.pragma('journal_size_limit = 67108864');
+    this.db.pragma('cache_size = -65536');
   }
 
   async migrate(): Promise<void> {
@@ -137,10 +154,22 @@ export class SqliteStore implements CollectorStore {
   }
 
   async close(): Promise<void> {
+    this.drain();
     if (this.db.open) this.db.close();
   }
 
+  /**
+   * Applies the batches waiting for a group commit now. `erase` calls it first, so a forget
+   * called after a batch erases that batch. (Credentials and links touch no row a batch writes,
+   * so they do not wait: draining on every request's credential check would undo the grouping.)
+   */
+  private drain(): void {
+    while (this.pending.length > 0) this.flush();
+  }
+
   async registerDevice(device: string, credentialHash: string, now: number): Promise<'created' | 'exists'> {
+    // The common case (a known device on every request) reads without taking the write lock.
+    if (this.sql.credential.get(device)?.credential) return 'exists';
     return this.db.transaction((): 'created' | 'exists' => {
       const inserted = this.sql.insertDevice.run(device, now).changes === 1;
       if (inserted) this.sql.countDelta.run(1);
@@ -160,14 +189,45 @@ export class SqliteStore implements CollectorStore {
     }).immediate();
   }
 
-  async applyBatch(batch: BatchInput, bounds: DeviceBounds): Promise<BatchOutcome> {
+  /**
+   * Group commit: batches that arrive in the same turn of the event loop (concurrent requests)
+   * are applied in one transaction, each in its own savepoint, and acknowledged after its one
+   * commit. Durability is unchanged (nothing resolves before the fsync of its commit), but one
+   * fsync serves the whole group: under load it was two thirds of a batch's cost.
+   */
+  applyBatch(batch: BatchInput, bounds: DeviceBounds): Promise<BatchOutcome> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ batch, bounds, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  /** Applies the waiting batches (at most {@link GROUP_LIMIT}) in one transaction. */
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const group = this.pending.splice(0, GROUP_LIMIT);
+    if (this.pending.length > 0) setImmediate(() => this.flush());
+    const results: ({ outcome: BatchOutcome } | { error: unknown })[] = [];
     try {
-      return this.db.transaction((): BatchOutcome => this.applyInTransaction(batch, bounds)).immediate();
+      this.db.transaction(() => {
+        for (const item of group) {
+          try {
+            // A nested better-sqlite3 transaction is a savepoint: a failed or rejected batch rolls back alone.
+            results.push({ outcome: this.db.transaction(() => this.applyInTransaction(item.batch, item.bounds))() });
+          } catch (error) {
+            results.push(error instanceof RejectedBatch ? { outcome: { duplicate: false, applied: 0, refused: 0, rejected: 'seq-step' } } : { error });
+          }
+        }
+      }).immediate();
     } catch (error) {
-      // better-sqlite3 rolled the transaction back before rethrowing: the id is not remembered.
-      if (error instanceof RejectedBatch) return { duplicate: false, applied: 0, refused: 0, rejected: 'seq-step' };
-      throw error;
+      for (const item of group) item.reject(error);
+      return;
     }
+    group.forEach((item, i) => {
+      const result = results[i] as { outcome: BatchOutcome } | { error: unknown };
+      if ('outcome' in result) item.resolve(result.outcome);
+      else item.reject(result.error);
+    });
   }
 
   private applyInTransaction(batch: BatchInput, bounds: DeviceBounds): BatchOutcome {
@@ -240,6 +300,7 @@ export class SqliteStore implements CollectorStore {
   }
 
   async erase(device: string): Promise<string[]> {
+    this.drain();
     return this.db.transaction((): string[] => {
       const user = this.sql.userOf.get(device)?.user_id;
       const targets = new Set([device]);
