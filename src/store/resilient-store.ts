@@ -23,6 +23,24 @@ export const RETRY_MAX_MS = 300_000;
 export const REPLAY_LIMIT = 1000;
 
 /**
+ * Why IndexedDB was given up, for the counter `storage:fallback:<reason>`:
+ * `quota` (QuotaExceededError), `stalled` (an open or transaction past its
+ * bound twice), `missing` (no IndexedDB: some private modes, old engines),
+ * `newer` (data of a newer SDK), `closed` (InvalidStateError: the connection
+ * went away), or the error's name.
+ */
+export function fallbackReason(error: unknown): string {
+  const name = (error as Error | undefined)?.name ?? '';
+  const message = String((error as Error | undefined)?.message ?? error);
+  if (name === 'QuotaExceededError') return 'quota';
+  if (name === 'StoreStallError') return 'stalled';
+  if (name === 'InvalidStateError') return 'closed';
+  if (/no IndexedDB/.test(message)) return 'missing';
+  if (/newer/.test(message)) return 'newer';
+  return name.replace(/\W/g, '').slice(0, 40) || 'error';
+}
+
+/**
  * Wraps `open()` (which opens IndexedDB and rejects when it cannot) in a
  * store that falls back to memory and tells other tabs about changes on
  * `channel`. Resolves once the first open attempt settled.
@@ -43,6 +61,7 @@ export async function createResilientStore(open: () => Promise<Store>, log: Debu
 
   const toMemory = (error: unknown): void => {
     log.count('storage:fallback-memory', error);
+    log.count('storage:fallback:' + fallbackReason(error));
     current = createMemoryStore({ device, profile, queue });
     retryAt = now() + retryIn;
     retryIn = Math.min(retryIn * 2, RETRY_MAX_MS);
@@ -90,6 +109,8 @@ export async function createResilientStore(open: () => Promise<Store>, log: Debu
     get mode() {
       return current.mode;
     },
+    suspend: () => current.suspend?.(),
+    resume: () => current.resume?.(),
     deviceId: () => run(async (s) => (device = await s.deviceId())),
     loadProfile: () => run(async (s) => (profile = await s.loadProfile())),
     loadStart: () =>
