@@ -270,6 +270,13 @@ class Client implements OneToOne {
         this.listeners.forEach((listener) => this.notify(listener, decision));
       },
       record: (name, props) => this.record({ name, props }),
+      late: (slot, reason) => {
+        this.log.count('slot:late-' + reason, slot);
+        // Once per page: the owner needs the fix, not a line per slot.
+        if (reason === 'no-head-rule' && this.log.counters['slot:late-' + reason] === 1) {
+          this.log.info(`slot "${slot}" was shown before OneToOne ran and keeps its default: Add the head rule (onetoone.css, docs/markup.md)`);
+        }
+      },
     });
   }
 

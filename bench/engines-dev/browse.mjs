@@ -113,6 +113,7 @@ const state = `() => {
     paint: (performance.getEntriesByType('paint')[0] || {}).startTime,
     details: window.__details,
     views: c && c.profile && c.profile() ? [c.profile().number('n.page_view'), c.profile().number('n.view_item')].join('/') : undefined,
+    why: hero && c && c.decide ? JSON.stringify((c.decide('hero') || {}).explanation).slice(0, 400) : undefined,
     decision: hero && c && c.decide ? (({ variant, group, model }) => [variant, group, model].join('/'))(c.decide('hero') || {}) : undefined,
   });
 }`;
@@ -130,6 +131,7 @@ async function settle(driver, label) {
   await new Promise((r) => setTimeout(r, 1200));
   last = JSON.parse(await driver.run(state));
   console.log(`  ${label.padEnd(28)} hero=${last.hero ?? '-'}(${last.heroState ?? '-'}${last.decision ? ' ' + last.decision : ''}) mode=${last.mode} pv/vi=${last.views} nav=${last.nav} paint=${last.paint?.toFixed?.(0)} counters=${JSON.stringify(last.counters)}`);
+  if (last.why) console.log('    why: ' + last.why);
   if (last.details && last.details.length) console.log('    ' + last.details.join('\n    '));
 }
 

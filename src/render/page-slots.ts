@@ -7,7 +7,7 @@
  * decision, so we never fight the framework.
  */
 import { type Decision, DEFAULT_VARIANT } from '../core/decide.js';
-import { canSwap } from './anti-flicker.js';
+import { type LateReason, canSwap, lateReason } from './anti-flicker.js';
 import { type RecordFeedback, observeSlotFeedback } from './feedback.js';
 import { LATE, type PageSlot, findSlots, showVariant } from './slots.js';
 
@@ -19,14 +19,24 @@ export interface SlotHost {
   shown(decision: Decision): void;
   /** Records impressions and clicks. */
   record: RecordFeedback;
+  /** A slot was on screen before it could be decided and keeps its default (counted, explained to the owner). */
+  late(slot: string, reason: LateReason): void;
 }
+
+/** The panel's words for a late slot, in place of the model's explanation (the model did not choose the default). */
+const LATE_WORDS: Record<LateReason, string> = {
+  'no-head-rule': 'late: shown before the script ran (no head rule), default kept',
+  timeout: 'late: decided after antiFlickerMs, default kept',
+};
 
 function render(root: ParentNode, fresh: boolean, host: SlotHost): void {
   for (const slot of findSlots(root)) {
     let decision = host.decide(slot);
     // A default the visitor may already have seen stays: no jump after paint.
     if (slot.element.getAttribute('data-o2o-state') === LATE || !canSwap(slot.element, fresh)) {
-      decision = { ...decision, variant: DEFAULT_VARIANT, explanation: [] };
+      const reason = lateReason(slot.element);
+      decision = { ...decision, variant: DEFAULT_VARIANT, explanation: [{ feature: 'late', value: 0, text: LATE_WORDS[reason] }] };
+      host.late(slot.name, reason);
     }
     showVariant(slot, decision.variant);
     host.shown(decision);

@@ -10,7 +10,7 @@
  * aborted transaction changes nothing, so they are run again on resume) and
  * closes; the next operation after `resume()` reopens it. An open or a
  * transaction that does not finish within its bound is aborted and tried once
- * more on a fresh connection before the caller sees a {@link StoreStallError}.
+ * more on a fresh connection before the caller sees an error named {@link STALL}.
  * Another tab's version change closes the connection so that tab can proceed.
  */
 import type { UseStore } from 'idb-keyval';
@@ -29,10 +29,10 @@ export const CONNECTION_BOUNDS: ConnectionBounds = { openMs: 1500, transactionMs
 /** Something the connection noticed, for counters: `stalled`, `reopened`, `versionchange`, `closed`. */
 export type ConnectionNotice = (reason: string, detail?: unknown) => void;
 
-/** An open or a transaction that did not finish within its bound, twice. */
-export class StoreStallError extends Error {
-  override name = 'StoreStallError';
-}
+/** Name of the error an open or a transaction past its bound, twice, rejects with. */
+export const STALL = 'StoreStallError';
+
+const stalled = (what: string): Error => Object.assign(new Error(what + ' stalled'), { name: STALL });
 
 /** A page's IndexedDB connection to one database with a `kv` store. */
 export interface Connection {
@@ -52,10 +52,10 @@ interface InFlight {
   suspended: boolean;
 }
 
-function timeout(ms: number): { promise: Promise<'stalled'>; cancel(): void } {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const promise = new Promise<'stalled'>((resolve) => (timer = setTimeout(() => resolve('stalled'), ms)));
-  return { promise, cancel: () => clearTimeout(timer) };
+/** Resolves `'stalled'` after `ms` unless `cancel` is called first. */
+function timeout(ms: number): [Promise<'stalled'>, () => void] {
+  let timer: ReturnType<typeof setTimeout>;
+  return [new Promise((resolve) => (timer = setTimeout(resolve, ms, 'stalled'))), () => clearTimeout(timer)];
 }
 
 /** Aborts `transaction`; false when it had already finished. */
@@ -100,14 +100,14 @@ export function createConnection(name: string, upgrade: (store: IDBObjectStore, 
         db.onclose = () => (notice('storage:closed'), drop(db));
         resolve((current = db));
       };
-      const bound = timeout(bounds.openMs);
-      void bound.promise.then(() => {
-        reject(new StoreStallError(`opening ${name} took over ${bounds.openMs} ms`));
+      const [bound, cancel] = timeout(bounds.openMs);
+      void bound.then(() => {
+        reject(stalled('open'));
         // A late success is closed at once, so it blocks nobody.
         request.addEventListener('success', () => request.result.close());
       });
-      request.addEventListener('success', bound.cancel);
-      request.addEventListener('error', bound.cancel);
+      request.addEventListener('success', cancel);
+      request.addEventListener('error', cancel);
     });
 
   const open = async (): Promise<IDBDatabase> => {
@@ -136,9 +136,9 @@ export function createConnection(name: string, upgrade: (store: IDBObjectStore, 
     const entry: InFlight = { transaction, suspended: false };
     inFlight.add(entry);
     const result = Promise.resolve(callback(transaction.objectStore('kv'))).then((value) => ({ value }));
-    const bound = timeout(bounds.transactionMs);
+    const [bound, cancel] = timeout(bounds.transactionMs);
     try {
-      const first = await Promise.race([result, bound.promise]);
+      const first = await Promise.race([result, bound]);
       if (first !== 'stalled') return first;
       // Aborted, it changed nothing and can run again; finished meanwhile, its result is on its way.
       if (!abort(transaction)) return await result;
@@ -149,7 +149,7 @@ export function createConnection(name: string, upgrade: (store: IDBObjectStore, 
       if (entry.suspended) return 'suspended';
       throw error;
     } finally {
-      bound.cancel();
+      cancel();
       inFlight.delete(entry);
     }
   };
@@ -158,13 +158,13 @@ export function createConnection(name: string, upgrade: (store: IDBObjectStore, 
     for (let stalls = 0; ; ) {
       while (gate) await gate;
       const outcome = await attempt(mode, callback).catch((error: unknown) => {
-        if (!(error instanceof StoreStallError)) throw error;
+        if ((error as Error | undefined)?.name !== STALL) throw error;
         return 'stalled' as const;
       });
       if (outcome === 'suspended') continue;
       if (outcome !== 'stalled') return outcome.value;
       notice('storage:stalled', mode);
-      if (++stalls > 1) throw new StoreStallError(`a ${mode} transaction on ${name} did not complete in ${bounds.transactionMs} ms, twice`);
+      if (++stalls > 1) throw stalled(mode + ' transaction');
     }
   };
 
@@ -184,7 +184,7 @@ export function createConnection(name: string, upgrade: (store: IDBObjectStore, 
     },
     async ready() {
       await open().catch((error: unknown) => {
-        if (!(error instanceof StoreStallError)) throw error;
+        if ((error as Error | undefined)?.name !== STALL) throw error;
         notice('storage:stalled', 'open');
         return open();
       });

@@ -23,21 +23,14 @@ export const RETRY_MAX_MS = 300_000;
 export const REPLAY_LIMIT = 1000;
 
 /**
- * Why IndexedDB was given up, for the counter `storage:fallback:<reason>`:
- * `quota` (QuotaExceededError), `stalled` (an open or transaction past its
- * bound twice), `missing` (no IndexedDB: some private modes, old engines),
- * `newer` (data of a newer SDK), `closed` (InvalidStateError: the connection
- * went away), or the error's name.
+ * Why IndexedDB was given up, for the counter `storage:fallback:<reason>`: the
+ * error's name (`QuotaExceededError`, `StoreStallError` for an open or a
+ * transaction past its bound twice, `InvalidStateError`, `SecurityError`, …)
+ * or, for a plain `Error`, its message (`no IndexedDB`, a newer schema).
  */
 export function fallbackReason(error: unknown): string {
-  const name = (error as Error | undefined)?.name ?? '';
-  const message = String((error as Error | undefined)?.message ?? error);
-  if (name === 'QuotaExceededError') return 'quota';
-  if (name === 'StoreStallError') return 'stalled';
-  if (name === 'InvalidStateError') return 'closed';
-  if (/no IndexedDB/.test(message)) return 'missing';
-  if (/newer/.test(message)) return 'newer';
-  return name.replace(/\W/g, '').slice(0, 40) || 'error';
+  const e = error as Error | undefined;
+  return String(e?.name && e.name !== 'Error' ? e.name : (e?.message ?? e)).slice(0, 60);
 }
 
 /**
