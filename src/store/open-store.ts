@@ -9,6 +9,23 @@ import { createResilientStore } from './resilient-store.js';
 import type { StartState, Store } from './store.js';
 import { tabChannel } from './tabs.js';
 
+/**
+ * Counts `storage:wiped` when this page created the database although an
+ * earlier page had one (a flag in localStorage says so): IndexedDB was
+ * cleared between visits. It is an ordinary new start, not an error. A
+ * browser that clears all script-writable storage (Safari after 7 days
+ * without a visit) clears the flag too: that visitor is simply new.
+ */
+function noticeWipe(name: string, start: StartState, log: DebugLog): void {
+  try {
+    const flag = 'o2o.db.' + name;
+    if (start.created && localStorage.getItem(flag)) log.count('storage:wiped');
+    localStorage.setItem(flag, '1');
+  } catch {
+    // No localStorage (private modes, sandboxed frames): a wipe goes uncounted.
+  }
+}
+
 /** Opens the IndexedDB store `name` behind a resilient store; reports the mode in debug output. */
 export async function openStore(name: string, log: DebugLog): Promise<Store> {
   const store = await createResilientStore(async () => {
@@ -17,6 +34,7 @@ export async function openStore(name: string, log: DebugLog): Promise<Store> {
     const idb = createIdbStore(name, (reason, detail) => log.count(reason, detail));
     // The read that proves IndexedDB works is the page's start read: it serves the first loadStart().
     let opened: StartState | undefined = await idb.loadStart();
+    noticeWipe(name, opened, log);
     const loadStart = (): Promise<StartState> => {
       const start = opened;
       opened = undefined;
