@@ -304,6 +304,11 @@ export function Panel({ client, network, onClose, refreshMs = 500 }: PanelProps)
               {snapshot.context.map((c) => <span class="pill" key={c}>{c}</span>)}
               {network.offline && <span class="pill warn">offline (simulated)</span>}
             </div>
+            {snapshot.storageNotes.length > 0 && (
+              <ul class="why" data-storage-notes>
+                {snapshot.storageNotes.map((note) => <li key={note}>{note}</li>)}
+              </ul>
+            )}
           </section>
           <Decisions snapshot={snapshot} forced={forced} />
           <Actions client={client} network={network} />

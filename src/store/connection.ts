@@ -124,6 +124,8 @@ export function createConnection(name: string, upgrade: (store: IDBObjectStore, 
   /** One attempt: the callback's result, `'stalled'` or `'suspended'` (aborted, nothing written). */
   const attempt = async <T>(mode: IDBTransactionMode, callback: (store: IDBObjectStore) => T | PromiseLike<T>): Promise<{ value: T } | 'stalled' | 'suspended'> => {
     const db = await open();
+    // Suspended while it opened: start nothing (suspend closes this connection).
+    if (gate) return 'suspended';
     let transaction: IDBTransaction;
     try {
       transaction = db.transaction('kv', mode);

@@ -26,7 +26,7 @@ function upgradeFrom(page: Page): Promise<string> {
           probe.result.close();
           const request = indexedDB.open('onetoone', version + 1);
           let blocked = false;
-          request.onblocked = () => (blocked = true);
+          request.onblocked = () => ((blocked = true), setTimeout(() => resolve('blocked'), 5000));
           request.onsuccess = () => (request.result.close(), resolve(blocked ? 'blocked, then opened' : 'opened'));
           request.onerror = () => resolve('error ' + String(request.error));
         };
@@ -62,7 +62,7 @@ describeBrowser('IndexedDB lifecycle in Chromium', () => {
         w.__inFlight = Promise.all([1, 2, 3].map(() => w.OneToOne.track(name)));
         if (type === 'freeze') document.dispatchEvent(new Event('freeze'));
         else dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
-      }, [sleep, `${tag}_in_flight`]);
+      }, [sleep, `${tag}_in_flight`] as [string, string]);
 
       const other = await env.context.newPage();
       await other.goto(`${env.server.url}/test-pages/late-style.css`);
@@ -87,6 +87,12 @@ describeBrowser('IndexedDB lifecycle in Chromium', () => {
       expect(stored.fields[`n.${tag}_after`]).toEqual({ k: 'c', v: 2 });
       // And it sends again: the queue drains to the collector.
       await waitFor(async () => (await readIndexedDb(page)).some(([k, v]) => k === 'queue' && Array.isArray(v) && v.length === 0), 15_000, 'the queue drained');
+      // The debug panel says what happened to storage.
+      await page.evaluate(() => (window as unknown as { OneToOne: { debug(): void } }).OneToOne.debug());
+      await expect.poll(() => page.locator('#o2o-debug [data-storage-notes]').textContent({ timeout: 500 }).catch(() => ''), { timeout: 10_000 }).toMatch(/reopened/);
+      // Closed again, so the next page of this context does not reopen it.
+      await page.evaluate(() => (window as unknown as { OneToOne: { debug(): void } }).OneToOne.debug());
+      await waitFor(async () => !(await readIndexedDb(page)).some(([k]) => k === 'panel'), 5000, 'the panel forgotten');
       expect(errors).toEqual([]);
       await page.close();
     });

@@ -174,3 +174,15 @@ describe('stalls and faults', () => {
     expect(fallbackReason('odd')).toBe('odd');
   });
 });
+
+describe('storage state in the debug panel', () => {
+  it('puts the storage counters in plain words', async () => {
+    const { storageNotes } = await import('../../src/debug/snapshot.js');
+    const notes = storageNotes({ 'storage:fallback-memory': 1, 'storage:fallback:QuotaExceededError': 1, 'storage:reopened': 3, 'storage:wiped': 1, 'event:bad-name': 2 });
+    expect(notes).toEqual([
+      'fell back to memory: QuotaExceededError',
+      'the connection was reopened (after a freeze, the back/forward cache or a close) (3×)',
+      'the database had been wiped: this is a clean new start',
+    ]);
+  });
+});
