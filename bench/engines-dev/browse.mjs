@@ -5,8 +5,8 @@
  * on every page and the batches the collector received.
  *
  *   npm run build
- *   xvfb-run -a node bench/engines-dev/browse.mjs webkit
- *   node bench/engines-dev/browse.mjs firefox
+ *   xvfb-run -a node bench/engines-dev/browse.mjs webkit   (or webkit-private: MiniBrowser --private)
+ *   node bench/engines-dev/browse.mjs firefox          (or firefox-private: private browsing)
  *   node bench/engines-dev/browse.mjs chromium
  *
  * Starts build/demo-server.mjs on 127.0.0.1 with the demo model minus holdout
@@ -53,11 +53,18 @@ await waitFor(async () => (await fetch(base + '/v1/received')).ok, 10000, 'serve
 
 /** A driver with goto(url) and run(fn-source) returning JSON-able values. */
 async function open() {
-  if (engine === 'chromium' || engine === 'firefox') {
+  if (engine === 'chromium' || engine.startsWith('firefox')) {
     const puppeteer = (await import('puppeteer-core')).default;
     const browser =
-      engine === 'firefox'
-        ? await puppeteer.launch({ browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true, userDataDir: join(dir, 'ff') })
+      engine.startsWith('firefox')
+        ? await puppeteer.launch({
+            browser: 'firefox',
+            executablePath: '/usr/bin/firefox-esr',
+            headless: true,
+            userDataDir: join(dir, 'ff'),
+            // firefox-private: every window private (IndexedDB kept in memory by Firefox).
+            extraPrefsFirefox: engine === 'firefox-private' ? { 'browser.privatebrowsing.autostart': true } : {},
+          })
         : await puppeteer.launch({ executablePath: '/usr/bin/chromium', headless: true, userDataDir: join(dir, 'cr'), args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
     const page = await browser.newPage();
     page.on('pageerror', (e) => console.log('  pageerror', e.message));
@@ -75,7 +82,7 @@ async function open() {
   await waitFor(async () => (await fetch(`http://127.0.0.1:${wdPort}/status`)).ok, 10000, 'WebKitWebDriver');
   const driver = await new Builder()
     .usingServer(`http://127.0.0.1:${wdPort}`)
-    .withCapabilities({ browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', args: ['--automation'] } })
+    .withCapabilities({ browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', args: engine === 'webkit-private' ? ['--automation', '--private'] : ['--automation'] } })
     .build();
   return {
     goto: (url) => driver.get(url),
@@ -112,6 +119,8 @@ const state = `() => {
     nav: nav && nav.type,
     paint: (performance.getEntriesByType('paint')[0] || {}).startTime,
     details: window.__details,
+    // Firefox turns service workers off in private browsing: a cheap way to see the mode took effect.
+    sw: 'serviceWorker' in navigator && !!navigator.serviceWorker,
     views: c && c.profile && c.profile() ? [c.profile().number('n.page_view'), c.profile().number('n.view_item')].join('/') : undefined,
     why: hero && c && c.decide ? JSON.stringify((c.decide('hero') || {}).explanation).slice(0, 400) : undefined,
     decision: hero && c && c.decide ? (({ variant, group, model }) => [variant, group, model].join('/'))(c.decide('hero') || {}) : undefined,
@@ -130,7 +139,7 @@ async function settle(driver, label) {
   // Give the page time to commit its events before leaving, as a reader would.
   await new Promise((r) => setTimeout(r, 1200));
   last = JSON.parse(await driver.run(state));
-  console.log(`  ${label.padEnd(28)} hero=${last.hero ?? '-'}(${last.heroState ?? '-'}${last.decision ? ' ' + last.decision : ''}) mode=${last.mode} pv/vi=${last.views} nav=${last.nav} paint=${last.paint?.toFixed?.(0)} counters=${JSON.stringify(last.counters)}`);
+  console.log(`  ${label.padEnd(28)} hero=${last.hero ?? '-'}(${last.heroState ?? '-'}${last.decision ? ' ' + last.decision : ''}) mode=${last.mode} sw=${last.sw} pv/vi=${last.views} nav=${last.nav} paint=${last.paint?.toFixed?.(0)} counters=${JSON.stringify(last.counters)}`);
   if (last.why) console.log('    why: ' + last.why);
   if (last.details && last.details.length) console.log('    ' + last.details.join('\n    '));
 }

@@ -125,11 +125,11 @@ describeBrowser('late scripts in Chromium', () => {
       expect(result.seen).toEqual([DEFAULT]);
       expect(result.cls).toBe(0);
       expect(result.counters['slot:late-no-head-rule']).toBe(1);
-      expect(result.why.join(' ')).toMatch(/head rule/);
+      expect(result.why).toEqual(['late: no-head-rule']);
       expect(console.filter((line) => /Add the head rule/.test(line))).toHaveLength(1);
       // The debug panel explains the default under the slot's decision.
       await page.evaluate(() => (window as unknown as { OneToOne: { debug(): void } }).OneToOne.debug());
-      await expect.poll(() => page.locator('#o2o-debug [data-slot="hero"]').textContent({ timeout: 500 }).catch(() => ''), { timeout: 10_000 }).toMatch(/no head rule/);
+      await expect.poll(() => page.locator('#o2o-debug [data-slot="hero"]').textContent({ timeout: 500 }).catch(() => ''), { timeout: 10_000 }).toMatch(/Add the head rule/);
       await page.evaluate(() => (window as unknown as { OneToOne: { debug(): void } }).OneToOne.debug());
       if (delay === 1000) {
         // The instrument is live: a shift caused on purpose is measured.
