@@ -137,9 +137,11 @@ export function createConnection(name: string, upgrade: (store: IDBObjectStore, 
     }
     const entry: InFlight = { transaction, suspended: false };
     inFlight.add(entry);
-    const result = Promise.resolve(callback(transaction.objectStore('kv'))).then((value) => ({ value }));
     const [bound, cancel] = timeout(bounds.transactionMs);
+    let result: Promise<{ value: T }>;
     try {
+      // Called at once: the transaction must be used in the task that created it (older WebKit ends it at a microtask).
+      result = Promise.resolve(callback(transaction.objectStore('kv'))).then((value) => ({ value }));
       const first = await Promise.race([result, bound]);
       if (first !== 'stalled') return first;
       // Aborted, it changed nothing and can run again; finished meanwhile, its result is on its way.
