@@ -8,6 +8,7 @@
  *   xvfb-run -a node bench/engines-dev/browse.mjs webkit   (or webkit-private: MiniBrowser --private)
  *   node bench/engines-dev/browse.mjs firefox          (or firefox-private: private browsing)
  *   node bench/engines-dev/browse.mjs chromium
+ *   … webkit 1 0,100,300,1000   (then the home page with the script held back by each delay)
  *
  * Starts build/demo-server.mjs on 127.0.0.1 with the demo model minus holdout
  * and exploration, so "default" on the home page means the SDK could not use
@@ -21,6 +22,8 @@ import { join } from 'node:path';
 
 const engine = process.argv[2] ?? 'webkit';
 const rounds = Number(process.argv[3] ?? 2);
+// Optional: hold the core script back by this many ms (a proxy in front of the demo server), e.g. 0,100,300,1000.
+const delays = (process.argv[4] ?? '').split(',').filter(Boolean).map(Number);
 
 function freePort() {
   return new Promise((resolve) => {
@@ -48,8 +51,25 @@ const model = JSON.parse(readFileSync('demo/model/model.json', 'utf8'));
 writeFileSync(join(dir, 'model.json'), JSON.stringify({ ...model, holdout: 0, explore: { ...model.explore, noise: 0 } }));
 const port = await freePort();
 const server = spawn(process.execPath, ['build/demo-server.mjs', '--port', String(port), '--data', join(dir, 'data'), '--model', join(dir, 'model.json')], { stdio: 'inherit' });
-const base = `http://127.0.0.1:${port}`;
-await waitFor(async () => (await fetch(base + '/v1/received')).ok, 10000, 'server');
+const origin = `http://127.0.0.1:${port}`;
+await waitFor(async () => (await fetch(origin + '/v1/received')).ok, 10000, 'server');
+
+/** A proxy to the demo server that answers the core script `delay.ms` late. */
+const delay = { ms: 0 };
+const { createServer: createHttpServer, request: httpRequest } = await import('node:http');
+const proxy = createHttpServer((req, res) => {
+  const forward = () =>
+    req.pipe(
+      httpRequest({ host: '127.0.0.1', port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode, answer.headers);
+        answer.pipe(res);
+      }),
+    );
+  if (req.url.startsWith('/dist/onetoone.min.js')) setTimeout(forward, delay.ms);
+  else forward();
+}).listen(0, '127.0.0.1');
+await new Promise((r) => proxy.once('listening', r));
+const base = `http://127.0.0.1:${proxy.address().port}`;
 
 /** A driver with goto(url) and run(fn-source) returning JSON-able values. */
 async function open() {
@@ -162,11 +182,19 @@ try {
     await driver.click('a.logo');
     await settle(driver, 'home');
   }
+  for (const ms of delays) {
+    delay.ms = ms;
+    // A fresh home page each time (a query string defeats any cache of the page itself).
+    await driver.goto(base + '/?delay=' + ms);
+    await settle(driver, `home, script +${ms} ms`);
+  }
+  delay.ms = 0;
   await new Promise((r) => setTimeout(r, 3000));
   const received = await (await fetch(base + '/v1/received')).json();
   console.log(`collector received ${received.batches.length} batches`);
 } finally {
   await driver.close();
   server.kill();
+  proxy.close();
   rmSync(dir, { recursive: true, force: true });
 }
