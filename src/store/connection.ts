@@ -46,12 +46,6 @@ export interface Connection {
   ready(): Promise<void>;
 }
 
-/** What a transaction in flight needs so `suspend()` can abort it. */
-interface InFlight {
-  transaction: IDBTransaction;
-  suspended: boolean;
-}
-
 /** Resolves `'stalled'` after `ms` unless `cancel` is called first. */
 function timeout(ms: number): [Promise<'stalled'>, () => void] {
   let timer: ReturnType<typeof setTimeout>;
@@ -79,7 +73,8 @@ export function createConnection(name: string, upgrade: (store: IDBObjectStore, 
   let opens = 0;
   let gate: Promise<void> | undefined;
   let release = (): void => undefined;
-  const inFlight = new Set<InFlight>();
+  /** Transactions in flight, and whether `suspend()` aborted them. */
+  const inFlight = new Map<IDBTransaction, boolean>();
 
   /** Closes `db` (once its transactions finish) and forgets it if it is the current connection. */
   const drop = (db: IDBDatabase): void => {
@@ -135,8 +130,7 @@ export function createConnection(name: string, upgrade: (store: IDBObjectStore, 
       drop(db);
       return 'stalled';
     }
-    const entry: InFlight = { transaction, suspended: false };
-    inFlight.add(entry);
+    inFlight.set(transaction, false);
     const [bound, cancel] = timeout(bounds.transactionMs);
     let result: Promise<{ value: T }>;
     try {
@@ -150,11 +144,11 @@ export function createConnection(name: string, upgrade: (store: IDBObjectStore, 
       drop(db);
       return 'stalled';
     } catch (error) {
-      if (entry.suspended) return 'suspended';
+      if (inFlight.get(transaction)) return 'suspended';
       throw error;
     } finally {
       cancel();
-      inFlight.delete(entry);
+      inFlight.delete(transaction);
     }
   };
 
@@ -177,7 +171,7 @@ export function createConnection(name: string, upgrade: (store: IDBObjectStore, 
     suspend() {
       if (gate) return;
       gate = new Promise((resolve) => (release = resolve));
-      inFlight.forEach((entry) => (entry.suspended = abort(entry.transaction)));
+      inFlight.forEach((_, transaction) => inFlight.set(transaction, abort(transaction)));
       const closing = connection;
       connection = current = undefined;
       void closing?.then((db) => db.close(), () => undefined);
