@@ -14,9 +14,13 @@ import { type Browser, type BrowserContext, type Page, type TestServer, describe
 
 /** Runs before anything else in the page: layout shifts and every distinct visible content of the hero, in order. */
 function instrument(): void {
-  const w = window as unknown as { __cls: number; __seen: string[] };
+  const w = window as unknown as { __cls: number; __seen: string[]; __revealAt?: number };
   w.__cls = 0;
   w.__seen = [];
+  // The head rule's animation ends when it reveals an undecided slot; a decision in time cancels it instead.
+  document.addEventListener('animationend', (e) => {
+    if (e.animationName === 'o2o-reveal' && (e.target as Element).matches('[data-o2o-slot="hero"]')) w.__revealAt = performance.now();
+  }, true);
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries() as Array<PerformanceEntry & { value: number; hadRecentInput: boolean }>) if (!entry.hadRecentInput) w.__cls += entry.value;
   }).observe({ type: 'layout-shift', buffered: true });
@@ -68,6 +72,8 @@ interface Outcome {
   counters: Record<string, number>;
   why: string[];
   paintedBeforeScript: boolean;
+  /** When the head rule revealed the undecided hero (ms since navigation), or undefined when it was decided first. */
+  revealAt: number | undefined;
 }
 
 async function outcome(page: Page, delay: number): Promise<Outcome> {
@@ -79,7 +85,7 @@ async function outcome(page: Page, delay: number): Promise<Outcome> {
     const script = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/onetoone.min.js')) as PerformanceResourceTiming | undefined;
     return { counters: c.counters, why: c.decide('hero').explanation.map((e) => e.text), paintedBeforeScript: script ? paint < script.responseEnd : false };
   });
-  return { delay, shown: await page.getAttribute('[data-o2o-slot="hero"]', 'data-o2o-shown'), seen: await read<string[]>(page, '__seen'), cls: await read<number>(page, '__cls'), ...state };
+  return { delay, shown: await page.getAttribute('[data-o2o-slot="hero"]', 'data-o2o-shown'), seen: await read<string[]>(page, '__seen'), cls: await read<number>(page, '__cls'), revealAt: await read<number | undefined>(page, '__revealAt'), ...state };
 }
 
 const RUNNING = 'Run further this season';
@@ -100,13 +106,20 @@ describeBrowser('late scripts in Chromium', () => {
       // Whatever the visitor saw first is all they saw: hidden, then one content.
       expect(result.seen).toHaveLength(1);
       expect(result.seen[0]).toBe(result.shown === 'running' ? RUNNING : DEFAULT);
+      // Decided before the rule revealed the slot: personalized; revealed first: the default stays, counted.
+      if (result.revealAt === undefined) {
+        expect(result.shown).toBe('running');
+        expect(result.counters['slot:late-timeout']).toBeUndefined();
+      } else {
+        expect(result.shown).toBe('default');
+        expect(result.counters['slot:late-timeout']).toBe(1);
+      }
       await page.close();
     }
-    console.info('[late-script] with the head rule: ' + results.map((r) => `${r.delay} ms → ${r.shown}${r.counters['slot:late-timeout'] ? ' (late-timeout)' : ''}`).join(', '));
+    console.info('[late-script] with the head rule: ' + results.map((r) => `${r.delay} ms → ${r.shown}${r.revealAt === undefined ? '' : ` (revealed at ${r.revealAt.toFixed(0)} ms)`}`).join(', '));
+    // Whether 100 and 300 ms beat the rule's clock (which starts at first style, before the script is even
+    // requested) depends on the machine's load; the checks above hold either way. 0 and 1000 ms do not.
     expect(results[0]?.shown).toBe('running');
-    expect(results[1]?.shown).toBe('running');
-    // 300 ms is the boundary: the rule's clock starts at first style, before the script is even requested.
-    expect(['running', 'default']).toContain(results[2]?.shown);
     expect(results[3]?.shown).toBe('default');
     expect(results[3]?.counters['slot:late-timeout']).toBe(1);
     expect(results[3]?.counters['slot:late-no-head-rule']).toBeUndefined();
