@@ -27,7 +27,7 @@ import { type Recommendation, recommend } from './core/recommend.js';
 import { catalogItems } from './render/catalog.js';
 import { LATE, type PageSlot } from './render/slots.js';
 import { createMemoryStore } from './store/memory-store.js';
-import { forgetWipeFlag, openStore } from './store/open-store.js';
+import { openStore } from './store/open-store.js';
 import type { Reducer } from './store/state.js';
 import { PREVIEW_KEY, type StorageMode, type Store } from './store/store.js';
 import { tabChannel } from './store/tabs.js';
@@ -443,7 +443,6 @@ class Client implements OneToOne {
       await this.store.clear();
       this.current = emptyProfile();
       rememberConsent('pending', this.config.databaseName);
-      forgetWipeFlag(this.config.databaseName);
       if (device && !(await forgetRemote(this.config, device))) this.log.count('forget:remote-failed');
       if (this.sender) this.startSync();
     } catch (error) {
