@@ -129,25 +129,35 @@ describeBrowser('late scripts in Chromium', () => {
   it('without the head rule: a script after first paint leaves the hero late, counted, explained and reported once in debug mode', async () => {
     const context = await warmContext(env.browser, env.server);
     for (const delay of [300, 1000]) {
-      const { page, errors, console } = await openLate(context, env.server.url + '/test-pages/late-no-rule.html', delay);
+      const { page, errors, console: lines } = await openLate(context, env.server.url + '/test-pages/late-no-rule.html', delay);
       const result = await outcome(page, delay);
       expect(errors).toEqual([]);
-      expect(result.paintedBeforeScript).toBe(true);
       expect(await page.getAttribute('[data-o2o-slot="hero"]', 'data-o2o-state')).toBe('decided');
+      expect(result.cls).toBe(0);
+      // On a loaded machine the first paint can come after a 300 ms script; then nothing was seen before the
+      // decision and the hero is personalized. After 1000 ms the page has always painted.
+      if (delay === 300 && !result.counters['slot:late-no-head-rule']) {
+        expect(result.paintedBeforeScript).toBe(false);
+        expect(result.shown).toBe('running');
+        expect(result.seen).toEqual([RUNNING]);
+        console.info('[late-script] without the head rule, 300 ms: the script ran before first paint');
+        await page.close();
+        continue;
+      }
+      expect(result.paintedBeforeScript).toBe(true);
       expect(result.shown).toBe('default');
       expect(result.seen).toEqual([DEFAULT]);
-      expect(result.cls).toBe(0);
       expect(result.counters['slot:late-no-head-rule']).toBe(1);
       expect(result.why).toEqual(['late: no-head-rule']);
-      expect(console.filter((line) => /Add the head rule/.test(line))).toHaveLength(1);
-      // The debug panel explains the default under the slot's decision.
-      await page.evaluate(() => (window as unknown as { OneToOne: { debug(): void } }).OneToOne.debug());
-      await expect.poll(() => page.locator('#o2o-debug [data-slot="hero"]').textContent({ timeout: 500 }).catch(() => ''), { timeout: 10_000 }).toMatch(/Add the head rule/);
-      await page.evaluate(() => (window as unknown as { OneToOne: { debug(): void } }).OneToOne.debug());
+      expect(lines.filter((line) => /Add the head rule/.test(line))).toHaveLength(1);
       if (delay === 1000) {
         // The instrument is live: a shift caused on purpose is measured.
         await page.evaluate(() => document.querySelector('.hero')?.insertAdjacentElement('beforebegin', Object.assign(document.createElement('div'), { style: 'height:120px' })));
         await waitFor(() => read<number>(page, '__cls'), 3000, 'a measured shift');
+        // The debug panel explains the default under the slot's decision (last page only: an open panel is
+        // remembered for the next page of the context).
+        await page.evaluate(() => (window as unknown as { OneToOne: { debug(): void } }).OneToOne.debug());
+        await expect.poll(() => page.locator('#o2o-debug [data-slot="hero"]').textContent({ timeout: 500 }).catch(() => ''), { timeout: 10_000 }).toMatch(/Add the head rule/);
       }
       await page.close();
     }
