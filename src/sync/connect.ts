@@ -63,6 +63,9 @@ export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, o
     const replica = await pullProfile(endpoint, device, credential.key, writeKey);
     if (!replica) throw new Error('restored profile not available');
     await host.exclusive(async () => {
+      // Another tab of this browser registered the same new device at the same moment and adopted `device` first:
+      // its rebuild folded the shared event log already, and a second fold would count every event twice.
+      if ((await store.deviceId()) === device) return void (await store.update(CREDENTIAL, () => credential), onProfile(await store.loadProfile()));
       const folded = foldEvents(joinReplica(migrateProfile(undefined), device, replica), [], await store.readEvents(), host.reduce);
       await store.update('profile', () => folded.profile);
       await store.update('queue', () => folded.queue);

@@ -227,6 +227,35 @@ describe('sync with protocol v2', () => {
     expect(collector.devices.get('old')?.state.fields['n.page_view']).toEqual({ k: 'c', v: 3 });
   });
 
+  it('two tabs restoring the same wiped device at the same moment fold its events into the old device once', async () => {
+    const earlier = createMemoryStore({ device: 'old' });
+    await track(earlier, 'page_view', 2);
+    collector.seed('old', newDeviceKey(), await earlier.readQueue());
+    const store = createIdbStore('two-tabs-' + db++);
+    await store.loadStart();
+    await track(store, 'page_view');
+    // Two syncs on one database, as two tabs have: both register the new id before either adopted the old one,
+    // and the second tab's pull of the old device answers only after the first tab pushed its rebuilt profile.
+    let pushed: () => void = () => undefined;
+    const firstPush = new Promise<void>((resolve) => (pushed = resolve));
+    let pulls = 0;
+    vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
+      const path = new URL(String(input)).pathname;
+      if (path === '/v1/profile' && ++pulls === 2) await firstPush;
+      const response = await collector.fetch(input, init);
+      if (path === '/v1/batch') pushed();
+      return response;
+    });
+    const [a, b] = [start(store), start(store)];
+    await Promise.all([a.flush(), b.flush()]);
+    await a.flush();
+    await b.flush();
+    expect(collector.requests.filter((r) => r.path === '/v1/device').map((r) => r.status)).toEqual([200, 200]);
+    expect(await store.deviceId()).toBe('old');
+    expect((await store.loadProfile()).own.fields['n.page_view']).toEqual({ k: 'c', v: 3 });
+    expect(collector.devices.get('old')?.state.fields['n.page_view']).toEqual({ k: 'c', v: 3 });
+  });
+
   it('forget sends v:2 and the key, so the collector erases the device and clears the cookie: the next device is not restored', async () => {
     const store = createMemoryStore();
     await track(store, 'page_view');
