@@ -56,8 +56,12 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: DeviceRouteConte
       if ((await store.credentialOf(device)) !== undefined) throw new HttpError(401, V2_REQUIRED);
       return false;
     }
-    if ((await store.registerDevice(device, hashDeviceKey(deviceKey), Date.now())) === 'created') return true;
-    const stored = await store.credentialOf(device);
+    // A read first: registering is a write, and only a device's first request needs it.
+    let stored = await store.credentialOf(device);
+    if (stored === undefined) {
+      if ((await store.registerDevice(device, hashDeviceKey(deviceKey), Date.now())) === 'created') return true;
+      stored = await store.credentialOf(device); // another request registered it meanwhile
+    }
     if (stored === undefined || !deviceKeyMatches(deviceKey, stored)) throw new HttpError(401, MISMATCH);
     return true;
   };
@@ -116,7 +120,8 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: DeviceRouteConte
       { maxFields: ctx.bounds.maxFields, maxBytes: ctx.bounds.maxBytes, maxSeqStep: ctx.bounds.maxSeqStep },
     );
     if (outcome.rejected === 'seq-step') throw new HttpError(422, `sequence step: the batch's highest s is more than ${ctx.bounds.maxSeqStep} above the device's`);
-    if (outcome.applied > 0) await linkUser(batch.device, batch.deviceKey === undefined);
+    // The link depends on u.id and u.sig only: a batch that carries neither leaves it as it was.
+    if (outcome.applied > 0 && batch.deltas.some((d) => d.key === 'u.id' || d.key === 'u.sig')) await linkUser(batch.device, batch.deviceKey === undefined);
     if (proven) setCookie(reply, batch.device);
     const refused = outcome.refused + batch.refusedKeys;
     if (outcome.refused > 0) {

@@ -81,6 +81,10 @@ describe('issue #14 attacks, from outside with the write key and a device id', (
     expect(wrong.status).toBe(401);
     const admin = await fetch(target.url + '/v1/received', { headers: { authorization: 'Bearer ' + ADMIN_TOKEN } });
     expect([admin.status, await admin.text()]).toEqual([200, expect.stringContaining(victim.device)]);
+    // The QA view of one device's merged state, same token.
+    expect((await fetch(`${target.url}/v1/admin/device?device=${victim.device}`)).status).toBe(401);
+    const state = await fetch(`${target.url}/v1/admin/device?device=${victim.device}`, { headers: { authorization: 'Bearer ' + ADMIN_TOKEN } });
+    expect(await state.json()).toMatchObject({ device: victim.device, user: null, state: { fields: { 'n.view_item': { k: 'c', v: 3 } } } });
   });
 
   it("reading a visitor's profile with their device id gets nothing", async () => {

@@ -113,6 +113,17 @@ describe('protocol v2', () => {
     expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
   });
 
+  it('answers CORS preflights for allowed origins only, and serves static roots without escaping them', async () => {
+    const { app } = await start({ allowedOrigins: ['https://shop.example'], staticRoots: { '/': 'demo/public' } });
+    const preflight = (origin: string) => app.inject({ method: 'OPTIONS', url: '/v1/batch', headers: { origin, 'access-control-request-method': 'POST' } });
+    const allowed = await preflight('https://shop.example');
+    expect([allowed.statusCode, allowed.headers['access-control-allow-origin'], allowed.headers['access-control-allow-credentials']]).toEqual([204, 'https://shop.example', undefined]);
+    expect((await preflight('https://evil.example')).headers['access-control-allow-origin']).toBeUndefined();
+    const page = await app.inject({ method: 'GET', url: '/' });
+    expect([page.statusCode, page.headers['content-security-policy']]).toEqual([200, expect.stringContaining("script-src 'self'")]);
+    for (const url of ['/%2e%2e/package.json', '/..%2fpackage.json', '/../package.json']) expect((await app.inject({ method: 'GET', url })).statusCode).toBe(404);
+  });
+
   it('answers 400 for bad JSON and 413 for an oversized body, changing nothing', async () => {
     const { app, store } = await start();
     expect((await app.inject({ method: 'POST', url: '/v1/batch', payload: '{not json', headers: { 'content-type': 'text/plain;charset=UTF-8' } })).statusCode).toBe(400);
