@@ -19,6 +19,8 @@
  * a figure that holds up better than throughput on a shared machine; `dbCpuMsPerBatch` (PostgreSQL)
  * adds the CPU of the database server's backends serving the benchmark's database.
  * PostgreSQL: DATABASE_URL or --database-url (default the store engineer's o2o_store database).
+ * O2O_SQLITE_SYNC=normal runs the embedded store with synchronous=NORMAL (store-level runs only; the
+ * service always opens it with the default, FULL).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';

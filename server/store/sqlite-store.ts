@@ -343,13 +343,6 @@ export class SqliteStore implements CollectorStore {
     return this.db.transaction(() => entries.reduce((n, e) => n + this.sql.rememberBatch.run(e.device, e.id, now).changes, 0))();
   }
 
-  /** The database file's page count times page size, plus its WAL (benchmarks). */
-  databaseBytes(): number {
-    const pages = this.db.pragma('page_count', { simple: true }) as number;
-    const size = this.db.pragma('page_size', { simple: true }) as number;
-    return pages * size;
-  }
-
   /** The underlying connection, for bulk loading in benchmarks and the JSON migration. */
   get connection(): Database.Database {
     return this.db;
