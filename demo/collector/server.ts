@@ -128,7 +128,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     production: false,
     writeKeys: options.writeKeys?.length ? options.writeKeys : 'any',
     allowedOrigins: 'local',
-    acceptV1: options.acceptV1 ?? true,
+    acceptV1: options.acceptV1 ?? false,
     rateLimits: options.rateLimits ?? { ip: NO_LIMIT, device: NO_LIMIT },
     staticRoots: options.staticRoots,
     forceCloseConnections: true,
