@@ -44,6 +44,7 @@ export interface StoredCounts {
   eventNames: string[];
   device: string | null;
   model: boolean;
+  /** Deltas waiting in the sync queue. */
   queue: number;
 }
 
@@ -67,7 +68,8 @@ export function storedCounts(ms: number): Promise<StoredCounts> {
         db.close();
         const entries = keys.result.map((key, i) => [key, values.result[i]] as const);
         const events = entries.filter(([key]) => Array.isArray(key) && key[0] === 'e').flatMap(([, v]) => v as { name: string } | Array<{ name: string }>);
-        const queue = entries.filter(([key]) => Array.isArray(key) && key[0] === 'q').length;
+        const queued = entries.find(([key]) => key === 'queue')?.[1];
+        const queue = Array.isArray(queued) ? queued.length : 0;
         done({
           hung: false,
           keys: entries.length,
@@ -85,6 +87,23 @@ export function storedCounts(ms: number): Promise<StoredCounts> {
 /** Page function: the shows recorded in this tab (see drivers/recorder.ts). */
 export function recordedShows(key: string): Array<{ path: string; persisted: boolean }> {
   return JSON.parse(sessionStorage.getItem(key) ?? '[]') as Array<{ path: string; persisted: boolean }>;
+}
+
+/** The hero as decided: the variant shown and the states it went through (`['late', 'decided']`: the SDK ran after first paint). */
+export interface HeroReport {
+  shown: string;
+  states: string[];
+}
+
+/** Page function: the states the hero went through, as the recorder saw them. */
+export function heroStates(): string[] {
+  return (window as unknown as { __enginesHeroStates?: string[] }).__enginesHeroStates ?? [];
+}
+
+/** Waits until the hero is decided; the variant shown and how it got there. */
+export async function heroReport(session: EngineSession, timeoutMs = 10_000): Promise<HeroReport> {
+  const shown = await heroShown(session, timeoutMs);
+  return { shown, states: await session.evaluate(heroStates) };
 }
 
 /** Waits until the hero is decided and returns the variant shown. */
@@ -109,4 +128,30 @@ export async function modelCached(session: EngineSession, timeoutMs = 10_000): P
       };
     });
   }, 2000);
+}
+
+/** Page function: calls `OneToOne[method](...args)` once the client is ready and returns its (awaited) result. */
+export async function callClient(method: string, ...args: unknown[]): Promise<unknown> {
+  const client = (window as unknown as { OneToOne: Record<string, unknown> & { ready: Promise<void> } }).OneToOne;
+  await client.ready;
+  const result = await (client[method] as (...a: unknown[]) => unknown)(...args);
+  return result === undefined ? null : result;
+}
+
+/** Page function: the client's decision for `slot` (variant and group), or null. */
+export function decisionOf(slot: string): { variant: string; group: string } | null {
+  const client = (window as unknown as { OneToOne?: { decide(s: string): { variant: string; group: string } | undefined } }).OneToOne;
+  const d = client?.decide(slot);
+  return d ? { variant: d.variant, group: d.group } : null;
+}
+
+/** Page function: a number of the client's profile (e.g. `n.view_item`), or null. */
+export function profileNumber(key: string): number | null {
+  const client = (window as unknown as { OneToOne?: { profile(): { number(k: string): number | undefined } | undefined } }).OneToOne;
+  return client?.profile()?.number(key) ?? null;
+}
+
+/** Page function: true once `OneToOne` exists (the async script ran). */
+export function clientLoaded(): boolean {
+  return 'OneToOne' in window;
 }

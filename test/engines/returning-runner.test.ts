@@ -19,7 +19,7 @@ describeEngines('returning runner with back and forward', (engine) => {
     try {
       const walk = await walkReturningRunner(session, env.shop.url);
       expect(walk.pages.map((p) => `${p.path}: ${p.storageMode}${p.ready ? '' : ' (not ready)'}`)).toEqual(walk.pages.map((p) => `${p.path}: indexeddb`));
-      expect(walk.hero).toBe('running');
+      expect(walk.hero).toEqual({ shown: 'running', states: ['decided'] });
       expect(walk.storedEvents).toBeGreaterThanOrEqual(9);
       expect(walk.device).toMatch(/^[\w-]+$/);
       const batches = await poll('batches from this device at the collector', 10_000, async () => {

@@ -7,7 +7,7 @@
  */
 import type { EngineSession } from './drivers/index.js';
 import { SHOWS_KEY } from './drivers/recorder.js';
-import { type SdkState, heroShown, modelCached, recordedShows, sdkState, storedCounts } from './page.js';
+import { type HeroReport, type SdkState, heroReport, heroShown, modelCached, recordedShows, sdkState, storedCounts } from './page.js';
 
 /** The running products the journey views, in order. */
 export const RUNNING_PRODUCTS = ['/running-shoe.html', '/product/sku-road-1.html', '/product/sku-run-vest.html', '/product/sku-run-watch.html'];
@@ -16,8 +16,8 @@ export const RUNNING_PRODUCTS = ['/running-shoe.html', '/product/sku-road-1.html
 export interface Walk {
   /** The SDK's state on every page shown, in order (history moves included). */
   pages: SdkState[];
-  /** The variant the last home page's hero shows. */
-  hero: string;
+  /** The last home page's hero: variant shown and the states it went through. */
+  hero: HeroReport;
   /** Script response end → hero decided on the last home page, ms (warm: profile and model already stored); null when not measurable. */
   warmSwapMs: number | null;
   /** Events in IndexedDB at the end (counted without the SDK); null when the read hung. */
@@ -62,7 +62,7 @@ export async function walkReturningRunner(session: EngineSession, origin: string
   }
   await session.goto(origin + '/');
   await settle();
-  const hero = await heroShown(session);
+  const hero = await heroReport(session);
   const warmSwapMs = await session.evaluate(warmSwap);
   const stored = await session.evaluate(storedCounts, 5000);
   const restored = (await session.evaluate(recordedShows, SHOWS_KEY)).filter((s) => s.persisted).map((s) => s.path);

@@ -5,7 +5,9 @@
  * unhandled rejections and `console.error` calls, kept in sessionStorage so
  * they survive navigations in the tab (and back/forward cache restores).
  * It also notes each page show (restored from the back/forward cache or
- * loaded) and when the hero slot was decided, for the benchmark's swap time.
+ * loaded), the states the hero slot went through (`late` first means the SDK
+ * ran after first paint and kept the default on purpose) and when the hero
+ * was decided, for the benchmark's swap time.
  */
 
 /** sessionStorage key of the recorded errors (one JSON array of strings). */
@@ -17,7 +19,7 @@ export const RECORDER_PATH = '/__engines/recorder.js';
 
 /** Runs in the page. Kept free of outer references: it is serialized. */
 function record(errorsKey: string, showsKey: string): void {
-  const w = window as unknown as { __enginesRecorder?: boolean; __enginesSwapAt?: number };
+  const w = window as unknown as { __enginesRecorder?: boolean; __enginesSwapAt?: number; __enginesHeroStates?: string[] };
   if (w.__enginesRecorder) return;
   w.__enginesRecorder = true;
   const append = (key: string, value: unknown): void => {
@@ -47,6 +49,7 @@ function record(errorsKey: string, showsKey: string): void {
   new MutationObserver((records) => {
     for (const r of records) {
       const el = r.target as Element;
+      if (el.getAttribute('data-o2o-slot') === 'hero') (w.__enginesHeroStates ??= []).push(el.getAttribute('data-o2o-state') ?? '');
       if (w.__enginesSwapAt === undefined && el.getAttribute('data-o2o-slot') === 'hero' && el.getAttribute('data-o2o-state') === 'decided') w.__enginesSwapAt = performance.now();
     }
   }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-o2o-state'] });
