@@ -57,9 +57,10 @@ class ChromiumSession implements EngineSession {
 
   async exitThroughTop(): Promise<TopExit> {
     // CDP dispatches pointer events at any coordinates, so the pointer really leaves the viewport.
-    await this.page.mouse.move(400, 400);
-    await this.page.mouse.move(400, 2, { steps: 6 });
-    await this.page.mouse.move(400, -20, { steps: 2 });
+    // One fast flick (500 px in one mousemove): exit intent needs 0.2 px/ms upward, which small steps miss on a busy machine.
+    await this.page.mouse.move(400, 500);
+    await this.page.mouse.move(400, 1);
+    await this.page.mouse.move(400, -20);
     return 'real pointer';
   }
 

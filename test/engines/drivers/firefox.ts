@@ -54,8 +54,9 @@ class FirefoxSession implements EngineSession {
   }
 
   async exitThroughTop(): Promise<TopExit> {
-    await this.page.mouse.move(400, 400);
-    await this.page.mouse.move(400, 1, { steps: 6 });
+    // One fast flick (500 px in one mousemove): exit intent needs 0.2 px/ms upward, which small steps miss on a busy machine.
+    await this.page.mouse.move(400, 500);
+    await this.page.mouse.move(400, 1);
     try {
       // WebDriver BiDi rejects pointer moves outside the viewport ("move target out of bounds").
       await this.page.mouse.move(400, -20, { steps: 2 });

@@ -91,8 +91,9 @@ class WebKitSession implements EngineSession {
 
   async exitThroughTop(): Promise<TopExit> {
     // WebDriver rejects pointer moves outside the viewport: real moves up to the top row, then the browser's mouseout, synthetic.
-    await this.pointerMove(400, 400);
-    await this.pointerMove(400, 1, 6);
+    // One fast flick (500 px in one move): exit intent needs 0.2 px/ms upward, which small steps miss on a busy machine.
+    await this.pointerMove(400, 500);
+    await this.pointerMove(400, 1);
     await this.evaluate(dispatchTopMouseout);
     return 'real moves + synthetic mouseout';
   }
