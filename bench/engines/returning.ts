@@ -38,7 +38,7 @@ function range(values: number[]): Range {
 
 async function benchEngine(engine: Engine): Promise<Record<string, unknown>> {
   const [browser, shop] = await Promise.all([engine.launch(), startShop(engine)]);
-  const runs: Array<{ hero: string; heroStates: string[]; allIndexedDb: boolean; memoryPages: string[]; batches: number; errors: number; swapMs: number | null; restored: number; failure?: string }> = [];
+  const runs: Array<{ hero: string; heroStates: string[]; allIndexedDb: boolean; memoryPages: string[]; batches: number; errors: number; swapMs: number | null; restored: number; cacheMisses?: string[] | null; failure?: string }> = [];
   try {
     for (let i = 0; i < RUNS; i++) {
       const session = await browser.newIsolatedSession();
@@ -62,6 +62,7 @@ async function benchEngine(engine: Engine): Promise<Record<string, unknown>> {
           errors: (await session.pageErrors()).length,
           swapMs: walk.warmSwapMs,
           restored: walk.restored.length,
+          cacheMisses: walk.cacheMisses,
         });
       } catch (error) {
         runs.push({ hero: 'none', heroStates: [], allIndexedDb: false, memoryPages: [], batches: 0, errors: 0, swapMs: null, restored: 0, failure: String(error).slice(0, 200) });
@@ -86,6 +87,7 @@ async function benchEngine(engine: Engine): Promise<Record<string, unknown>> {
     batchesDelivered: runs.reduce((n, r) => n + r.batches, 0),
     pageErrors: runs.reduce((n, r) => n + r.errors, 0),
     pagesRestoredFromBfcache: runs.reduce((n, r) => n + r.restored, 0),
+    bfcacheNotUsedReasons: [...new Set(runs.flatMap((r) => r.cacheMisses ?? []))],
     warmSwapMs: range(swaps),
     perRun: runs,
   };

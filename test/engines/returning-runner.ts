@@ -25,6 +25,8 @@ export interface Walk {
   device: string | null;
   /** Pages shown from the back/forward cache. */
   restored: string[];
+  /** The browser's reasons for not restoring from the back/forward cache, where the driver can tell (Chromium). */
+  cacheMisses: string[] | null;
 }
 
 /** Page function: script response end → hero decided, ms, as the recorder saw it. */
@@ -66,5 +68,6 @@ export async function walkReturningRunner(session: EngineSession, origin: string
   const warmSwapMs = await session.evaluate(warmSwap);
   const stored = await session.evaluate(storedCounts, 5000);
   const restored = (await session.evaluate(recordedShows, SHOWS_KEY)).filter((s) => s.persisted).map((s) => s.path);
-  return { pages, hero, warmSwapMs, storedEvents: stored.hung ? null : stored.events, device: stored.device, restored };
+  const cacheMisses = session.backForwardCacheMisses?.() ?? null;
+  return { pages, hero, warmSwapMs, storedEvents: stored.hung ? null : stored.events, device: stored.device, restored, cacheMisses };
 }

@@ -18,7 +18,17 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 
 class ChromiumSession implements EngineSession {
   readonly engine = 'chromium' as const;
+  private readonly misses: string[] = [];
   constructor(private readonly context: BrowserContext, private readonly page: Page) {}
+
+  /** Listens for Chromium's reasons not to restore a page from the back/forward cache. */
+  async watchCacheMisses(): Promise<void> {
+    const cdp = await this.context.newCDPSession(this.page);
+    cdp.on('Page.backForwardCacheNotUsed', (event) => this.misses.push(event.notRestoredExplanations.map((e) => e.reason).join(', ')));
+    await cdp.send('Page.enable');
+  }
+
+  readonly backForwardCacheMisses = (): string[] => [...this.misses];
 
   async goto(url: string): Promise<void> {
     await this.page.goto(url, { waitUntil: 'load' });
@@ -92,7 +102,9 @@ export const chromiumEngine: Engine = {
       async newIsolatedSession() {
         const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
         await context.addInitScript(RECORDER_SOURCE);
-        return new ChromiumSession(context, await context.newPage());
+        const session = new ChromiumSession(context, await context.newPage());
+        await session.watchCacheMisses();
+        return session;
       },
       close: () => browser.close(),
     };

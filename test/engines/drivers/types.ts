@@ -43,6 +43,11 @@ export interface EngineSession {
   exitThroughTop(): Promise<TopExit>;
   /** Errors recorded from inside the page since the session started, across navigations (see recorder.ts). */
   pageErrors(): Promise<string[]>;
+  /**
+   * Why history moves were not served from the back/forward cache, as the browser reports it
+   * (Chromium over CDP only; undefined where the driver cannot tell).
+   */
+  readonly backForwardCacheMisses?: () => string[];
   close(): Promise<void>;
 }
 
