@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import puppeteer, { type BrowserContext, type Page } from 'puppeteer-core';
 import { callExpression, poll } from './page-call.js';
+import { dispatchTopMouseout } from './top-exit.js';
 import { ERRORS_KEY, RECORDER_SOURCE, readRecordedErrors } from './recorder.js';
 import type { Engine, EngineBrowser, EngineSession, PageFunction, TopExit } from './types.js';
 
@@ -74,16 +75,6 @@ class FirefoxSession implements EngineSession {
   async close(): Promise<void> {
     await this.context.close();
   }
-}
-
-/**
- * Page function: the `mouseout` a browser fires when the pointer leaves the
- * window through the top edge (no related target, clientY ≤ 0), for drivers
- * that cannot move the pointer there.
- */
-export function dispatchTopMouseout(): void {
-  const target = document.elementFromPoint(400, 1) ?? document.documentElement;
-  target.dispatchEvent(new MouseEvent('mouseout', { bubbles: true, clientX: 400, clientY: -1, relatedTarget: null }));
 }
 
 /** Firefox ESR (puppeteer-core over WebDriver BiDi). */

@@ -14,10 +14,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Builder, By, Origin, type WebDriver } from 'selenium-webdriver';
-import { dispatchTopMouseout } from './firefox.js';
 import { callExpression, poll } from './page-call.js';
 import { ERRORS_KEY, readRecordedErrors } from './recorder.js';
 import type { Engine, EngineBrowser, EngineSession, PageFunction, TopExit } from './types.js';
+import { dispatchTopMouseout } from './top-exit.js';
 import { ensureDisplay } from './xvfb.js';
 
 /** WebKitGTK's WebDriver. */
