@@ -101,11 +101,12 @@ describeBrowser('XSS corpus in Chromium under strict CSP and Trusted Types', () 
 
   /**
    * Real exits through the top until `shown` holds in the page. Two things depend on the machine's load,
-   * not on the SDK: `ready` means the slots are decided, and the exit-intent watcher comes with the second
-   * stage, loaded after that, so a first exit can come before anything listens (each try waits on the
-   * dialog before the next); and exit intent needs an upward speed of 0.2 px/ms between the last two
-   * mousemoves, which a six-step move spreads over seconds on a busy machine (50 px a step), so the exit
-   * is one fast flick: 500 px in one mousemove, as a hand heading for the tab strip does.
+   * not on the SDK. `ready` means the slots are decided; the exit-intent watcher comes with the second
+   * stage, loaded after that, so a first exit can come before anything listens (seen under load: the stage
+   * not yet loaded when the exit began), hence each try waits on the dialog before the next. And exit intent
+   * needs 0.2 px/ms upward between the last two mousemoves: a six-step move (49 px a step) falls under it
+   * when one step takes more than 245 ms to dispatch (up to 181 ms seen with two CPU burners at load
+   * average 13), so the exit is one fast flick, 500 px in one mousemove, as a hand heading for the tab strip.
    */
   async function exitUntil(page: Page, shown: () => boolean): Promise<void> {
     const deadline = Date.now() + 30_000;
