@@ -23,16 +23,6 @@ describeEngines('thin loop', (engine) => {
       });
       expect(stored.eventNames.slice(0, 2)).toEqual(['page_view', 'view_item']);
       expect(stored.device).toMatch(/^[\w-]+$/);
-      await session.waitFor('view_item folded into the profile', 5000, profileNumber, 'n.view_item');
-      await modelCached(session);
-
-      await session.goto(env.shop.url + '/');
-      // A running hero, swapped while hidden: not kept as default because the SDK ran after first paint (`late`).
-      expect(await heroReport(session)).toEqual({ shown: 'running', states: ['decided'] });
-      expect(await session.evaluate(decisionOf, 'hero')).toEqual({ variant: 'running', group: 'personalized' });
-      expect(await session.evaluate(profileNumber, 'n.view_item')).toBeGreaterThanOrEqual(1);
-      expect(await session.pageErrors()).toEqual([]);
-
       // A new session is a new visitor: nothing of the first one's storage.
       const other = await env.session();
       try {
@@ -44,6 +34,15 @@ describeEngines('thin loop', (engine) => {
       } finally {
         await other.close();
       }
+      await session.waitFor('view_item folded into the profile', 5000, profileNumber, 'n.view_item');
+      await modelCached(session);
+
+      await session.goto(env.shop.url + '/');
+      // A running hero, swapped while hidden: not kept as default because the SDK ran after first paint (`late`).
+      expect(await heroReport(session)).toEqual({ shown: 'running', states: ['decided'] });
+      expect(await session.evaluate(decisionOf, 'hero')).toEqual({ variant: 'running', group: 'personalized' });
+      expect(await session.evaluate(profileNumber, 'n.view_item')).toBeGreaterThanOrEqual(1);
+      expect(await session.pageErrors()).toEqual([]);
     } finally {
       await session.close();
     }

@@ -118,16 +118,34 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startDriver(display: string): Promise<{ url: string; child: ChildProcess; exited: Promise<unknown> }> {
+/** A running WebKitWebDriver. */
+interface DriverProcess {
+  url: string;
+  child: ChildProcess;
+  exited: Promise<unknown>;
+}
+
+async function startDriver(display: string): Promise<DriverProcess> {
   const port = await freePort();
   const child = spawn(WEBKIT_DRIVER_PATH, [`--port=${port}`, '--host=127.0.0.1'], { stdio: 'ignore', env: { ...process.env, DISPLAY: display } });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const url = `http://127.0.0.1:${port}`;
-  await poll('WebKitWebDriver listening', 10_000, async () => {
-    if (child.exitCode !== null) throw new Error(`WebKitWebDriver exited with ${child.exitCode}`);
-    return fetch(url + '/status').then((r) => r.ok, () => false);
-  });
+  try {
+    await poll('WebKitWebDriver listening', 10_000, async () => {
+      if (child.exitCode !== null) throw new Error(`WebKitWebDriver exited with ${child.exitCode}`);
+      return fetch(url + '/status').then((r) => r.ok, () => false);
+    });
+  } catch (error) {
+    await stopDriver({ url, child, exited });
+    throw error;
+  }
   return { url, child, exited };
+}
+
+async function stopDriver(driver: DriverProcess): Promise<void> {
+  if (driver.child.exitCode !== null) return;
+  driver.child.kill('SIGTERM');
+  await driver.exited;
 }
 
 /** The MiniBrowser version, from the user agent's WebKit build and the installed library. */
@@ -145,47 +163,51 @@ export const webkitEngine: Engine = {
   available: () => existsSync(MINIBROWSER_PATH) && existsSync(WEBKIT_DRIVER_PATH) && (!!process.env.DISPLAY || existsSync('/usr/bin/Xvfb')),
   async launch(): Promise<EngineBrowser> {
     const x = await ensureDisplay();
-    let driverProcess: Awaited<ReturnType<typeof startDriver>> | undefined;
+    // WebKitWebDriver holds one session at a time ("Maximum number of active sessions"): each session gets a
+    // driver process of its own, so two visitors can be open at once.
+    const open = new Set<{ driver: WebDriver; process: DriverProcess }>();
+    const newSession = async (): Promise<{ driver: WebDriver; process: DriverProcess }> => {
+      const process = await startDriver(x.display);
+      try {
+        const driver = await new Builder().usingServer(process.url).withCapabilities(CAPABILITIES).build();
+        await driver.manage().setTimeouts({ script: 60_000, pageLoad: 30_000 });
+        await driver.manage().window().setRect({ width: 1280, height: 900 }).catch(() => undefined);
+        const entry = { driver, process };
+        open.add(entry);
+        return entry;
+      } catch (error) {
+        await stopDriver(process);
+        throw error;
+      }
+    };
+    const end = async (entry: { driver: WebDriver; process: DriverProcess }): Promise<void> => {
+      open.delete(entry);
+      await entry.driver.quit().catch(() => undefined);
+      await stopDriver(entry.process);
+    };
+    let spare: { driver: WebDriver; process: DriverProcess } | undefined;
+    let version: string;
     try {
-      driverProcess = await startDriver(x.display);
+      // One session up front: proves the setup works and reads the version.
+      spare = await newSession();
+      version = await versionOf(spare.driver);
     } catch (error) {
+      if (spare) await end(spare);
       await x.stop();
       throw error;
     }
-    const server = driverProcess;
-    const open = new Set<WebDriver>();
-    let version = '';
-    const newDriver = async (): Promise<WebDriver> => {
-      const driver = await new Builder().usingServer(server.url).withCapabilities(CAPABILITIES).build();
-      await driver.manage().setTimeouts({ script: 60_000, pageLoad: 30_000 });
-      await driver.manage().window().setRect({ width: 1280, height: 900 }).catch(() => undefined);
-      open.add(driver);
-      return driver;
-    };
-    // One session up front: proves the setup works and reads the version.
-    const first = await newDriver();
-    version = await versionOf(first);
-    let spare: WebDriver | undefined = first;
     return {
       engine: 'webkit',
-      get version() {
-        return version;
-      },
+      version,
       async newIsolatedSession() {
-        const driver = spare ?? (await newDriver());
+        const entry = spare ?? (await newSession());
         spare = undefined;
-        const session = new WebKitSession(driver);
-        const close = session.close.bind(session);
-        session.close = async () => {
-          open.delete(driver);
-          await close();
-        };
+        const session = new WebKitSession(entry.driver);
+        session.close = () => end(entry);
         return session;
       },
       async close() {
-        await Promise.allSettled([...open].map((d) => d.quit()));
-        server.child.kill('SIGTERM');
-        await server.exited;
+        await Promise.allSettled([...open].map(end));
         await x.stop();
       },
     };
