@@ -24,6 +24,15 @@ const checkShared = () => ({
   },
 });
 
+// The head rule as a stylesheet next to the core, for sites whose CSP forbids inline style (src/render/anti-flicker.css).
+const emitHeadRule = () => ({
+  name: 'emit-head-rule',
+  generateBundle() {
+    const css = readFileSync('src/render/anti-flicker.css', 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\s*\n\s*/g, '');
+    this.emitFile({ type: 'asset', fileName: 'onetoone.css', source: css + '\n' });
+  },
+});
+
 const transpile = () => esbuild({ target: 'es2020', jsx: 'automatic', jsxImportSource: 'preact', tsconfig: 'tsconfig.json' });
 const minify = () =>
   terser({ ecma: 2020, module: false, compress: { passes: 3, pure_getters: true }, mangle: { properties: false }, format: { comments: false } });
@@ -33,7 +42,7 @@ export default [
   {
     input: 'src/script-tag.ts',
     output: { file: 'dist/onetoone.min.js', format: 'iife', name: 'OneToOne', exports: 'default', sourcemap: true },
-    plugins: [loadStageLazily(), nodeResolve({ browser: true }), transpile(), minify()],
+    plugins: [loadStageLazily(), nodeResolve({ browser: true }), transpile(), minify(), emitHeadRule()],
   },
   {
     // The second stage (sync, exit-intent offers), loaded by the script-tag core after the page's first decisions.

@@ -31,6 +31,7 @@ import { openStore } from './store/open-store.js';
 import type { Reducer } from './store/state.js';
 import { PREVIEW_KEY, type StorageMode, type Store } from './store/store.js';
 import { tabChannel } from './store/tabs.js';
+import { watchPageLifecycle } from './store/page-lifecycle.js';
 import type { Sync } from './sync/connect.js';
 import { configuredModel, forgetRemote, startExitOffers, startSync } from './stage/lazy.js';
 import type { CachedModel } from './sync/pull.js';
@@ -118,6 +119,8 @@ class Client implements OneToOne {
     // Storage opens first: the browser opens the database while the rest of this task runs.
     this.ready = this.start().catch((error: unknown) => this.log.count('init:failed', error));
     addAntiFlicker(document, config.antiFlickerMs, LATE);
+    // Before any other pagehide listener: no transaction may straddle the back/forward cache or a freeze.
+    watchPageLifecycle(window, () => this.store, () => void this.restored());
   }
 
   get storageMode(): StorageMode {
@@ -152,10 +155,27 @@ class Client implements OneToOne {
     this.startOffers();
     this.recordPage = startCollectors({ ...this.config, log: this.log, record: (raw) => void this.record(raw) });
     this.flushPendingWrites();
-    addEventListener('pagehide', () => void this.sender?.flush(true));
+    // A page entering the back/forward cache is not gone: it sends when restored (WebKit aborts its lock request now).
+    addEventListener('pagehide', (event) => event.persisted || void this.sender?.flush(true));
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'hidden') void this.sender?.flush(true);
     });
+  }
+
+  /**
+   * The page came back from the back/forward cache or a freeze: storage reopens
+   * (and is verified by this read), other pages' changes are loaded, and what
+   * waited while the page slept (writes, sync, offers' history) proceeds. Slots
+   * already on screen keep their variant: changing them now would be a jump.
+   */
+  private async restored(): Promise<void> {
+    if (!this.opened) return;
+    try {
+      this.current = await this.store.loadProfile();
+      void this.sender?.flush();
+    } catch (error) {
+      this.log.count('storage:restore-failed', error);
+    }
   }
 
   /** Applies this page's `?o2o_preview=`, remembering it, or else the remembered one. */
@@ -250,6 +270,13 @@ class Client implements OneToOne {
         this.listeners.forEach((listener) => this.notify(listener, decision));
       },
       record: (name, props) => this.record({ name, props }),
+      late: (slot, reason) => {
+        this.log.count('slot:late-' + reason, slot);
+        // Once per page: the owner needs the fix, not a line per slot.
+        if (reason === 'no-head-rule' && this.log.counters['slot:late-' + reason] === 1) {
+          this.log.info(`slot "${slot}" was shown before OneToOne ran and keeps its default: Add the head rule (onetoone.css, docs/markup.md)`);
+        }
+      },
     });
   }
 

@@ -49,7 +49,10 @@ function layout({ title, pageType, body }) {
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${esc(title)}</title>
   <link rel="stylesheet" href="/style.css">
-  <!-- OneToOne, pasted as a site owner would; everything below is the shop's own code. -->
+  <!-- OneToOne, pasted as a site owner would (README quick start); everything below is the shop's own code.
+       The stylesheet is the head rule: undecided slots stay hidden until decided (at most 300 ms), so the async
+       script never makes them jump; a link, not an inline <style>, because this shop's CSP is style-src 'self'. -->
+  <link rel="stylesheet" href="/dist/onetoone.css">
   <script async src="/dist/onetoone.min.js" data-endpoint="/" data-write-key="demo"></script>
   <script type="module" src="/js/shop.js"></script>
 </head>

@@ -49,6 +49,13 @@ function reloadWithPreview(forced: Map<string, string>): void {
   location.assign(url.href);
 }
 
+/** Why a slot kept its default although the model chose otherwise (`late: <reason>`, src/render/page-slots.ts). */
+export function lateWords(text: string): string {
+  return text.endsWith('no-head-rule')
+    ? 'Kept the default: the slot was on screen before the script ran, so swapping it would have been a visible jump. Add the head rule (onetoone.css, docs/markup.md, Anti-flicker) so undecided slots stay hidden until decided.'
+    : 'Kept the default: the decision came after antiFlickerMs, when the slot had already been revealed with its default.';
+}
+
 /** A plain-words account of one decision. */
 export function describeDecision(d: Decision): string {
   const how =
@@ -94,7 +101,7 @@ function Decisions({ snapshot, forced }: { snapshot: Snapshot; forced: Map<strin
                 <span class="muted">score {d.score.toFixed(2)} · {d.model}</span>
                 {d.explanation.length ? (
                   <ul class="why">
-                    {d.explanation.map((c) => <li key={c.feature}>{c.text}</li>)}
+                    {d.explanation.map((c) => <li key={c.feature}>{c.feature === 'late' ? lateWords(c.text) : c.text}</li>)}
                   </ul>
                 ) : (
                   <p class="muted" data-why>Nothing in this profile favours another variant, so the default stays.</p>
@@ -304,6 +311,11 @@ export function Panel({ client, network, onClose, refreshMs = 500 }: PanelProps)
               {snapshot.context.map((c) => <span class="pill" key={c}>{c}</span>)}
               {network.offline && <span class="pill warn">offline (simulated)</span>}
             </div>
+            {snapshot.storageNotes.length > 0 && (
+              <ul class="why" data-storage-notes>
+                {snapshot.storageNotes.map((note) => <li key={note}>{note}</li>)}
+              </ul>
+            )}
           </section>
           <Decisions snapshot={snapshot} forced={forced} />
           <Actions client={client} network={network} />

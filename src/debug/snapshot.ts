@@ -30,6 +30,8 @@ export interface SlotInfo {
 export interface Snapshot {
   consent: string;
   storageMode: string;
+  /** What happened to storage on this page, in plain words (see {@link storageNotes}). */
+  storageNotes: string[];
   modelId: string;
   /** This visit's context in short words (device, referrer, campaign, session). */
   context: string[];
@@ -50,6 +52,30 @@ export interface Snapshot {
 }
 
 const DIMENSIONS: Dimension[] = ['cat', 'brand', 'price', 'tag'];
+
+/** Words for the storage counters the lifecycle and the fallback keep (src/store/connection.ts, resilient-store.ts). */
+const STORAGE_WORDS: Record<string, string> = {
+  'storage:stalled': 'an IndexedDB open or transaction stalled and was retried',
+  'storage:reopened': 'the connection was reopened (after a freeze, the back/forward cache or a close)',
+  'storage:versionchange': 'closed so another tab could upgrade the database',
+  'storage:closed': 'the browser closed the connection',
+  'storage:wiped': 'the database had been wiped: this is a clean new start',
+  'storage:restore-failed': 'reloading the profile after the page was restored failed',
+};
+
+/**
+ * What happened to storage on this page, from the counters: why it runs in
+ * memory (`storage:fallback:<reason>`), stalls, reopens, version changes and wipes.
+ */
+export function storageNotes(counters: Readonly<Record<string, number>>): string[] {
+  const notes: string[] = [];
+  for (const [key, count] of Object.entries(counters)) {
+    const times = count > 1 ? ` (${count}×)` : '';
+    if (key.startsWith('storage:fallback:')) notes.push(`fell back to memory: ${key.slice(17)}${times}`);
+    else if (key in STORAGE_WORDS) notes.push(STORAGE_WORDS[key] + times);
+  }
+  return notes;
+}
 const DAY = 86_400_000;
 
 function bars(affinities: ReadonlyMap<string, number>, dimension: Dimension, total: number): AffinityBar[] {
@@ -118,6 +144,7 @@ export async function takeSnapshot(client: InspectableClient, decisions: Readonl
   return {
     consent: client.consent,
     storageMode: client.storageMode,
+    storageNotes: storageNotes(client.counters),
     context: describeContext(client.context()),
     modelId: inner?.model.id ?? decisions.values().next().value?.model ?? 'unknown',
     lifecycle,

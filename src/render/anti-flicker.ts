@@ -30,13 +30,31 @@ export function canSwap(element: Element, fresh: boolean): boolean {
 }
 
 /**
+ * Why a slot was already on screen when the SDK could decide it:
+ * `timeout` when the head rule (or the SDK's own) hid it and its
+ * `antiFlickerMs` ran out, `no-head-rule` when nothing hid it before the
+ * script ran (an `async` script after first paint without the documented rule).
+ */
+export type LateReason = 'timeout' | 'no-head-rule';
+
+/** Reasons found when the SDK started, before its own rule applied (which would hide the evidence). */
+const lateReasons = new WeakMap<Element, LateReason>();
+
+/** Why `element` is on screen undecided; read while the rule still matches it. */
+export function lateReason(element: Element): LateReason {
+  return lateReasons.get(element) ?? (getComputedStyle(element).animationName.includes('o2o-reveal') ? 'timeout' : 'no-head-rule');
+}
+
+/**
  * Hides the page's undecided slots until decided. Slots the visitor can
  * already see with their default content are marked `visible` first and keep
  * it: hiding them now would be the very flicker this prevents.
  */
 export function addAntiFlicker(doc: Document, ms: number, visibleState: string): void {
   doc.querySelectorAll('[data-o2o-slot]:not([data-o2o-state])').forEach((element) => {
-    if (!canSwap(element, false)) element.setAttribute('data-o2o-state', visibleState);
+    if (canSwap(element, false)) return;
+    lateReasons.set(element, lateReason(element));
+    element.setAttribute('data-o2o-state', visibleState);
   });
   try {
     const sheet = new CSSStyleSheet();

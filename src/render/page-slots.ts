@@ -7,7 +7,7 @@
  * decision, so we never fight the framework.
  */
 import { type Decision, DEFAULT_VARIANT } from '../core/decide.js';
-import { canSwap } from './anti-flicker.js';
+import { type LateReason, canSwap, lateReason } from './anti-flicker.js';
 import { type RecordFeedback, observeSlotFeedback } from './feedback.js';
 import { LATE, type PageSlot, findSlots, showVariant } from './slots.js';
 
@@ -19,6 +19,8 @@ export interface SlotHost {
   shown(decision: Decision): void;
   /** Records impressions and clicks. */
   record: RecordFeedback;
+  /** A slot was on screen before it could be decided and keeps its default (counted, explained to the owner). */
+  late(slot: string, reason: LateReason): void;
 }
 
 function render(root: ParentNode, fresh: boolean, host: SlotHost): void {
@@ -26,7 +28,10 @@ function render(root: ParentNode, fresh: boolean, host: SlotHost): void {
     let decision = host.decide(slot);
     // A default the visitor may already have seen stays: no jump after paint.
     if (slot.element.getAttribute('data-o2o-state') === LATE || !canSwap(slot.element, fresh)) {
-      decision = { ...decision, variant: DEFAULT_VARIANT, explanation: [] };
+      const reason = lateReason(slot.element);
+      // The debug panel puts `late` into words (src/debug/panel.tsx); the words stay out of the first file.
+      decision = { ...decision, variant: DEFAULT_VARIANT, explanation: [{ feature: 'late', value: 0, text: 'late: ' + reason }] };
+      host.late(slot.name, reason);
     }
     showVariant(slot, decision.variant);
     host.shown(decision);

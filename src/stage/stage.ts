@@ -9,6 +9,7 @@ import { watchDataLayer } from '../collect/data-layer.js';
 import { startExitOffers } from '../render/exit-offer.js';
 import { forgetRemote, startSync } from '../sync/connect.js';
 import { parseModel } from '../core/model.js';
+import { forgetWipeFlag, noticeWipe } from '../store/wipe-flag.js';
 
 /** What the second stage provides. */
 export interface Stage {
@@ -25,4 +26,12 @@ export interface Stage {
 }
 
 /** The second stage's functions. */
-export const STAGE: Stage = { startSync, forgetRemote, startExitOffers, watchDataLayer, parseModel };
+export const STAGE: Stage = {
+  // A page that created the database tells a wipe from a new visitor here, off the first decision's path.
+  startSync: (config, store, log, onProfile, newDevice) => (newDevice && noticeWipe(config.databaseName, log), startSync(config, store, log, onProfile, newDevice)),
+  // forget() erases this browser's traces, the wipe flag included.
+  forgetRemote: (config, device) => (forgetWipeFlag(config.databaseName), forgetRemote(config, device)),
+  startExitOffers,
+  watchDataLayer,
+  parseModel,
+};

@@ -4,6 +4,7 @@
  * log, so tabs sharing the database never lose each other's updates.
  */
 import { type UseStore, promisifyRequest } from 'idb-keyval';
+import { type Connection, type ConnectionBounds, type ConnectionNotice, createConnection } from './connection.js';
 import type { TrackedEvent } from '../core/events.js';
 import type { Delta } from '../core/merge.js';
 import { SCHEMA, STORE_SCHEMA, migrate } from './schema.js';
@@ -69,39 +70,44 @@ function readStart(store: IDBObjectStore): () => StartState & { schema: unknown 
 }
 
 /**
- * Opens database `name` as idb-keyval's `createStore` does, except that a
- * database this open creates is set up inside its upgrade transaction (schema
- * marker and device id): a first visit's start then needs no transaction of
- * its own. `created` resolves with that start state, or `undefined` when the
- * database already existed.
+ * Opens database `name` through our own {@link createConnection} (closed while
+ * the page is frozen or cached, reopened after), with idb-keyval's `UseStore`
+ * shape. A database this open creates is set up inside its upgrade
+ * transaction (schema marker and device id): a first visit's start then needs
+ * no transaction of its own. `created` resolves with that start state, or
+ * `undefined` when the database already existed.
  */
-function openKv(name: string): { raw: UseStore; created: Promise<StartState | undefined> } {
+function openKv(name: string, notice?: ConnectionNotice, bounds?: ConnectionBounds): { raw: UseStore; created: Promise<StartState | undefined>; connection: Connection } {
   let created: StartState | undefined;
-  const request = indexedDB.open(name);
   // Opened without a version, only a database that did not exist is upgraded.
-  request.onupgradeneeded = () => {
-    const store = request.result.createObjectStore('kv');
+  const connection = createConnection(name, (store, reopened) => {
     const device = randomId();
     store.put(STORE_SCHEMA, SCHEMA);
     store.put(device, DEVICE);
-    created = { device, profile: migrateProfile(undefined), model: undefined, created: true };
-  };
-  const opened = promisifyRequest(request);
-  return {
-    raw: (mode, callback) => opened.then((db) => callback(db.transaction('kv', mode).objectStore('kv'))),
-    created: opened.then(() => created),
-  };
+    // Deleted under this page (site data cleared): an ordinary new start from here on.
+    if (reopened) notice?.('storage:wiped');
+    else created = { device, profile: migrateProfile(undefined), model: undefined, created: true };
+  }, notice, bounds);
+  const ready = connection.ready().then(() => created);
+  // Awaited by the first loadStart(); a store used without one must not leave an unhandled rejection.
+  ready.catch(() => undefined);
+  return { raw: connection.run, created: ready, connection };
 }
 
-/** Creates an IndexedDB {@link Store} in database `name`. */
-export function createIdbStore(name: string): Store {
-  const { raw, created } = openKv(name);
+/**
+ * Creates an IndexedDB {@link Store} in database `name`; `notice` hears about
+ * stalls, reopens, version changes and wipes (see `connection.ts`).
+ */
+export function createIdbStore(name: string, notice?: ConnectionNotice, bounds?: ConnectionBounds): Store {
+  const { raw, created, connection } = openKv(name, notice, bounds);
   // Migrations run once, before the first transaction; a start read that found the schema current skips them.
   let migrated: Promise<void> | undefined;
   const db: UseStore = (mode, callback) => (migrated ??= migrate(raw)).then(() => raw(mode, callback));
   let first = true;
   return {
     mode: 'indexeddb',
+    suspend: connection.suspend,
+    resume: connection.resume,
     deviceId: () => transact(db, 'readwrite', readStart).then((start) => start.device),
     async loadStart() {
       // A first visit: the database was just created and set up, there is nothing to read.

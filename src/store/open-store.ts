@@ -1,6 +1,6 @@
 /**
  * Opening storage: IndexedDB when it works, memory when it is missing,
- * blocked or throwing, so the page keeps working either way (see
+ * stalled or throwing, so the page keeps working either way (see
  * {@link createResilientStore} for failures later on).
  */
 import type { DebugLog } from '../debug/log.js';
@@ -9,26 +9,14 @@ import { createResilientStore } from './resilient-store.js';
 import type { StartState, Store } from './store.js';
 import { tabChannel } from './tabs.js';
 
-/** How long opening IndexedDB may take before memory is used instead (a blocked upgrade never settles). */
-const OPEN_TIMEOUT_MS = 3000;
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    promise.then(
-      (value) => (clearTimeout(timer), resolve(value)),
-      (error: unknown) => (clearTimeout(timer), reject(error)),
-    );
-  });
-}
-
 /** Opens the IndexedDB store `name` behind a resilient store; reports the mode in debug output. */
 export async function openStore(name: string, log: DebugLog): Promise<Store> {
   const store = await createResilientStore(async () => {
     if (typeof indexedDB === 'undefined') throw new Error('no IndexedDB');
-    const idb = createIdbStore(name);
+    // Stalls, reopens, version changes and wipes are counted; the open and every transaction are bounded (connection.ts).
+    const idb = createIdbStore(name, (reason, detail) => log.count(reason, detail));
     // The read that proves IndexedDB works is the page's start read: it serves the first loadStart().
-    let opened: StartState | undefined = await withTimeout(idb.loadStart(), OPEN_TIMEOUT_MS);
+    let opened: StartState | undefined = await idb.loadStart();
     const loadStart = (): Promise<StartState> => {
       const start = opened;
       opened = undefined;

@@ -23,6 +23,17 @@ export const RETRY_MAX_MS = 300_000;
 export const REPLAY_LIMIT = 1000;
 
 /**
+ * Why IndexedDB was given up, for the counter `storage:fallback:<reason>`: the
+ * error's name (`QuotaExceededError`, `StoreStallError` for an open or a
+ * transaction past its bound twice, `InvalidStateError`, `SecurityError`, …)
+ * or, for a plain `Error`, its message (`no IndexedDB`, a newer schema).
+ */
+export function fallbackReason(error: unknown): string {
+  const e = error as Error | undefined;
+  return String(e?.name && e.name !== 'Error' ? e.name : (e?.message ?? e)).slice(0, 60);
+}
+
+/**
  * Wraps `open()` (which opens IndexedDB and rejects when it cannot) in a
  * store that falls back to memory and tells other tabs about changes on
  * `channel`. Resolves once the first open attempt settled.
@@ -43,6 +54,7 @@ export async function createResilientStore(open: () => Promise<Store>, log: Debu
 
   const toMemory = (error: unknown): void => {
     log.count('storage:fallback-memory', error);
+    log.count('storage:fallback:' + fallbackReason(error));
     current = createMemoryStore({ device, profile, queue });
     retryAt = now() + retryIn;
     retryIn = Math.min(retryIn * 2, RETRY_MAX_MS);
@@ -90,6 +102,8 @@ export async function createResilientStore(open: () => Promise<Store>, log: Debu
     get mode() {
       return current.mode;
     },
+    suspend: () => current.suspend?.(),
+    resume: () => current.resume?.(),
     deviceId: () => run(async (s) => (device = await s.deviceId())),
     loadProfile: () => run(async (s) => (profile = await s.loadProfile())),
     loadStart: () =>

@@ -58,6 +58,14 @@ export interface Store {
   update<T>(key: string, fn: (stored: T | undefined) => T | undefined): Promise<T | undefined>;
   /** Erases everything this store holds. */
   clear(): Promise<void>;
+  /**
+   * The page is frozen or entering the back/forward cache: start no transaction,
+   * abort those in flight (they run again on resume) and close the connection.
+   * Absent where there is no connection (memory).
+   */
+  suspend?(): void;
+  /** The page runs again: operations reopen the connection. */
+  resume?(): void;
 }
 
 /** Creates a random id, from `crypto.randomUUID` where available. */

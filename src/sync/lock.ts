@@ -15,11 +15,17 @@ const LEASE_MS = 10_000;
 export async function withSendLock(name: string, task: () => Promise<void>): Promise<boolean> {
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
   if (locks) {
-    return locks.request(name, { ifAvailable: true }, async (lock) => {
-      if (!lock) return false;
-      await task();
-      return true;
-    });
+    return locks
+      .request(name, { ifAvailable: true }, async (lock) => {
+        if (!lock) return false;
+        await task();
+        return true;
+      })
+      .catch((error: unknown) => {
+        // WebKit aborts the request of a page entering the back/forward cache: not sent now, sent when restored.
+        if ((error as Error | undefined)?.name === 'AbortError') return false;
+        throw error;
+      });
   }
   const me = Math.random().toString(36);
   const now = Date.now();

@@ -109,9 +109,10 @@ describeBrowser('reliability: storage faults', () => {
     expect(violations).toBe(0);
     expect(mode).toBe('memory');
     expect(counters['storage:fallback-memory']).toBeGreaterThan(0);
+    expect(counters['storage:fallback:QuotaExceededError']).toBeGreaterThan(0);
   });
 
-  it('connection closed mid-session: falls back to memory, keeps sending', async () => {
+  it('connection closed mid-session: reopens, stays durable, keeps sending', async () => {
     const { page, errors } = await open(BREAK.closable);
     await trackMany(page, 'before_close', 4);
     const { device } = await waitDrained(page);
@@ -125,9 +126,12 @@ describeBrowser('reliability: storage faults', () => {
       return f?.k === 'c' && f.v === 5 ? f : undefined;
     }, 15_000, 'the events tracked after the close at the collector').catch(() => undefined);
     const counters = await read(page, 'counters');
-    report({ scenario: 'Storage: connection closed mid-session', load: '9 events', faults: 'IDBDatabase.close() under the SDK', lost: remote ? 0 : 5, duplicated: 0, violations: violations + Number(mode !== 'memory'), notes: `storageMode ${mode}; storage:fallback-memory ${counters['storage:fallback-memory'] ?? 0}; events after the close delivered: ${remote ? 'yes' : 'no'}` });
+    report({ scenario: 'Storage: connection closed mid-session', load: '9 events', faults: 'IDBDatabase.close() under the SDK', lost: remote ? 0 : 5, duplicated: 0, violations: violations + Number(mode !== 'indexeddb'), notes: `storageMode ${mode}; storage:reopened ${counters['storage:reopened'] ?? 0}; storage:fallback-memory ${counters['storage:fallback-memory'] ?? 0}; events after the close delivered: ${remote ? 'yes' : 'no'}` });
     expect(violations).toBe(0);
-    expect(mode).toBe('memory');
+    // The SDK opens its connection again instead of giving IndexedDB up (src/store/connection.ts).
+    expect(mode).toBe('indexeddb');
+    expect(counters['storage:reopened']).toBeGreaterThan(0);
+    expect((await readStored(page)).fields['n.after_fault']).toEqual({ k: 'c', v: 5 });
     expect(remote).toBeDefined();
   });
 
@@ -154,5 +158,31 @@ describeBrowser('reliability: storage faults', () => {
     report({ scenario: 'Storage: wiped between visits', load: '7 events, 2 visits', faults: 'IndexedDB and localStorage cleared (CDP)', lost: 7 - restored, duplicated: Math.max(0, restored - 7), violations, notes: `new device id ${device !== first.device ? 'yes' : 'no'}; n.wiped_event after identify + pull: ${restored}` });
     expect(restored).toBe(7);
     expect(violations).toBe(0);
+  });
+
+  it('IndexedDB alone cleared between visits: a clean new start, counted as storage:wiped, no error', async () => {
+    let { page, errors } = await open();
+    await trackMany(page, 'before_wipe', 3);
+    const first = await readStored(page);
+    // Left first, so no SDK connection of this origin can recreate the database while it is cleared.
+    await page.goto('about:blank');
+    const cdp = await context!.newCDPSession(page);
+    await cdp.send('Storage.clearDataForOrigin', { origin: env.server.url, storageTypes: 'indexeddb' });
+    await page.close();
+    page = await context!.newPage();
+    errors = watchErrors(page);
+    await page.goto(`${env.server.url}/test-pages/reliability-page.html?flush-interval-ms=100`);
+    await page.waitForFunction(() => 'OneToOne' in window);
+    await page.evaluate(() => (window as unknown as O2O).OneToOne.ready);
+    const violations = await stillWorks(page, errors);
+    const counters = await read(page, 'counters');
+    const second = await readStored(page);
+    report({ scenario: 'Storage: IndexedDB alone cleared between visits', load: '3 + 5 events, 2 visits', faults: 'IndexedDB cleared (CDP), localStorage kept', lost: 0, duplicated: 0, violations, notes: `storage:wiped ${counters['storage:wiped'] ?? 0}; new device ${second.device !== first.device ? 'yes' : 'no'}; storageMode ${await read(page, 'storageMode')}` });
+    expect(violations).toBe(0);
+    expect(counters['storage:wiped']).toBe(1);
+    expect(counters['storage:fallback-memory']).toBeUndefined();
+    expect(await read(page, 'storageMode')).toBe('indexeddb');
+    expect(second.fields['n.before_wipe']).toBeUndefined();
+    expect(second.fields['n.after_fault']).toEqual({ k: 'c', v: 5 });
   });
 });
