@@ -74,10 +74,13 @@ export async function receivedBatches(shop: Shop, device?: string): Promise<Rece
   return device === undefined ? batches : batches.filter((b) => b.device === device);
 }
 
-/** What the collector holds for `device` and the devices linked to it (through the public protocol, `GET /v1/profile`): field names. */
+/**
+ * What the collector holds for `device`: field names. Read through the QA route `GET /v1/admin/device`
+ * (open in development, behind the admin token elsewhere): the public pull needs the device's key.
+ */
 export async function remoteFields(shop: Shop, device: string): Promise<string[]> {
-  const response = await fetch(`${shop.url}/v1/profile?device=${encodeURIComponent(device)}`);
-  if (!response.ok) throw new Error(`GET /v1/profile: ${response.status}`);
-  const body = (await response.json()) as { replica?: Record<string, { fields?: Record<string, unknown> } | null> | null };
-  return Object.values(body.replica ?? {}).flatMap((state) => Object.keys(state?.fields ?? {}));
+  const response = await fetch(`${shop.url}/v1/admin/device?device=${encodeURIComponent(device)}`);
+  if (!response.ok) throw new Error(`GET /v1/admin/device: ${response.status}`);
+  const body = (await response.json()) as { state?: { fields?: Record<string, unknown> } | null };
+  return Object.keys(body.state?.fields ?? {});
 }
