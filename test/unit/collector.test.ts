@@ -53,15 +53,19 @@ describe('collector HTTP', () => {
   it('authenticates, answers 4xx with a message and changes nothing, serves the model with an ETag', async () => {
     const server = await startServer({ port: 0, dataDir: tempDir(), staticRoots: {}, writeKeys: ['good'] });
     try {
+      // Protocol v2: every device-scoped body proves its device with the device's key.
+      const signed = (id: string, deltas: unknown[], extra: Record<string, unknown>) => batch(id, deltas, { v: 2, deviceKey: 'k'.repeat(43), ...extra });
       const post = (path: string, body: unknown) => fetch(server.url + path, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
-      const bad = await post('/v1/batch', batch('b1', [counter(1, 'n.x', 1)], { writeKey: 'wrong' }));
+      const bad = await post('/v1/batch', signed('b1', [counter(1, 'n.x', 1)], { writeKey: 'wrong' }));
       expect(bad.status).toBe(401);
       expect(await bad.json()).toEqual({ ok: false, error: 'unknown or missing writeKey' });
       expect((await post('/v1/batch', '{not json')).status).toBe(400);
       expect((await post('/v1/batch', 'x'.repeat(300 * 1024))).status).toBe(413);
       expect(await server.store.device('dev-1')).toBeUndefined();
-      expect((await post('/v1/batch', batch('b1', [counter(1, 'n.x', 1)], { writeKey: 'good' }))).status).toBe(200);
+      expect((await post('/v1/batch', signed('b1', [counter(1, 'n.x', 1)], { writeKey: 'good' }))).status).toBe(200);
       expect(await server.store.device('dev-1')).toBeDefined();
+      const v1 = await post('/v1/batch', batch('b3', [counter(2, 'n.x', 2)], { writeKey: 'good' }));
+      expect([v1.status, await v1.json()]).toEqual([401, { ok: false, error: 'device credential required: protocol v2' }]);
 
       const model = await fetch(server.url + '/v1/model');
       const etag = model.headers.get('etag') as string;
@@ -69,7 +73,7 @@ describe('collector HTTP', () => {
       expect((await fetch(server.url + '/v1/model', { headers: { 'if-none-match': etag } })).status).toBe(304);
 
       server.faults.push({ status: 429, retryAfter: '7' });
-      const limited = await post('/v1/batch', batch('b2', [], { writeKey: 'good' }));
+      const limited = await post('/v1/batch', signed('b2', [], { writeKey: 'good' }));
       expect([limited.status, limited.headers.get('retry-after')]).toEqual([429, '7']);
     } finally {
       await server.close();
