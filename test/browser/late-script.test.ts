@@ -106,12 +106,14 @@ describeBrowser('late scripts in Chromium', () => {
       // Whatever the visitor saw first is all they saw: hidden, then one content.
       expect(result.seen).toHaveLength(1);
       expect(result.seen[0]).toBe(result.shown === 'running' ? RUNNING : DEFAULT);
-      // Decided before the rule revealed the slot: personalized; revealed first: the default stays, counted.
-      if (result.revealAt === undefined) {
-        expect(result.shown).toBe('running');
+      // Personalized only when decided before the rule revealed the slot; a default kept is counted as late.
+      // The reveal's animationend is no clock for this: at the 300 ms boundary it can fire in the very frame
+      // in which the decision landed, before anything default was painted (the `seen` check above proves it).
+      if (result.shown === 'running') {
         expect(result.counters['slot:late-timeout']).toBeUndefined();
       } else {
         expect(result.shown).toBe('default');
+        expect(result.revealAt).toBeDefined();
         expect(result.counters['slot:late-timeout']).toBe(1);
       }
       await page.close();
