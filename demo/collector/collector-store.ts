@@ -12,6 +12,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DeviceState, type Replica, applyDeltas, emptyDeviceState } from '../../src/core/merge.js';
+import type { ReceivedBatch } from '../../server/store/store.js';
 import type { ValidBatch as ServiceBatch } from '../../server/validate.js';
 
 /** The part of a validated batch this store reads. */
@@ -22,22 +23,7 @@ const SEEN_LIMIT = 100_000;
 /** Most batches kept in the QA log. */
 const LOG_LIMIT = 1000;
 
-/** What one accepted batch looked like, for QA and tests. */
-export interface ReceivedBatch {
-  id: string;
-  device: string;
-  receivedAt: number;
-  /** Client clock minus collector clock at receipt, ms (positive: client ahead). */
-  skewMs: number;
-  /** Deltas in the batch. */
-  deltas: number;
-  /** Deltas applied (newer than what the device already had for their key). */
-  applied: number;
-  /** Request body size, bytes. */
-  bytes: number;
-  /** True when the batch id was seen before (nothing applied). */
-  duplicate: boolean;
-}
+export type { ReceivedBatch };
 
 interface Persisted {
   devices: Record<string, DeviceState>;
