@@ -232,3 +232,16 @@ export async function readStoredEvents<T = { name: string; props?: Record<string
   const entries = await readIndexedDb(page, database);
   return entries.filter(([key]) => Array.isArray(key) && key[0] === 'e').flatMap(([, value]) => value as T | T[]);
 }
+
+/**
+ * Gives `context` a returning runner: one product page with a running item, its `view_item` stored, and the
+ * test server's model (no holdout, no exploration) cached — it is pulled after the first page's load and
+ * applies from the next page on.
+ */
+export async function warmRunningProfile(context: BrowserContext, serverUrl: string): Promise<void> {
+  const page = await context.newPage();
+  await page.goto(serverUrl + '/test-pages/render-running.html');
+  await waitFor(async () => (await readStoredEvents(page)).some((e) => e.name === 'view_item'), 10_000, 'view_item stored');
+  await waitFor(async () => (await readIndexedDb(page)).some(([key]) => key === 'model'), 10_000, 'the model cached');
+  await page.close();
+}

@@ -10,7 +10,7 @@
  * explained in its decision, and a debug-mode console line asks for the rule.
  */
 import { expect, it } from 'vitest';
-import { type Browser, type BrowserContext, type Page, type TestServer, describeBrowser, readIndexedDb, readStoredEvents, useBrowserAndServer, waitFor, watchErrors } from './harness.js';
+import { type Browser, type BrowserContext, type Page, type TestServer, describeBrowser, useBrowserAndServer, waitFor, warmRunningProfile, watchErrors } from './harness.js';
 
 /** Runs before anything else in the page: layout shifts and every distinct visible content of the hero, in order. */
 function instrument(): void {
@@ -35,12 +35,7 @@ function instrument(): void {
 
 async function warmContext(browser: Browser, server: TestServer): Promise<BrowserContext> {
   const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(server.url + '/test-pages/render-running.html');
-  await waitFor(async () => (await readStoredEvents(page)).some((e) => e.name === 'view_item'), 10_000, 'view_item stored');
-  // The test server's model (no holdout, no exploration) is pulled after the first page's load and applies from the next.
-  await waitFor(async () => (await readIndexedDb(page)).some(([key]) => key === 'model'), 10_000, 'the model cached');
-  await page.close();
+  await warmRunningProfile(context, server.url);
   await context.addInitScript(instrument);
   return context;
 }

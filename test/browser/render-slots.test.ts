@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { expect, it } from 'vitest';
-import { type Browser, type BrowserContext, type Page, type TestServer, describeBrowser, readIndexedDb, readStoredEvents, useBrowserAndServer, waitFor, watchErrors } from './harness.js';
+import { type Browser, type BrowserContext, type Page, type TestServer, describeBrowser, readStoredEvents, useBrowserAndServer, waitFor, warmRunningProfile, watchErrors } from './harness.js';
 
 const webVitals = readFileSync(createRequire(import.meta.url).resolve('web-vitals').replace(/web-vitals\.js$/, 'web-vitals.iife.js'), 'utf8');
 
@@ -33,12 +33,7 @@ function instrument(): void {
 
 async function warmContext(browser: Browser, server: TestServer): Promise<BrowserContext> {
   const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(server.url + '/test-pages/render-running.html');
-  await waitFor(async () => (await readStoredEvents(page)).some((e) => e.name === 'view_item'), 10_000, 'view_item stored');
-  // The test server's model (no holdout, no exploration) is pulled after the first page's load and applies from the next.
-  await waitFor(async () => (await readIndexedDb(page)).some(([key]) => key === 'model'), 10_000, 'the model cached');
-  await page.close();
+  await warmRunningProfile(context, server.url);
   await context.addInitScript(instrument);
   await context.addInitScript(`${webVitals};window.__cls=0;webVitals.onCLS(function(m){window.__cls=m.value},{reportAllChanges:true});`);
   return context;

@@ -13,7 +13,7 @@
  */
 import { beforeAll, expect, it } from 'vitest';
 import { DEMO_CSP } from '../../demo/collector/server.js';
-import { type Page, describeBrowser, readIndexedDb, readStoredEvents, useBrowserAndServer, waitFor, watchErrors } from './harness.js';
+import { type Page, describeBrowser, readStoredEvents, useBrowserAndServer, waitFor, warmRunningProfile, watchErrors } from './harness.js';
 
 const START = '/slot-links/start.html';
 
@@ -93,12 +93,7 @@ describeBrowser('links in decided slots in Chromium', () => {
       return html(NEXT);
     });
     // A running affinity, so the slot shows its `running` variant (the one with the links).
-    const warm = await context.newPage();
-    await warm.goto(server.url + '/test-pages/render-running.html');
-    await waitFor(async () => (await readStoredEvents(warm)).some((e) => e.name === 'view_item'), 10_000, 'view_item stored');
-    // The test server's model (no holdout, no exploration) is pulled after the first page's load and applies from the next.
-    await waitFor(async () => (await readIndexedDb(warm)).some(([key]) => key === 'model'), 10_000, 'the model cached');
-    await warm.close();
+    await warmRunningProfile(context, server.url);
     await context.addInitScript(probe);
   });
 
