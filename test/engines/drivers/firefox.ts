@@ -6,21 +6,16 @@
  */
 import { existsSync } from 'node:fs';
 import puppeteer, { type BrowserContext, type Page } from 'puppeteer-core';
-import { callExpression, poll } from './page-call.js';
 import { dispatchTopMouseout } from './top-exit.js';
-import { ERRORS_KEY, RECORDER_SOURCE, readRecordedErrors } from './recorder.js';
-import type { Engine, EngineBrowser, EngineSession, PageFunction, TopExit } from './types.js';
+import { RECORDER_SOURCE } from './recorder.js';
+import { ScriptedPageSession } from './scripted-page.js';
+import type { Engine, EngineBrowser, TopExit } from './types.js';
 
 /** Path of Firefox ESR. */
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
-class FirefoxSession implements EngineSession {
+class FirefoxSession extends ScriptedPageSession<Page, BrowserContext> {
   readonly engine = 'firefox' as const;
-  constructor(private readonly context: BrowserContext, private readonly page: Page) {}
-
-  async goto(url: string): Promise<void> {
-    await this.page.goto(url, { waitUntil: 'load' });
-  }
 
   // A page restored from the back/forward cache fires no load event, and puppeteer's history calls then wait
   // for one (or fail with "Frame detached"): the call is not awaited, the page's own state is.
@@ -32,26 +27,6 @@ class FirefoxSession implements EngineSession {
   async forward(expectedUrl: string): Promise<void> {
     void this.page.goForward({ timeout: 15_000 }).catch(() => null);
     await this.settledAt(expectedUrl);
-  }
-
-  private async settledAt(url: string): Promise<void> {
-    await poll(`${url} shown`, 10_000, () => this.page.evaluate((u: string) => location.href === u && document.readyState === 'complete', url).catch(() => false));
-  }
-
-  evaluate<A extends unknown[], R>(fn: PageFunction<A, R>, ...args: A): Promise<R> {
-    return this.page.evaluate(callExpression(fn, args)) as Promise<R>;
-  }
-
-  waitFor<A extends unknown[], R>(what: string, timeoutMs: number, predicate: PageFunction<A, R>, ...args: A): Promise<NonNullable<R>> {
-    return poll(what, timeoutMs, () => this.evaluate(predicate, ...args));
-  }
-
-  async pointerMove(x: number, y: number, steps = 1): Promise<void> {
-    await this.page.mouse.move(x, y, { steps });
-  }
-
-  async click(selector: string): Promise<void> {
-    await this.page.click(selector);
   }
 
   async exitThroughTop(): Promise<TopExit> {
@@ -66,14 +41,6 @@ class FirefoxSession implements EngineSession {
       await this.evaluate(dispatchTopMouseout);
       return 'real moves + synthetic mouseout';
     }
-  }
-
-  pageErrors(): Promise<string[]> {
-    return this.evaluate(readRecordedErrors, ERRORS_KEY);
-  }
-
-  async close(): Promise<void> {
-    await this.context.close();
   }
 }
 
