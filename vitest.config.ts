@@ -1,7 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
-// Two suites: fast unit tests in happy-dom, and browser tests that drive real
-// Chromium (playwright-core) against the real collector on 127.0.0.1.
+/**
+ * A suite that runs in Node, one file at a time (its files start browsers, servers or databases of their
+ * own), with timeouts for real work rather than unit-test ones.
+ */
+function nodeSuite(name: string, dir: string, testTimeout: number, hookTimeout: number, extra: { globalSetup?: string[] } = {}) {
+  return {
+    extends: true as const,
+    test: { name, include: [`test/${dir}/**/*.test.ts`], environment: 'node', testTimeout, hookTimeout, fileParallelism: false, ...extra },
+  };
+}
+
+// Fast unit tests in happy-dom; everything else against real parts on 127.0.0.1.
 export default defineConfig({
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   test: {
@@ -10,55 +20,15 @@ export default defineConfig({
         extends: true,
         test: { name: 'unit', include: ['test/unit/**/*.test.{ts,tsx}'], environment: 'happy-dom' },
       },
-      {
-        extends: true,
-        test: {
-          name: 'browser',
-          include: ['test/browser/**/*.test.ts'],
-          environment: 'node',
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
-          fileParallelism: false,
-        },
-      },
-      {
-        // The collector service and its stores (issue #14): the store contract suite runs against the
-        // embedded store always and against PostgreSQL when DATABASE_URL is set (CI sets it).
-        extends: true,
-        test: {
-          name: 'server',
-          include: ['test/server/**/*.test.ts'],
-          environment: 'node',
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
-          fileParallelism: false,
-        },
-      },
-      {
-        // The same scenarios in Chromium, Firefox ESR and WebKitGTK (issue #13).
-        extends: true,
-        test: {
-          name: 'engines',
-          include: ['test/engines/**/*.test.ts'],
-          environment: 'node',
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
-          fileParallelism: false,
-        },
-      },
-      {
-        // Issue #8's hostile-world scenarios; O2O_RELIABILITY=full (npm run test:reliability) runs the full loads.
-        extends: true,
-        test: {
-          name: 'reliability',
-          include: ['test/reliability/**/*.test.ts'],
-          environment: 'node',
-          testTimeout: 600_000,
-          hookTimeout: 60_000,
-          fileParallelism: false,
-          globalSetup: ['test/reliability/summary.ts'],
-        },
-      },
+      // Real Chromium (playwright-core) against the real collector service.
+      nodeSuite('browser', 'browser', 60_000, 60_000),
+      // The collector service and its stores (issue #14): the store contract suite runs against the
+      // embedded store always and against PostgreSQL when DATABASE_URL is set (CI sets it).
+      nodeSuite('server', 'server', 60_000, 60_000),
+      // The same scenarios in Chromium, Firefox ESR and WebKitGTK (issue #13).
+      nodeSuite('engines', 'engines', 120_000, 120_000),
+      // Issue #8's hostile-world scenarios; O2O_RELIABILITY=full (npm run test:reliability) runs the full loads.
+      nodeSuite('reliability', 'reliability', 600_000, 60_000, { globalSetup: ['test/reliability/summary.ts'] }),
     ],
   },
 });
