@@ -60,12 +60,11 @@ export interface DecisionRow {
   record: string;
 }
 
-/** Builds a scanned decision from its row and its outcomes' JSON texts (ordered by time, then id). */
-export function loggedDecision(row: DecisionRow, outcomes: readonly string[]): LoggedDecision {
+/** Builds a scanned decision from its row and its outcomes (ordered here by time, then id). */
+export function loggedDecision(row: DecisionRow, outcomes: OutcomeRecord[]): LoggedDecision {
   const record = JSON.parse(row.record) as DecisionRecord;
-  const attached = outcomes.map((text) => JSON.parse(text) as OutcomeRecord);
-  attached.sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { ...record, device: row.device, receivedAt: row.receivedAt, outcomes: attached };
+  outcomes.sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { ...record, device: row.device, receivedAt: row.receivedAt, outcomes };
 }
 
 /** The JSON kept for a decision: the protocol's fields only, in a fixed order. */

@@ -16,6 +16,7 @@
  * by the embedded-store comparison in bench/server).
  */
 import pg from 'pg';
+import type { OutcomeRecord } from '../../src/core/decision-record.js';
 import type { Field } from '../../src/core/field.js';
 import type { DeviceState } from '../../src/core/merge.js';
 import { type StoredField, planBatch } from './batch-plan.js';
@@ -206,10 +207,10 @@ WITH d AS (
 )
 UPDATE decision_devices SET decisions = $12 WHERE device = $1`;
 
-/** One page of the scan, each decision with its outcomes' JSON (a primary-key range per decision that has any). */
+/** One page of the scan, each decision with its outcomes as a JSON array (a primary-key range per decision that has any). */
 const SCAN_DECISIONS = `
 SELECT d.device, d.id, d.received_at, d.record,
-  CASE WHEN d.outcomes = 0 THEN ARRAY[]::text[] ELSE ARRAY(SELECT o.record FROM outcomes o WHERE o.device = d.device AND o.decision = d.id) END AS outcomes
+  CASE WHEN d.outcomes = 0 THEN '[]'::json ELSE (SELECT json_agg(o.record::json) FROM outcomes o WHERE o.device = d.device AND o.decision = d.id) END AS outcomes
 FROM decisions d
 WHERE d.received_at >= $1 AND d.received_at < $2 AND (d.received_at, d.device, d.id) > ($3::bigint, $4::text, $5::text)
 ORDER BY d.received_at, d.device, d.id LIMIT $6`;
@@ -487,13 +488,13 @@ export class PostgresStore implements CollectorStore {
   async scanDecisions(scan: DecisionScan): Promise<{ rows: LoggedDecision[]; next?: string }> {
     const start = scanStart(scan);
     const limit = pageSize(scan);
-    const { rows: found } = await this.pool.query<{ device: string; id: string; received_at: string | number; record: string; outcomes: string[] }>(
+    const { rows: found } = await this.pool.query<{ device: string; id: string; received_at: string | number; record: string; outcomes: OutcomeRecord[] | null }>(
       SCAN_DECISIONS,
       [scan.since, scan.until, start.receivedAt, start.device, start.id, limit + 1],
       'o2o_scan_decisions',
     );
     const page = found.slice(0, limit);
-    const rows = page.map((r) => loggedDecision({ device: r.device, receivedAt: Number(r.received_at), record: r.record }, r.outcomes));
+    const rows = page.map((r) => loggedDecision({ device: r.device, receivedAt: Number(r.received_at), record: r.record }, r.outcomes ?? []));
     const last = page[page.length - 1];
     return found.length > limit && last ? { rows, next: encodeCursor({ receivedAt: Number(last.received_at), device: last.device, id: last.id }) } : { rows };
   }

@@ -19,6 +19,7 @@ import type { Field } from '../../src/core/field.js';
 import type { DeviceState } from '../../src/core/merge.js';
 import { type DeviceCounters, type StoredField, planBatch } from './batch-plan.js';
 import { fieldColumns, incomingWinsSql } from './field-columns.js';
+import type { OutcomeRecord } from '../../src/core/decision-record.js';
 import type { DecisionLogBounds, DecisionLogInput, DecisionLogOutcome, DecisionScan, LoggedDecision } from './decision-log-store.js';
 import { outcomeKey, planDecisionLog } from './decision-log-plan.js';
 import { type DecisionRow, decisionText, encodeCursor, loggedDecision, outcomeText, pageSize, scanStart } from './decision-rows.js';
@@ -105,6 +106,9 @@ interface ReceivedRow {
   bytes: number;
   duplicate: number;
 }
+
+/** A scanned decision's outcomes as one JSON array, read in the same statement (a key range per decision that has any). */
+const OUTCOMES_JSON = "CASE WHEN outcomes = 0 THEN '[]' ELSE (SELECT json_group_array(json(o.record)) FROM outcomes o WHERE o.device = decisions.device AND o.decision = decisions.id) END";
 
 /** Named parameters of the decision scan. */
 interface ScanParameters {
@@ -195,12 +199,11 @@ export class SqliteStore implements CollectorStore {
       // its time, the later times), each limited, merged: SQLite uses only the row value's first column
       // as an index bound, so one `(received_at, device, id) > (…)` range would read every row of the
       // cursor's millisecond again on each page.
-      scanDecisions: db.prepare<[ScanParameters], DecisionRow & { id: string; outcomes: number }>(
+      scanDecisions: db.prepare<[ScanParameters], DecisionRow & { id: string; outcomes: string }>(
         ['received_at = @at AND device = @device AND id > @id ORDER BY id', 'received_at = @at AND device > @device ORDER BY device, id', 'received_at > @at ORDER BY received_at, device, id']
-          .map((range) => `SELECT * FROM (SELECT device, id, received_at AS receivedAt, outcomes, record FROM decisions WHERE received_at >= @since AND received_at < @until AND ${range} LIMIT @limit)`)
+          .map((range) => `SELECT * FROM (SELECT device, id, received_at AS receivedAt, ${OUTCOMES_JSON} AS outcomes, record FROM decisions INDEXED BY decisions_by_receipt WHERE received_at >= @since AND received_at < @until AND ${range} LIMIT @limit)`)
           .join(' UNION ALL ') + ' ORDER BY receivedAt, device, id LIMIT @limit',
       ),
-      outcomesOf: db.prepare<[string, string], { record: string }>('SELECT record FROM outcomes WHERE device = ? AND decision = ?'),
       countDecisions: db.prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM decisions WHERE received_at >= ? AND received_at < ?'),
       deleteDecisions: db.prepare('DELETE FROM decisions WHERE device = ?'),
       deleteOutcomes: db.prepare('DELETE FROM outcomes WHERE device = ?'),
@@ -447,7 +450,7 @@ export class SqliteStore implements CollectorStore {
     return this.db.transaction(() => {
       const found = this.sql.scanDecisions.all({ since: scan.since, until: scan.until, at: start.receivedAt, device: start.device, id: start.id, limit: limit + 1 });
       const page = found.slice(0, limit);
-      const rows = page.map((row) => loggedDecision(row, row.outcomes > 0 ? this.sql.outcomesOf.all(row.device, row.id).map((o) => o.record) : []));
+      const rows = page.map((row) => loggedDecision(row, JSON.parse(row.outcomes) as OutcomeRecord[]));
       const last = page[page.length - 1];
       return found.length > limit && last ? { rows, next: encodeCursor({ receivedAt: last.receivedAt, device: last.device, id: last.id }) } : { rows };
     })();
