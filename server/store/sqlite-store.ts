@@ -6,8 +6,8 @@
  * Batches are applied in `BEGIN IMMEDIATE` transactions, which take SQLite's
  * single write lock, so batches from several processes on one file are
  * applied one after another (a second process waits up to `busy_timeout`);
- * concurrent batches of one process share a transaction (group commit), each
- * in its own savepoint.
+ * concurrent batches and decision log requests of one process share a
+ * transaction (group commit), each in its own savepoint.
  * Inside it the join runs in SQL: an upsert per key whose `DO UPDATE … WHERE`
  * only lets a higher sequence number through and only replaces the value when
  * the incoming field is greater in `core/field`'s order.
@@ -120,14 +120,14 @@ interface ScanParameters {
   limit: number;
 }
 
-/** Most batches one group commit applies. */
+/** Most writes one group commit applies. */
 const GROUP_LIMIT = 64;
 
-/** A batch waiting for the next group commit. */
-interface PendingBatch {
-  batch: BatchInput;
-  bounds: DeviceBounds;
-  resolve(outcome: BatchOutcome): void;
+/** A write (a batch, a decision log request) waiting for the next group commit. */
+interface PendingWrite {
+  /** Runs inside the group's transaction, in a savepoint of its own. */
+  run(): unknown;
+  resolve(value: unknown): void;
   reject(error: unknown): void;
 }
 
@@ -136,7 +136,7 @@ export class SqliteStore implements CollectorStore {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
   private statements: ReturnType<SqliteStore['prepare']> | undefined;
-  private readonly pending: PendingBatch[] = [];
+  private readonly pending: PendingWrite[] = [];
 
   constructor(options: SqliteStoreOptions) {
     mkdirSync(dirname(options.file), { recursive: true });
@@ -272,32 +272,40 @@ export class SqliteStore implements CollectorStore {
   }
 
   /**
-   * Group commit: batches that arrive in the same turn of the event loop (concurrent requests)
-   * are applied in one transaction, each in its own savepoint, and acknowledged after its one
-   * commit. Durability is unchanged (nothing resolves before the fsync of its commit), but one
-   * fsync serves the whole group: under load it was two thirds of a batch's cost.
+   * Group commit: writes (batches, decision log requests) that arrive in the same turn of the event
+   * loop (concurrent requests) are applied in one transaction, each in its own savepoint, and
+   * acknowledged after its one commit. Durability is unchanged (nothing resolves before the fsync of
+   * its commit), but one fsync serves the whole group: under load it was two thirds of a batch's cost.
    */
-  applyBatch(batch: BatchInput, bounds: DeviceBounds): Promise<BatchOutcome> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ batch, bounds, resolve, reject });
+  private enqueue<T>(run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ run, resolve: resolve as (value: unknown) => void, reject });
       if (this.pending.length === 1) setImmediate(() => this.flush());
     });
   }
 
-  /** Applies the waiting batches (at most {@link GROUP_LIMIT}) in one transaction. */
+  applyBatch(batch: BatchInput, bounds: DeviceBounds): Promise<BatchOutcome> {
+    // A rejected batch throws inside its savepoint, which rolls it back alone; its answer is an outcome.
+    return this.enqueue(() => this.applyInTransaction(batch, bounds)).catch((error: unknown) => {
+      if (error instanceof RejectedBatch) return { duplicate: false, applied: 0, refused: 0, rejected: 'seq-step' as const };
+      throw error;
+    });
+  }
+
+  /** Applies the waiting writes (at most {@link GROUP_LIMIT}) in one transaction. */
   private flush(): void {
     if (this.pending.length === 0) return;
     const group = this.pending.splice(0, GROUP_LIMIT);
     if (this.pending.length > 0) setImmediate(() => this.flush());
-    const results: ({ outcome: BatchOutcome } | { error: unknown })[] = [];
+    const results: ({ value: unknown } | { error: unknown })[] = [];
     try {
       this.db.transaction(() => {
         for (const item of group) {
           try {
-            // A nested better-sqlite3 transaction is a savepoint: a failed or rejected batch rolls back alone.
-            results.push({ outcome: this.db.transaction(() => this.applyInTransaction(item.batch, item.bounds))() });
+            // A nested better-sqlite3 transaction is a savepoint: a failed or rejected write rolls back alone.
+            results.push({ value: this.db.transaction(item.run)() });
           } catch (error) {
-            results.push(error instanceof RejectedBatch ? { outcome: { duplicate: false, applied: 0, refused: 0, rejected: 'seq-step' } } : { error });
+            results.push({ error });
           }
         }
       }).immediate();
@@ -306,8 +314,8 @@ export class SqliteStore implements CollectorStore {
       return;
     }
     group.forEach((item, i) => {
-      const result = results[i] as { outcome: BatchOutcome } | { error: unknown };
-      if ('outcome' in result) item.resolve(result.outcome);
+      const result = results[i] as { value: unknown } | { error: unknown };
+      if ('value' in result) item.resolve(result.value);
       else item.reject(result.error);
     });
   }
@@ -421,26 +429,28 @@ export class SqliteStore implements CollectorStore {
     return this.sql.countDevices.get()?.value ?? 0;
   }
 
-  async appendDecisionLog(input: DecisionLogInput, bounds: DecisionLogBounds): Promise<DecisionLogOutcome> {
+  appendDecisionLog(input: DecisionLogInput, bounds: DecisionLogBounds): Promise<DecisionLogOutcome> {
+    return this.enqueue(() => this.appendInTransaction(input, bounds));
+  }
+
+  private appendInTransaction(input: DecisionLogInput, bounds: DecisionLogBounds): DecisionLogOutcome {
     const sql = this.sql;
     const device = input.device;
-    return this.db.transaction((): DecisionLogOutcome => {
-      const outcomesPerDecision = new Map<string, number>();
-      for (const id of new Set([...input.decisions.map((d) => d.id), ...input.outcomes.map((o) => o.d)])) {
-        const row = sql.decisionOutcomes.get(device, id);
-        if (row) outcomesPerDecision.set(id, row.outcomes);
-      }
-      const outcomes = new Set<string>();
-      for (const o of input.outcomes) if (sql.outcomeStored.get(device, o.d, o.id)) outcomes.add(outcomeKey(o.d, o.id));
-      const decisions = sql.decisionCount.get(device)?.decisions ?? 0;
-      const plan = planDecisionLog(input.decisions, input.outcomes, { decisions, outcomesPerDecision, outcomes }, bounds);
-      const skew = Math.round(input.skewMs);
-      for (const d of plan.decisions) sql.insertDecision.run(device, d.id, input.receivedAt, skew, decisionText(d));
-      for (const o of plan.outcomes) sql.insertOutcome.run(device, o.d, o.id, outcomeText(o));
-      for (const [id, count] of plan.outcomeCounts) sql.setOutcomeCount.run(count, device, id);
-      if (plan.total !== decisions) sql.setDecisionCount.run(device, plan.total);
-      return plan.counts;
-    }).immediate();
+    const outcomesPerDecision = new Map<string, number>();
+    for (const id of new Set([...input.decisions.map((d) => d.id), ...input.outcomes.map((o) => o.d)])) {
+      const row = sql.decisionOutcomes.get(device, id);
+      if (row) outcomesPerDecision.set(id, row.outcomes);
+    }
+    const outcomes = new Set<string>();
+    for (const o of input.outcomes) if (sql.outcomeStored.get(device, o.d, o.id)) outcomes.add(outcomeKey(o.d, o.id));
+    const decisions = sql.decisionCount.get(device)?.decisions ?? 0;
+    const plan = planDecisionLog(input.decisions, input.outcomes, { decisions, outcomesPerDecision, outcomes }, bounds);
+    const skew = Math.round(input.skewMs);
+    for (const d of plan.decisions) sql.insertDecision.run(device, d.id, input.receivedAt, skew, decisionText(d));
+    for (const o of plan.outcomes) sql.insertOutcome.run(device, o.d, o.id, outcomeText(o));
+    for (const [id, count] of plan.outcomeCounts) sql.setOutcomeCount.run(count, device, id);
+    if (plan.total !== decisions) sql.setDecisionCount.run(device, plan.total);
+    return plan.counts;
   }
 
   async scanDecisions(scan: DecisionScan): Promise<{ rows: LoggedDecision[]; next?: string }> {
