@@ -23,7 +23,7 @@ import { type StoredField, planBatch } from './batch-plan.js';
 import { fieldColumns, incomingWinsSql } from './field-columns.js';
 import type { DecisionLogBounds, DecisionLogInput, DecisionLogOutcome, DecisionScan, LoggedDecision } from './decision-log-store.js';
 import { outcomeKey, planDecisionLog } from './decision-log-plan.js';
-import { decisionText, encodeCursor, loggedDecision, outcomeText, pageSize, scanStart } from './decision-rows.js';
+import { decisionText, encodeCursor, loggedDecision, outcomeText, pageSize, scanStart, timeBound } from './decision-rows.js';
 import { BATCH_ID_PRUNE_STEP, BATCH_ID_RETENTION_MS, RECEIVED_LOG_LIMIT } from './limits.js';
 import type { ModelVersion, Promotion } from './model-registry.js';
 import { type ModelVersionRow, modelVersionOf } from './model-rows.js';
@@ -490,7 +490,7 @@ export class PostgresStore implements CollectorStore {
     const limit = pageSize(scan);
     const { rows: found } = await this.pool.query<{ device: string; id: string; received_at: string | number; record: string; outcomes: OutcomeRecord[] | null }>(
       SCAN_DECISIONS,
-      [scan.since, scan.until, start.receivedAt, start.device, start.id, limit + 1],
+      [timeBound(scan.since), timeBound(scan.until), start.receivedAt, start.device, start.id, limit + 1],
       'o2o_scan_decisions',
     );
     const page = found.slice(0, limit);
@@ -500,7 +500,7 @@ export class PostgresStore implements CollectorStore {
   }
 
   async countDecisions(since: number, until: number): Promise<number> {
-    const { rows } = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM decisions WHERE received_at >= $1 AND received_at < $2', [since, until]);
+    const { rows } = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM decisions WHERE received_at >= $1 AND received_at < $2', [timeBound(since), timeBound(until)]);
     return Number(rows[0]?.n ?? 0);
   }
 

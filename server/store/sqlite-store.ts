@@ -22,7 +22,7 @@ import { fieldColumns, incomingWinsSql } from './field-columns.js';
 import type { OutcomeRecord } from '../../src/core/decision-record.js';
 import type { DecisionLogBounds, DecisionLogInput, DecisionLogOutcome, DecisionScan, LoggedDecision } from './decision-log-store.js';
 import { outcomeKey, planDecisionLog } from './decision-log-plan.js';
-import { type DecisionRow, decisionText, encodeCursor, loggedDecision, outcomeText, pageSize, scanStart } from './decision-rows.js';
+import { type DecisionRow, decisionText, encodeCursor, loggedDecision, outcomeText, pageSize, scanStart, timeBound } from './decision-rows.js';
 import { BATCH_ID_PRUNE_STEP, BATCH_ID_RETENTION_MS, RECEIVED_LOG_LIMIT } from './limits.js';
 import type { ModelVersion, Promotion } from './model-registry.js';
 import { type ModelVersionRow, modelVersionOf } from './model-rows.js';
@@ -458,7 +458,7 @@ export class SqliteStore implements CollectorStore {
     const limit = pageSize(scan);
     // One read transaction: the page and its outcomes come from one snapshot.
     return this.db.transaction(() => {
-      const found = this.sql.scanDecisions.all({ since: scan.since, until: scan.until, at: start.receivedAt, device: start.device, id: start.id, limit: limit + 1 });
+      const found = this.sql.scanDecisions.all({ since: timeBound(scan.since), until: timeBound(scan.until), at: start.receivedAt, device: start.device, id: start.id, limit: limit + 1 });
       const page = found.slice(0, limit);
       const rows = page.map((row) => loggedDecision(row, JSON.parse(row.outcomes) as OutcomeRecord[]));
       const last = page[page.length - 1];
@@ -467,7 +467,7 @@ export class SqliteStore implements CollectorStore {
   }
 
   async countDecisions(since: number, until: number): Promise<number> {
-    return this.sql.countDecisions.get(since, until)?.n ?? 0;
+    return this.sql.countDecisions.get(timeBound(since), timeBound(until))?.n ?? 0;
   }
 
   async addModelVersion(version: Omit<ModelVersion, 'version'>): Promise<number> {

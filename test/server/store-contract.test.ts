@@ -543,6 +543,11 @@ describe.each(implementations)('store contract: $name', (implementation) => {
       expect(second.next).toBeUndefined();
       expect(await s.scanDecisions({ since: 0, until: 1_700_000_001_000, limit: 10 })).toEqual({ rows: [] });
       await expect(s.scanDecisions({ since: 0, until: 2e12, limit: 2, after: "x'; DROP TABLE decisions; --" })).rejects.toThrow(/cursor/);
+      // Fractional and infinite windows: receipt times are whole ms.
+      expect((await s.scanDecisions({ since: -Infinity, until: Infinity, limit: 10 })).rows).toHaveLength(4);
+      expect((await s.scanDecisions({ since: 1_700_000_000_999.5, until: 1_700_000_001_000.5, limit: 10 })).rows).toHaveLength(4);
+      expect(await s.countDecisions(1_700_000_001_000.5, Infinity)).toBe(0);
+      expect(await s.countDecisions(-Infinity, 1_700_000_001_000.5)).toBe(4);
     });
 
     it('erases the decision log of every erased device (and only theirs); model versions stay', async () => {
