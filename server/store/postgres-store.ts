@@ -207,13 +207,17 @@ WITH d AS (
 )
 UPDATE decision_devices SET decisions = $12 WHERE device = $1`;
 
-/** One page of the scan, each decision with its outcomes as a JSON array (a primary-key range per decision that has any). */
+/**
+ * One page of the scan, each decision with its outcomes as a JSON array (a primary-key range per
+ * decision that has any). The row comparison is the index's start (the scan's start is never before
+ * `since`, so no second lower bound competes with it).
+ */
 const SCAN_DECISIONS = `
 SELECT d.device, d.id, d.received_at, d.record,
   CASE WHEN d.outcomes = 0 THEN '[]'::json ELSE (SELECT json_agg(o.record::json) FROM outcomes o WHERE o.device = d.device AND o.decision = d.id) END AS outcomes
 FROM decisions d
-WHERE d.received_at >= $1 AND d.received_at < $2 AND (d.received_at, d.device, d.id) > ($3::bigint, $4::text, $5::text)
-ORDER BY d.received_at, d.device, d.id LIMIT $6`;
+WHERE d.received_at < $1 AND (d.received_at, d.device, d.id) > ($2::bigint, $3::text, $4::text)
+ORDER BY d.received_at, d.device, d.id LIMIT $5`;
 
 /** Advisory lock keys: the migration, version numbering, promotion. */
 const LOCK_MIGRATE = 7263001;
@@ -490,7 +494,7 @@ export class PostgresStore implements CollectorStore {
     const limit = pageSize(scan);
     const { rows: found } = await this.pool.query<{ device: string; id: string; received_at: string | number; record: string; outcomes: OutcomeRecord[] | null }>(
       SCAN_DECISIONS,
-      [timeBound(scan.since), timeBound(scan.until), start.receivedAt, start.device, start.id, limit + 1],
+      [timeBound(scan.until), start.receivedAt, start.device, start.id, limit + 1],
       'o2o_scan_decisions',
     );
     const page = found.slice(0, limit);

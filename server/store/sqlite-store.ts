@@ -112,7 +112,6 @@ const OUTCOMES_JSON = "CASE WHEN outcomes = 0 THEN '[]' ELSE (SELECT json_group_
 
 /** Named parameters of the decision scan. */
 interface ScanParameters {
-  since: number;
   until: number;
   at: number;
   device: string;
@@ -198,10 +197,11 @@ export class SqliteStore implements CollectorStore {
       // Three index ranges after the cursor (the rest of its device at its time, the later devices at
       // its time, the later times), each limited, merged: SQLite uses only the row value's first column
       // as an index bound, so one `(received_at, device, id) > (…)` range would read every row of the
-      // cursor's millisecond again on each page.
+      // cursor's millisecond again on each page. No `received_at >= since` either (the start is never
+      // before it): with two lower bounds SQLite seeks the first, and read the whole window before the cursor.
       scanDecisions: db.prepare<[ScanParameters], DecisionRow & { id: string; outcomes: string }>(
         ['received_at = @at AND device = @device AND id > @id ORDER BY id', 'received_at = @at AND device > @device ORDER BY device, id', 'received_at > @at ORDER BY received_at, device, id']
-          .map((range) => `SELECT * FROM (SELECT device, id, received_at AS receivedAt, ${OUTCOMES_JSON} AS outcomes, record FROM decisions INDEXED BY decisions_by_receipt WHERE received_at >= @since AND received_at < @until AND ${range} LIMIT @limit)`)
+          .map((range) => `SELECT * FROM (SELECT device, id, received_at AS receivedAt, ${OUTCOMES_JSON} AS outcomes, record FROM decisions INDEXED BY decisions_by_receipt WHERE received_at < @until AND ${range} LIMIT @limit)`)
           .join(' UNION ALL ') + ' ORDER BY receivedAt, device, id LIMIT @limit',
       ),
       countDecisions: db.prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM decisions WHERE received_at >= ? AND received_at < ?'),
@@ -458,7 +458,7 @@ export class SqliteStore implements CollectorStore {
     const limit = pageSize(scan);
     // One read transaction: the page and its outcomes come from one snapshot.
     return this.db.transaction(() => {
-      const found = this.sql.scanDecisions.all({ since: timeBound(scan.since), until: timeBound(scan.until), at: start.receivedAt, device: start.device, id: start.id, limit: limit + 1 });
+      const found = this.sql.scanDecisions.all({ until: timeBound(scan.until), at: start.receivedAt, device: start.device, id: start.id, limit: limit + 1 });
       const page = found.slice(0, limit);
       const rows = page.map((row) => loggedDecision(row, JSON.parse(row.outcomes) as OutcomeRecord[]));
       const last = page[page.length - 1];
