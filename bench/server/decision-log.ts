@@ -11,7 +11,6 @@
  *    would show here), and the heap's peak over the scan (bounded memory: one page at a time).
  * PostgreSQL: DATABASE_URL or --database-url.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DecisionRecord, OutcomeRecord } from '../../src/core/decision-record.js';
 import type { DecisionLogBounds } from '../../server/store/decision-log-store.js';
@@ -178,7 +177,7 @@ async function scanRun(store: CollectorStore): Promise<{ rows: number; outcomes:
 
 const store = await open();
 try {
-  log(`store ${store.kind}; ${existsSync(dataDir) ? 'cache ' + dataDir : ''}`);
+  log(`store ${store.kind}, ${storeName === 'postgres' ? `schema ${schema}` : `folder ${dataDir}`}`);
   const fillMs = await fill(store);
   if (fillMs) log(`filled ${total} decisions in ${(fillMs / 1000).toFixed(1)} s`);
   const scan = await scanRun(store);
