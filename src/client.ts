@@ -492,7 +492,7 @@ class Client implements OneToOne {
 }
 
 /**
- * Starts OneToOne on this page.
+ * Starts OneToOne on this page (the script tag's entry; npm's `init` in init.ts also serves server rendering).
  * @throws {@link ConfigError} when the configuration is invalid; nothing else ever throws.
  */
 export function init(config: OneToOneConfig): OneToOne {

@@ -129,7 +129,7 @@ function fail(option: string, expected: string, value: unknown): never {
 const OPTIONS: Record<string, Check> = {
   // Scheme-less hosts such as "127.0.0.1:8080" would silently become paths on this site (every request a 404): refused.
   endpoint: (option, value, base) =>
-    checkUrl(option, value, base, ABSOLUTE_OR_PATH, '"/o2o" (a URL needs its scheme, as in "https://o2o.example.com")').replace(/\/+$/, ''),
+    checkUrl(option, value, base, ABSOLUTE_OR_PATH, '"/o2o"').replace(/\/+$/, ''),
   writeKey: (option, value) => (value === undefined ? value : checkName(option, value, 128)),
   consent: (option, value) => oneOf<ConsentState>(option, value ?? 'granted', ['granted', 'pending', 'denied']),
   debug: flag,

@@ -8,7 +8,7 @@
  * ```
  * @packageDocumentation
  */
-export { init } from './client.js';
+export { init } from './init.js';
 export type { IdentifyOptions, OneToOne, TrackProperties } from './client.js';
 export { ConfigError } from './config.js';
 export type { ConsentState, OneToOneConfig } from './config.js';
