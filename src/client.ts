@@ -4,7 +4,7 @@
  * sync) and is the only place where errors are caught on their way to the
  * host page.
  */
-import { type DecideOptions, type Decision, decideSlot } from './core/decide.js';
+import { type DecideOptions, type Decision, choose, decideSlot } from './core/decide.js';
 import { type TrackedEvent, type ValidationResult, isSignature, validateEvent, validateTrack } from './core/events.js';
 import { BUILTIN_MODEL, type Model, VALIDATED_MODEL, isModelShaped, slotCandidates } from './core/model.js';
 import { type Profile, applyAll, emptyProfile } from './core/profile.js';
@@ -36,6 +36,10 @@ import type { RestoreHost, Sync } from './sync/connect.js';
 import { CREDENTIAL, type DeviceCredential } from './sync/credential.js';
 import { configuredModel, forgetRemote, startExitOffers, startSync } from './stage/lazy.js';
 import type { CachedModel } from './sync/pull.js';
+import type { VariantSpec, describedCandidates } from './core/variants.js';
+
+/** Turns variants described in code into candidates (core/variants.ts): lent by the npm door; the script tag's variants are markup. */
+export type DescribeVariants = typeof describedCandidates;
 
 /** Properties of a tracked event; `items` and `value` are lifted into the event. */
 export type TrackProperties = Record<string, unknown> & { items?: unknown[]; value?: number };
@@ -60,8 +64,13 @@ export interface OneToOne {
    * Resolves `false` when the call is refused (an invalid signature is counted, and nothing is written).
    */
   identify(userId: string, traits?: Record<string, unknown>, options?: IdentifyOptions): Promise<boolean>;
-  /** The decision for a slot on this page, or `undefined` if the slot is unknown. */
-  decide(slot: string): Decision | undefined;
+  /**
+   * The decision for a slot on this page, made once per page view: from the slot's markup, else from
+   * `variants` (variants your code renders, with their tags and optional eligibility: decided from the
+   * local profile, no model needed), else from the model's declaration. `undefined` until the profile is
+   * loaded, and for a slot none of them describes.
+   */
+  decide(slot: string, variants?: readonly VariantSpec[]): Decision | undefined;
   /**
    * Up to `n` catalog items for this visitor, best first and diverse, leaving out what they bought:
    * `data-o2o-item` elements inside `[data-o2o-recommend="<slot>"]` and the model's candidates for the slot.
@@ -128,7 +137,10 @@ class Client implements OneToOne {
   private visit: VisitContext | undefined;
   private recordPage: ((properties?: Record<string, unknown>) => void) | undefined;
 
-  constructor(private readonly config: ResolvedConfig) {
+  constructor(
+    private readonly config: ResolvedConfig,
+    private readonly describe?: DescribeVariants,
+  ) {
     this.log = createDebugLog(config.debug);
     this.model = config.model === undefined ? BUILTIN_MODEL : configuredModel(config.model, this.log);
     this.consent = startingConsent(config.consent, config.respectGpc, config.databaseName);
@@ -402,9 +414,9 @@ class Client implements OneToOne {
     }
   }
 
-  decide(slot: string): Decision | undefined {
+  decide(slot: string, variants?: readonly VariantSpec[]): Decision | undefined {
     if (typeof slot !== 'string') return void this.log.count('api:bad-argument', { slot });
-    return this.decisions.get(slot) ?? this.decideDeclared(slot);
+    return this.decisions.get(slot) ?? this.decideDeclared(slot, variants);
   }
 
   /** Seeds holdout and exploration for this page view: the user id when known, else the device id. */
@@ -420,11 +432,13 @@ class Client implements OneToOne {
     return preview ? { ...this.decideWith, preview } : this.decideWith;
   }
 
-  /** Decides, once per page view, a slot the model declares but the markup does not (Preact and JS API). */
-  private decideDeclared(slot: string): Decision | undefined {
+  /** Decides, once per page view, a slot the markup does not hold: from the caller's variants, else the model's (Preact and JS API). */
+  private decideDeclared(slot: string, variants?: readonly VariantSpec[]): Decision | undefined {
     const view = this.opened ? this.profile() : undefined;
-    if (!view || !slotCandidates(this.model, slot)) return undefined;
-    const decision = decideSlot(slot, [], view, this.model, this.forSlot(slot));
+    const declared = slotCandidates(this.model, slot);
+    const list = variants && this.describe ? this.describe(variants, declared, (bad) => this.log.count('api:bad-variant', bad)) : declared;
+    if (!view || !list) return undefined;
+    const decision = choose(slot, list, view, this.model, this.forSlot(slot));
     this.decisions.set(slot, decision);
     this.listeners.forEach((listener) => this.notify(listener, decision));
     return decision;
@@ -492,9 +506,10 @@ class Client implements OneToOne {
 }
 
 /**
- * Starts OneToOne on this page (the script tag's entry; npm's `init` in init.ts also serves server rendering).
+ * Starts OneToOne on this page (the script tag's entry; npm's `init` in init.ts also serves server rendering
+ * and lends `describe`, so `decide(slot, variants)` works there).
  * @throws {@link ConfigError} when the configuration is invalid; nothing else ever throws.
  */
-export function init(config: OneToOneConfig): OneToOne {
-  return new Client(resolveConfig(config, typeof location === 'undefined' ? undefined : location.href));
+export function init(config: OneToOneConfig, describe?: DescribeVariants): OneToOne {
+  return new Client(resolveConfig(config, typeof location === 'undefined' ? undefined : location.href), describe);
 }

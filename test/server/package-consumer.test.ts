@@ -50,7 +50,9 @@ function typecheck(file: string, source: string): { status: number | null; outpu
 const USES = `
 const client: OneToOne = init({ endpoint: 'https://o2o.example.com', writeKey: 'site-1' });
 const decision: Decision | undefined = client.decide('hero');
-const props: SlotProps = { name: 'hero', variants: { running: 'Run further' } };
+const props: SlotProps = { name: 'hero', variants: { running: 'Run further' }, tags: { running: ['running'] }, eligibility: { running: { 'ctx.mobile': [null, 0] } } };
+const variants: VariantSpec[] = [{ id: 'running', tags: ['running'] }];
+export const banner = () => useDecision('banner', variants);
 export const used = [decision?.variant, Slot, OneToOneProvider, useDecision, props, ConfigError];
 `;
 
@@ -60,7 +62,7 @@ describe('the packed package in a consumer project', () => {
     expect(resolveFrom('onetoone')).toBe(join(installed, 'dist/index.cjs'));
     const result = typecheck(
       'consumer.cts',
-      `import { ConfigError, init, type Decision, type OneToOne } from 'onetoone';\nimport { OneToOneProvider, Slot, useDecision, type SlotProps } from 'onetoone/preact';\n${USES}`,
+      `import { ConfigError, init, type Decision, type OneToOne, type VariantSpec } from 'onetoone';\nimport { OneToOneProvider, Slot, useDecision, type SlotProps } from 'onetoone/preact';\n${USES}`,
     );
     expect(result.output).toBe('');
     expect(result.status).toBe(0);
@@ -69,7 +71,7 @@ describe('the packed package in a consumer project', () => {
   it('type-checks from an ES module .mts file under module node16', () => {
     const result = typecheck(
       'consumer.mts',
-      `import { ConfigError, init, type Decision, type OneToOne } from 'onetoone';\nimport { OneToOneProvider, Slot, useDecision, type SlotProps } from 'onetoone/preact';\n${USES}`,
+      `import { ConfigError, init, type Decision, type OneToOne, type VariantSpec } from 'onetoone';\nimport { OneToOneProvider, Slot, useDecision, type SlotProps } from 'onetoone/preact';\n${USES}`,
     );
     expect(result.output).toBe('');
     expect(result.status).toBe(0);
