@@ -107,6 +107,9 @@ export interface IdentifyOptions {
   signature?: string;
 }
 
+/** The `feature` of the explanation line a decision gets when its forced variant could not be shown. */
+export const PREVIEW_MISSING = 'preview-missing';
+
 /** How long one profile view is reused while the profile is unchanged, ms (affinities decay over minutes). */
 const VIEW_REUSE_MS = 1000;
 
@@ -301,12 +304,7 @@ class Client implements OneToOne {
     renderSlots(document, {
       decide: (slot: PageSlot) =>
         this.decisions.get(slot.name) ?? decideSlot(slot.name, slot.candidates, this.profile() ?? view, this.model, this.forSlot(slot.name)),
-      shown: (decision) => {
-        if (this.decisions.has(decision.slot)) return;
-        this.decisions.set(decision.slot, decision);
-        this.log.info(`decision ${decision.slot} → ${decision.variant}`, decision);
-        this.listeners.forEach((listener) => this.notify(listener, decision));
-      },
+      shown: (decision) => void (this.decisions.has(decision.slot) || this.made(decision)),
       record: (name, props) => this.record({ name, props }),
       late: (slot, reason) => {
         this.log.count('slot:late-' + reason, slot);
@@ -438,8 +436,20 @@ class Client implements OneToOne {
     const declared = slotCandidates(this.model, slot);
     const list = variants && this.describe ? this.describe(variants, declared, (bad) => this.log.count('api:bad-variant', bad)) : declared;
     if (!view || !list) return undefined;
-    const decision = choose(slot, list, view, this.model, this.forSlot(slot));
-    this.decisions.set(slot, decision);
+    return this.made(choose(slot, list, view, this.model, this.forSlot(slot)));
+  }
+
+  /**
+   * Records a decision of this page view (one per slot), logs it in debug mode and tells every listener.
+   * A forced variant the slot could not show (no markup or description for it here, or not eligible) left
+   * the default, with group `preview`: the decision says so first. The text is short (the script-tag core
+   * carries it); the debug panel explains it in full.
+   */
+  private made(decision: Decision): Decision {
+    const forced = this.preview.get(decision.slot);
+    if (forced && decision.variant !== forced) decision.explanation.unshift({ feature: PREVIEW_MISSING, value: 0, text: `forced ${forced} missing` });
+    this.decisions.set(decision.slot, decision);
+    this.log.info(`decision ${decision.slot} → ${decision.variant}`, decision);
     this.listeners.forEach((listener) => this.notify(listener, decision));
     return decision;
   }
