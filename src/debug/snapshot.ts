@@ -108,9 +108,9 @@ function describeContext(context: VisitContext | undefined): string[] {
 
 /**
  * The slots of this page and the variants each can show, for the Force menu: a slot in the markup
- * offers its `<template>` variants (a variant the model declares without markup here would only show
- * the default); a slot decided without markup (Preact, `decide()`) offers what the model in use
- * (the one served to this site) declares for it.
+ * offers its `<template>` variants, a Preact `<Slot>` the variants it renders (a variant the model
+ * declares without markup here would only show the default); a slot decided with neither
+ * (`decide()`, `useDecision()`) offers what the model in use (the one served to this site) declares for it.
  */
 export function pageSlots(doc: Document, declared: Record<string, Array<{ id: string }>>, decided: Iterable<string>): SlotInfo[] {
   const slots = new Map<string, Set<string>>();
@@ -122,6 +122,10 @@ export function pageSlots(doc: Document, declared: Record<string, Array<{ id: st
   doc.querySelectorAll('[data-o2o-slot]').forEach((element) => {
     const ids = Array.from(element.querySelectorAll(':scope > template[data-o2o-variant]'), (t) => t.getAttribute('data-o2o-variant') ?? '');
     add(element.getAttribute('data-o2o-slot') ?? '', ids.filter(Boolean));
+  });
+  // Preact <Slot>s: the variants their code renders, listed on the wrapping element.
+  doc.querySelectorAll('[data-o2o-component][data-o2o-variants]').forEach((element) => {
+    add(element.getAttribute('data-o2o-component') ?? '', (element.getAttribute('data-o2o-variants') ?? '').split(' ').filter(Boolean));
   });
   const inMarkup = new Set(slots.keys());
   for (const name of decided) if (!inMarkup.has(name)) add(name, (hasOwn(declared, name) ? declared[name] ?? [] : []).map((c) => c.id));

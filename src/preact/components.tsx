@@ -85,7 +85,10 @@ export interface SlotProps {
   eligibility?: Record<string, Rule>;
   /** Shown until decided, and when the default wins. */
   fallback?: ComponentChildren;
-  /** Class of the wrapping `<div>` (it carries `data-o2o-component` and the shown variant in `data-o2o-shown`). */
+  /**
+   * Class of the wrapping `<div>` (it carries `data-o2o-component`, the shown variant in `data-o2o-shown` and,
+   * for the debug panel's Force menu, the variant ids it can show in `data-o2o-variants`).
+   */
   class?: string;
 }
 
@@ -105,7 +108,8 @@ export function Slot({ name, variants, fallback, class: className, tags, eligibi
     return observeSlotFeedback(ref.current, { ...decision, variant: shown ?? 'default' }, (event, props) => client.track(event, props));
   }, [client, decision, shown]);
   return (
-    <div ref={ref} class={className} data-o2o-component={name} data-o2o-shown={decision ? shown ?? 'default' : undefined}>
+    <div ref={ref} class={className} data-o2o-component={name} data-o2o-shown={decision ? shown ?? 'default' : undefined}
+      data-o2o-variants={Object.keys(variants).filter((id) => id !== DEFAULT_VARIANT).join(' ')}>
       {shown ? variants[shown] : fallback}
     </div>
   );

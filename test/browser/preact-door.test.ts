@@ -22,6 +22,8 @@ const APP = `
 import { h, render } from 'preact';
 import { init } from ${JSON.stringify(resolve('dist/index.js'))};
 import { OneToOneProvider, Slot, useDecision } from ${JSON.stringify(resolve('dist/preact.js'))};
+import { installDebugPanel } from ${JSON.stringify(resolve('dist/debug.js'))};
+installDebugPanel();
 
 const client = init({ endpoint: '/', writeKey: 'demo', flushIntervalMs: 600000 });
 window.o2oClient = client;
@@ -109,6 +111,12 @@ describeBrowser('Preact door in Chromium', () => {
     const hero = await page.evaluate(() => (window as unknown as { o2oClient: { decide(slot: string): { variant: string; explanation: Array<{ text: string }> } } }).o2oClient.decide('hero'));
     expect(hero.variant).toBe('camping');
     expect(hero.explanation.map((c) => c.text).join(' ')).toMatch(/camping/);
+
+    // The debug panel's Force menu offers the variants this <Slot> renders (no model declares them).
+    await page.evaluate(() => (window as unknown as { o2oClient: { debug(): void } }).o2oClient.debug());
+    await page.waitForSelector('#o2o-debug >> select[data-force="hero"]');
+    const options = await page.locator('#o2o-debug select[data-force="hero"] option').evaluateAll((list) => list.map((o) => (o as HTMLOptionElement).value));
+    expect(options).toEqual(['', 'default', 'app', 'running', 'camping']);
     expect(errors).toEqual([]);
     await page.close();
   });
