@@ -41,27 +41,39 @@ function checkTags(tags: unknown): string[] | undefined {
  * The candidates `specs` describe, each over the model's entry with the same
  * id (so it keeps the model's bias and weights, and its tags and eligibility
  * where the spec gives none). A malformed spec is left out and passed to
- * `reject`; the list itself must be an array.
+ * `reject`, and so is one that throws when read (a hostile getter or proxy):
+ * nothing here throws into the caller.
  */
 export function describedCandidates(specs: unknown, declared: readonly CandidateModel[] | undefined, reject: (spec: unknown) => void): CandidateModel[] {
   const out: CandidateModel[] = [];
-  if (!Array.isArray(specs)) {
-    reject(specs);
-    return out;
-  }
-  for (const spec of specs as unknown[]) {
-    const s = (spec ?? {}) as Partial<Record<keyof VariantSpec, unknown>>;
-    const id = s.id;
-    const tags = s.tags === undefined ? [] : checkTags(s.tags);
-    const eligibility = s.eligibility === undefined ? undefined : checkRule(s.eligibility);
-    if (typeof id !== 'string' || !ID.test(id) || id === DEFAULT_VARIANT || out.some((c) => c.id === id) || !tags || (s.eligibility !== undefined && !eligibility)) {
-      reject(spec);
-      continue;
+  try {
+    if (!Array.isArray(specs)) throw new TypeError('not an array');
+    for (let i = 0; i < specs.length; i++) {
+      const spec: unknown = specs[i];
+      let candidate: CandidateModel | undefined;
+      try {
+        candidate = describe(spec, declared, out);
+      } catch {
+        // Unreadable: left out below.
+      }
+      if (candidate) out.push(candidate);
+      else reject(spec);
     }
-    const entry = declared?.find((c) => c.id === id);
-    const candidate: CandidateModel = { ...entry, id, tags: s.tags === undefined ? entry?.tags ?? [] : tags };
-    if (eligibility) candidate.eligibility = eligibility;
-    out.push(candidate);
+  } catch {
+    reject(specs);
   }
   return out;
+}
+
+/** The candidate one spec describes, or `undefined` when it is malformed or repeats an id already in `out`. */
+function describe(spec: unknown, declared: readonly CandidateModel[] | undefined, out: readonly CandidateModel[]): CandidateModel | undefined {
+  const s = (spec ?? {}) as Partial<Record<keyof VariantSpec, unknown>>;
+  const id = s.id;
+  const tags = s.tags === undefined ? [] : checkTags(s.tags);
+  const eligibility = s.eligibility === undefined ? undefined : checkRule(s.eligibility);
+  if (typeof id !== 'string' || !ID.test(id) || id === DEFAULT_VARIANT || out.some((c) => c.id === id) || !tags || (s.eligibility !== undefined && !eligibility)) return undefined;
+  const entry = declared?.find((c) => c.id === id);
+  const candidate: CandidateModel = { ...entry, id, tags: s.tags === undefined ? entry?.tags ?? [] : tags };
+  if (eligibility) candidate.eligibility = eligibility;
+  return candidate;
 }

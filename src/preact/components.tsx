@@ -21,6 +21,15 @@ export function OneToOneProvider({ client, children }: ProviderProps): VNode {
   return <ClientContext.Provider value={client}>{children}</ClientContext.Provider>;
 }
 
+/** What a variant list says, to compare renders by content; the list itself when it cannot be written as JSON (a cycle, a throwing getter). */
+function contentOf(variants: readonly VariantSpec[] | undefined): unknown {
+  try {
+    return variants === undefined ? undefined : JSON.stringify(variants);
+  } catch {
+    return variants;
+  }
+}
+
 /**
  * The decision for `slot`, updated when it is made; `undefined` until then.
  * With `variants` (the ids your code renders, with their tags and optional
@@ -32,7 +41,7 @@ export function useDecision(slot: string, variants?: readonly VariantSpec[]): De
   const client = useContext(ClientContext);
   const [decision, setDecision] = useState<Decision | undefined>(() => client?.decide(slot, variants));
   // The same description re-rendered as a new array must not decide again: compare what it says.
-  const described = variants === undefined ? undefined : JSON.stringify(variants);
+  const described = contentOf(variants);
   useEffect(() => {
     if (!client) return undefined;
     let live = true;

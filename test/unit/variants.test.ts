@@ -46,3 +46,35 @@ describe('variants described in code', () => {
     expect(describe_({ id: 'x' })).toEqual({ candidates: [], rejected: [{ id: 'x' }] });
   });
 });
+
+describe('hostile variant descriptions', () => {
+  it('never throws, whatever the input, and keeps only well-formed candidates', async () => {
+    const fc = await import('fast-check');
+    fc.assert(
+      fc.property(fc.oneof(fc.anything(), fc.array(fc.anything()), fc.array(fc.record({ id: fc.string(), tags: fc.anything(), eligibility: fc.anything() }, { requiredKeys: [] }))), (specs) => {
+        const out = describedCandidates(specs, undefined, () => undefined);
+        for (const c of out) {
+          expect(c.id).toMatch(/^[\w-]{1,64}$/);
+          expect(Array.isArray(c.tags)).toBe(true);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('leaves out a spec whose getter throws, and a list whose length throws, reporting them', () => {
+    const hostile = Object.defineProperty({}, 'id', { get: () => { throw new Error('boom'); } });
+    const rejected: unknown[] = [];
+    expect(describedCandidates([hostile, { id: 'ok' }], undefined, (s) => rejected.push(s))).toEqual([{ id: 'ok', tags: [] }]);
+    expect(rejected).toEqual([hostile]);
+    const list = new Proxy([], { get: (t, k) => (k === 'length' ? (() => { throw new Error('boom'); })() : Reflect.get(t, k)) });
+    expect(describedCandidates(list, undefined, () => undefined)).toEqual([]);
+  });
+
+  it('keeps an own "__proto__" rule name as data, without touching Object.prototype', () => {
+    const eligibility = JSON.parse('{"__proto__": [1, null]}');
+    const [candidate] = describedCandidates([{ id: 'x', eligibility }], undefined, () => undefined);
+    expect(Object.keys(candidate?.eligibility ?? {})).toEqual(['__proto__']);
+    expect(({} as Record<string, unknown>)['0']).toBeUndefined();
+  });
+});
