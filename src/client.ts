@@ -4,7 +4,7 @@
  * sync) and is the only place where errors are caught on their way to the
  * host page.
  */
-import { type DecideOptions, type Decision, decideSlot } from './core/decide.js';
+import { type DecideOptions, type Decision, choose, decideSlot } from './core/decide.js';
 import { type TrackedEvent, type ValidationResult, isSignature, validateEvent, validateTrack } from './core/events.js';
 import { BUILTIN_MODEL, type Model, VALIDATED_MODEL, isModelShaped, slotCandidates } from './core/model.js';
 import { type Profile, applyAll, emptyProfile } from './core/profile.js';
@@ -36,6 +36,10 @@ import type { RestoreHost, Sync } from './sync/connect.js';
 import { CREDENTIAL, type DeviceCredential } from './sync/credential.js';
 import { configuredModel, forgetRemote, startExitOffers, startSync } from './stage/lazy.js';
 import type { CachedModel } from './sync/pull.js';
+import type { VariantSpec, describedCandidates } from './core/variants.js';
+
+/** Turns variants described in code into candidates (core/variants.ts): lent by the npm door; the script tag's variants are markup. */
+export type DescribeVariants = typeof describedCandidates;
 
 /** Properties of a tracked event; `items` and `value` are lifted into the event. */
 export type TrackProperties = Record<string, unknown> & { items?: unknown[]; value?: number };
@@ -60,8 +64,13 @@ export interface OneToOne {
    * Resolves `false` when the call is refused (an invalid signature is counted, and nothing is written).
    */
   identify(userId: string, traits?: Record<string, unknown>, options?: IdentifyOptions): Promise<boolean>;
-  /** The decision for a slot on this page, or `undefined` if the slot is unknown. */
-  decide(slot: string): Decision | undefined;
+  /**
+   * The decision for a slot on this page, made once per page view: from the slot's markup, else from
+   * `variants` (variants your code renders, with their tags and optional eligibility: decided from the
+   * local profile, no model needed), else from the model's declaration. `undefined` until the profile is
+   * loaded, and for a slot none of them describes.
+   */
+  decide(slot: string, variants?: readonly VariantSpec[]): Decision | undefined;
   /**
    * Up to `n` catalog items for this visitor, best first and diverse, leaving out what they bought:
    * `data-o2o-item` elements inside `[data-o2o-recommend="<slot>"]` and the model's candidates for the slot.
@@ -98,6 +107,9 @@ export interface IdentifyOptions {
   signature?: string;
 }
 
+/** The `feature` of the explanation line a decision gets when its forced variant could not be shown. */
+export const PREVIEW_MISSING = 'preview-missing';
+
 /** How long one profile view is reused while the profile is unchanged, ms (affinities decay over minutes). */
 const VIEW_REUSE_MS = 1000;
 
@@ -128,7 +140,10 @@ class Client implements OneToOne {
   private visit: VisitContext | undefined;
   private recordPage: ((properties?: Record<string, unknown>) => void) | undefined;
 
-  constructor(private readonly config: ResolvedConfig) {
+  constructor(
+    private readonly config: ResolvedConfig,
+    private readonly describe?: DescribeVariants,
+  ) {
     this.log = createDebugLog(config.debug);
     this.model = config.model === undefined ? BUILTIN_MODEL : configuredModel(config.model, this.log);
     this.consent = startingConsent(config.consent, config.respectGpc, config.databaseName);
@@ -289,12 +304,7 @@ class Client implements OneToOne {
     renderSlots(document, {
       decide: (slot: PageSlot) =>
         this.decisions.get(slot.name) ?? decideSlot(slot.name, slot.candidates, this.profile() ?? view, this.model, this.forSlot(slot.name)),
-      shown: (decision) => {
-        if (this.decisions.has(decision.slot)) return;
-        this.decisions.set(decision.slot, decision);
-        this.log.info(`decision ${decision.slot} → ${decision.variant}`, decision);
-        this.listeners.forEach((listener) => this.notify(listener, decision));
-      },
+      shown: (decision) => void (this.decisions.has(decision.slot) || this.made(decision)),
       record: (name, props) => this.record({ name, props }),
       late: (slot, reason) => {
         this.log.count('slot:late-' + reason, slot);
@@ -402,9 +412,9 @@ class Client implements OneToOne {
     }
   }
 
-  decide(slot: string): Decision | undefined {
+  decide(slot: string, variants?: readonly VariantSpec[]): Decision | undefined {
     if (typeof slot !== 'string') return void this.log.count('api:bad-argument', { slot });
-    return this.decisions.get(slot) ?? this.decideDeclared(slot);
+    return this.decisions.get(slot) ?? this.decideDeclared(slot, variants);
   }
 
   /** Seeds holdout and exploration for this page view: the user id when known, else the device id. */
@@ -420,12 +430,26 @@ class Client implements OneToOne {
     return preview ? { ...this.decideWith, preview } : this.decideWith;
   }
 
-  /** Decides, once per page view, a slot the model declares but the markup does not (Preact and JS API). */
-  private decideDeclared(slot: string): Decision | undefined {
+  /** Decides, once per page view, a slot the markup does not hold: from the caller's variants, else the model's (Preact and JS API). */
+  private decideDeclared(slot: string, variants?: readonly VariantSpec[]): Decision | undefined {
     const view = this.opened ? this.profile() : undefined;
-    if (!view || !slotCandidates(this.model, slot)) return undefined;
-    const decision = decideSlot(slot, [], view, this.model, this.forSlot(slot));
-    this.decisions.set(slot, decision);
+    const declared = slotCandidates(this.model, slot);
+    const list = variants && this.describe ? this.describe(variants, declared, (bad) => this.log.count('api:bad-variant', bad)) : declared;
+    if (!view || !list) return undefined;
+    return this.made(choose(slot, list, view, this.model, this.forSlot(slot)));
+  }
+
+  /**
+   * Records a decision of this page view (one per slot), logs it in debug mode and tells every listener.
+   * A forced variant the slot could not show (no markup or description for it here, or not eligible) left
+   * the default, with group `preview`: the decision says so first. The text is short (the script-tag core
+   * carries it); the debug panel explains it in full.
+   */
+  private made(decision: Decision): Decision {
+    const forced = this.preview.get(decision.slot);
+    if (forced && decision.variant !== forced) decision.explanation.unshift({ feature: PREVIEW_MISSING, value: 0, text: `forced ${forced} missing` });
+    this.decisions.set(decision.slot, decision);
+    this.log.info(`decision ${decision.slot} → ${decision.variant}`, decision);
     this.listeners.forEach((listener) => this.notify(listener, decision));
     return decision;
   }
@@ -492,9 +516,10 @@ class Client implements OneToOne {
 }
 
 /**
- * Starts OneToOne on this page.
+ * Starts OneToOne on this page (the script tag's entry; npm's `init` in init.ts also serves server rendering
+ * and lends `describe`, so `decide(slot, variants)` works there).
  * @throws {@link ConfigError} when the configuration is invalid; nothing else ever throws.
  */
-export function init(config: OneToOneConfig): OneToOne {
-  return new Client(resolveConfig(config, typeof location === 'undefined' ? undefined : location.href));
+export function init(config: OneToOneConfig, describe?: DescribeVariants): OneToOne {
+  return new Client(resolveConfig(config, typeof location === 'undefined' ? undefined : location.href), describe);
 }

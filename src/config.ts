@@ -11,7 +11,10 @@ export type ConsentState = 'granted' | 'pending' | 'denied';
 
 /** Options accepted by `init()` and, as `data-*` attributes, by the script tag. */
 export interface OneToOneConfig {
-  /** Base URL of the collector (absolute http(s) URL or a path on this site), for example `https://o2o.example.com`. */
+  /**
+   * Base URL of the collector: an absolute http(s) URL such as `https://o2o.example.com`, or a path on this site
+   * starting with `/` such as `/o2o`. Anything else (`127.0.0.1:8080`, `o2o.example.com`) is a {@link ConfigError}.
+   */
   endpoint: string;
   /** Key sent with every request so the collector can tell sites apart. Default: none. */
   writeKey?: string;
@@ -110,6 +113,9 @@ function checkName(option: string, value: unknown, max: number): string {
   return value;
 }
 
+/** An absolute http(s) URL, or a path on this site starting with one "/" (not "//host", which names another host). */
+const ABSOLUTE_OR_PATH = /^(https?:\/\/[^/]|\/(?![/\\]))/i;
+
 /** Checks one option's value (absent: `undefined`) and returns it with its default filled in, or throws a {@link ConfigError}. */
 type Check = (option: string, value: unknown, base: string | undefined) => unknown;
 
@@ -121,14 +127,16 @@ function fail(option: string, expected: string, value: unknown): never {
 
 /** Every option and its check, in the order they are checked. */
 const OPTIONS: Record<string, Check> = {
-  endpoint: (option, value, base) => checkUrl(option, value, base, /\S/, '"/o2o"').replace(/\/+$/, ''),
+  // Scheme-less hosts such as "127.0.0.1:8080" would silently become paths on this site (every request a 404): refused.
+  endpoint: (option, value, base) =>
+    checkUrl(option, value, base, ABSOLUTE_OR_PATH, '"/o2o"').replace(/\/+$/, ''),
   writeKey: (option, value) => (value === undefined ? value : checkName(option, value, 128)),
   consent: (option, value) => oneOf<ConsentState>(option, value ?? 'granted', ['granted', 'pending', 'denied']),
   debug: flag,
   model: (option, value) => (value === undefined || (value !== null && typeof value === 'object') ? value : fail(option, 'a model object (see docs/model.md)', value)),
   databaseName: (option, value) => checkName(option, value ?? 'onetoone', 64),
   dialogUrl: (option, value, base) =>
-    value === undefined ? value : checkUrl(option, value, base, /^(https?:\/\/[^/]|\/(?![/\\]))/i, '"/js/onetoone-dialog.min.js"'),
+    value === undefined ? value : checkUrl(option, value, base, ABSOLUTE_OR_PATH, '"/js/onetoone-dialog.min.js"'),
   collect: (option, value) => resolveCollect(value) ?? fail(option, COLLECT_EXPECTED, value),
   searchParam: (option, value) => checkName(option, value ?? 'q', 32),
   transport: (option, value) => (typeof value === 'function' ? value : oneOf(option, value ?? 'onetoone', ['onetoone', 'segment'], ' or a function')),

@@ -8,14 +8,15 @@
  * ```
  * @packageDocumentation
  */
-export { init } from './client.js';
+export { init } from './init.js';
 export type { IdentifyOptions, OneToOne, TrackProperties } from './client.js';
 export { ConfigError } from './config.js';
 export type { ConsentState, OneToOneConfig } from './config.js';
 export type { Decision, DecisionGroup } from './core/decide.js';
 export type { Recommendation } from './core/recommend.js';
 export type { Item, TrackedEvent } from './core/events.js';
-export type { Model, CandidateModel } from './core/model.js';
+export type { Model, CandidateModel, Range, Rule } from './core/model.js';
+export type { VariantSpec } from './core/variants.js';
 export type { ProfileView } from './core/view.js';
 export type { StorageMode } from './store/store.js';
 export type { Batch } from './sync/batch.js';

@@ -34,5 +34,6 @@ button:hover, select:hover { border-color: #7d93d6; }
 button.danger { border-color: #a2473b; }
 .actions { display: flex; flex-wrap: wrap; gap: 6px; }
 .muted { color: #8b96ae; }
+p.warn { color: #ffb86b; }
 .row { display: flex; gap: 6px; align-items: center; margin-top: 6px; }
 `;

@@ -56,6 +56,14 @@ export function lateWords(text: string): string {
     : 'Kept the default: the decision came after antiFlickerMs, when the slot had already been revealed with its default.';
 }
 
+/** The explanation line of a decision whose forced variant could not be shown (src/client.ts). */
+const PREVIEW_MISSING = 'preview-missing';
+
+/** Why a forced variant was not shown, in full (the decision carries a short note). */
+export function missingWords(slot: string, variant: string): string {
+  return `Forced "${variant}", but ${slot} cannot show it on this page: there is no markup (or description) for it here, or this visitor is not eligible. The default is shown.`;
+}
+
 /** A plain-words account of one decision. */
 export function describeDecision(d: Decision): string {
   const how =
@@ -92,6 +100,9 @@ function Decisions({ snapshot, forced }: { snapshot: Snapshot; forced: Map<strin
       {snapshot.slots.length === 0 && <p class="muted">No slots on this page.</p>}
       {snapshot.slots.map((slot) => {
         const d = snapshot.decisions.find((x) => x.slot === slot.name);
+        const wanted = forced.get(slot.name);
+        // Forced (by URL or remembered) to a variant this slot cannot show: say so, and keep it visible in the menu.
+        const missing = wanted !== undefined && (!slot.variants.includes(wanted) || d?.explanation.some((c) => c.feature === PREVIEW_MISSING)) ? wanted : undefined;
         return (
           <div class="decision" data-slot={slot.name} key={slot.name}>
             {d ? (
@@ -101,7 +112,7 @@ function Decisions({ snapshot, forced }: { snapshot: Snapshot; forced: Map<strin
                 <span class="muted">score {d.score.toFixed(2)} · {d.model}</span>
                 {d.explanation.length ? (
                   <ul class="why">
-                    {d.explanation.map((c) => <li key={c.feature}>{c.feature === 'late' ? lateWords(c.text) : c.text}</li>)}
+                    {d.explanation.map((c) => <li key={c.feature}>{c.feature === 'late' ? lateWords(c.text) : c.feature === PREVIEW_MISSING ? missingWords(slot.name, wanted ?? '') : c.text}</li>)}
                   </ul>
                 ) : (
                   <p class="muted" data-why>Nothing in this profile favours another variant, so the default stays.</p>
@@ -110,11 +121,13 @@ function Decisions({ snapshot, forced }: { snapshot: Snapshot; forced: Map<strin
             ) : (
               <div><strong>{slot.name}</strong> <span class="muted">not decided yet</span></div>
             )}
+            {missing !== undefined && <p class="warn" data-preview-missing>⚠ {missingWords(slot.name, missing)}</p>}
             <label class="row">
               Force
               <select data-force={slot.name} value={forced.get(slot.name) ?? ''} onChange={(e) => force(slot.name, (e.target as HTMLSelectElement).value)}>
                 <option value="">(model decides)</option>
                 {slot.variants.map((v) => <option key={v} value={v}>{v}</option>)}
+                {missing !== undefined && !slot.variants.includes(missing) && <option value={missing}>{missing} (missing here)</option>}
               </select>
             </label>
           </div>

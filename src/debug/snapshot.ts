@@ -11,6 +11,7 @@ import { lifecycleStage } from '../core/lifecycle.js';
 import type { Delta } from '../core/merge.js';
 import type { Dimension, Horizon } from '../core/profile.js';
 import { viewProfile } from '../core/view.js';
+import { hasOwn } from '../core/field.js';
 import type { InspectableClient } from './internals.js';
 
 /** One bar of an affinity chart: the label's share of its dimension, 0–1. */
@@ -105,7 +106,12 @@ function describeContext(context: VisitContext | undefined): string[] {
   return words;
 }
 
-/** The slots in the page's markup and the ones the model declares, with their variants. */
+/**
+ * The slots of this page and the variants each can show, for the Force menu: a slot in the markup
+ * offers its `<template>` variants, a Preact `<Slot>` the variants it renders (a variant the model
+ * declares without markup here would only show the default); a slot decided with neither
+ * (`decide()`, `useDecision()`) offers what the model in use (the one served to this site) declares for it.
+ */
 export function pageSlots(doc: Document, declared: Record<string, Array<{ id: string }>>, decided: Iterable<string>): SlotInfo[] {
   const slots = new Map<string, Set<string>>();
   const add = (name: string, ids: string[]): void => {
@@ -117,7 +123,12 @@ export function pageSlots(doc: Document, declared: Record<string, Array<{ id: st
     const ids = Array.from(element.querySelectorAll(':scope > template[data-o2o-variant]'), (t) => t.getAttribute('data-o2o-variant') ?? '');
     add(element.getAttribute('data-o2o-slot') ?? '', ids.filter(Boolean));
   });
-  for (const name of decided) add(name, (declared[name] ?? []).map((c) => c.id));
+  // Preact <Slot>s: the variants their code renders, listed on the wrapping element.
+  doc.querySelectorAll('[data-o2o-component][data-o2o-variants]').forEach((element) => {
+    add(element.getAttribute('data-o2o-component') ?? '', (element.getAttribute('data-o2o-variants') ?? '').split(' ').filter(Boolean));
+  });
+  const inMarkup = new Set(slots.keys());
+  for (const name of decided) if (!inMarkup.has(name)) add(name, (hasOwn(declared, name) ? declared[name] ?? [] : []).map((c) => c.id));
   return Array.from(slots, ([name, variants]) => ({ name, variants: Array.from(variants) })).filter((s) => s.name);
 }
 

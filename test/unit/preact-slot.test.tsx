@@ -53,7 +53,7 @@ describe('Preact door', () => {
     const track = c.track.bind(c);
     c.track = (name, props) => (tracked.push([name, props]), track(name, props));
     const el = mount(<OneToOneProvider client={c}><Slot name="banner" variants={{ spring: <b>Spring</b> }} fallback={<i>Default</i>} /></OneToOneProvider>);
-    expect(el.innerHTML).toBe('<div data-o2o-component="banner"><i>Default</i></div>');
+    expect(el.innerHTML).toBe('<div data-o2o-component="banner" data-o2o-variants="spring"><i>Default</i></div>');
     await act(() => c.ready);
     await act(() => Promise.resolve());
     const wrapper = el.querySelector('[data-o2o-component]') as HTMLElement;
