@@ -17,8 +17,8 @@ import type { DecisionRecord, OutcomeRecord } from '../core/decision-record.js';
 import type { TrackedEvent } from '../core/events.js';
 import { type LastTouch, type LoggedDecision, attribute } from '../core/outcomes.js';
 
-/** Store key of the decision log's state. */
-export const LOG_KEY = 'log';
+/** Store key of the decision log's state (not `log`: the store's event log keeps its next index there). */
+export const LOG_KEY = 'decision-log';
 /** Most decisions waiting to be sent. */
 export const MAX_QUEUED_DECISIONS = 500;
 /** Most outcomes waiting to be sent. */
