@@ -61,6 +61,12 @@ export interface DecisionLog {
 }
 
 let active: DecisionLog | undefined;
+/**
+ * Decisions this page has logged, across the logs it starts: after `forget()`
+ * (or consent withdrawn and granted again) a new log must not record the
+ * page's earlier decisions again, under the new device, from the erased profile.
+ */
+const logged = new WeakSet<Decision>();
 
 /** The decision log of this page while one runs (the exit-intent offer flow reports its decision here). */
 export function activeDecisionLog(): DecisionLog | undefined {
@@ -70,7 +76,6 @@ export function activeDecisionLog(): DecisionLog | undefined {
 /** Starts the decision log; see {@link DecisionLog}. */
 export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
   const { store, log } = o;
-  const logged = new WeakSet<Decision>();
   const page: LoggedDecision[] = [];
   let chain: Promise<unknown> = Promise.resolve();
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -74,4 +74,44 @@ describeBrowser('decision log', () => {
     expect(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::/.test(e))).toEqual([]);
     await context.close();
   });
+
+  it('records and sends nothing while consent is pending; logs the page\'s decisions once granted', async () => {
+    const context = await env.browser.newContext();
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    // A shop page whose tag asks for consent first (served by the test, on the collector's origin).
+    await page.route('**/consent-shop.html', (route) => route.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">
+        <script async src="/dist/onetoone.min.js" data-endpoint="/" data-write-key="demo" data-consent="pending" data-flush-interval-ms="100"></script></head>
+        <body><div data-o2o-slot="hero"><h1>Default</h1><template data-o2o-variant="running" data-o2o-tags="running"><h1>Run</h1></template></div></body></html>`,
+    }));
+    const start = Date.now();
+    await page.goto(env.server.url + '/consent-shop.html');
+    await page.waitForSelector('[data-o2o-slot="hero"][data-o2o-state="decided"]');
+    await client(page, 'await c.ready; await c.track("purchase", { value: 5 }); await c.flush();');
+    // Nothing at all reaches the collector from this page, decisions included.
+    expect(env.server.requests.filter((r) => r.at >= start)).toEqual([]);
+    expect(await page.evaluate(() => indexedDB.databases().then((list) => list.length))).toBe(0);
+
+    await client(page, 'await c.setConsent("granted"); await c.flush();');
+    const device = (await waitFor(async () => (await readIndexedDb(page)).find(([key]) => key === 'device'), 10_000, 'device id'))[1] as string;
+    const rows = await waitFor(async () => {
+      const r = await logged(device);
+      return r.length ? r : undefined;
+    }, 15_000, 'the decision logged after consent');
+    expect(rows.map((r) => [r.slot, r.variant, r.group])).toEqual([['hero', 'default', 'personalized']]);
+    // forget() erases the queue here and the log on the collector.
+    await client(page, 'await c.forget();');
+    await waitFor(async () => (await logged(device)).length === 0, 10_000, 'the collector erased the log');
+    expect((await readIndexedDb(page).catch(() => [])).filter(([key]) => key === 'decision-log')).toEqual([]);
+    // The page's decision, made from the erased profile, is not logged again under a new device.
+    const forgotten = Date.now();
+    await client(page, 'await c.track("after_forget"); await c.flush();');
+    const { rows: all } = await env.server.store.raw.scanDecisions({ since: forgotten, until: Date.now() + 60_000, limit: 100 });
+    expect(all).toEqual([]);
+    expect(env.server.requests.filter((r) => r.path === '/v1/decisions' && r.at >= forgotten)).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });
