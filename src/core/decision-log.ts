@@ -42,6 +42,16 @@ function sparse(features: Features, max: number): Record<string, number> {
 }
 
 /**
+ * False for a decision whose shown variant is not what its group chose: a slot
+ * that kept its default because the decision came after it was revealed
+ * (`late`, src/render/page-slots.ts). Logging it as a policy choice would
+ * give the default a propensity it never had; such a slot is left out of the log.
+ */
+export function loggable(decision: Decision): boolean {
+  return decision.explanation[0]?.feature !== 'late' && !!decision.inputs;
+}
+
+/**
  * The record of one decision.
  * @param id - a fresh decision id, `[A-Za-z0-9_-]{1,64}`.
  * @param t - client clock when decided, epoch ms.

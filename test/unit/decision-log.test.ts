@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { choose, decideSlot } from '../../src/core/decide.js';
-import { LEARN_MEAN, LEARN_SD, buildDecisionRecord, recordArms, recordPropensity } from '../../src/core/decision-log.js';
+import { LEARN_MEAN, LEARN_SD, buildDecisionRecord, loggable, recordArms, recordPropensity } from '../../src/core/decision-log.js';
 import { MAX_LOGGED_CANDIDATES, MAX_LOGGED_FEATURES } from '../../src/core/decision-record.js';
 import type { TrackedEvent } from '../../src/core/events.js';
 import { type Model, parseModel } from '../../src/core/model.js';
@@ -154,6 +154,12 @@ describe('decision record', () => {
     const p = recordPropensity(r, other);
     expect(p).toBeGreaterThanOrEqual(0);
     expect(p).not.toBeCloseTo(r.p, 3);
+  });
+
+  it('a slot that kept its default because it was late is not logged as a policy choice', () => {
+    const d = decideSlot('hero', [], view, noisy, { visitor: 'v', seed: 3 });
+    expect(loggable(d)).toBe(true);
+    expect(loggable({ ...d, variant: 'default', explanation: [{ feature: 'late', value: 0, text: 'late: no-head-rule' }] })).toBe(false);
   });
 
   it('offers are logged under slot `offer`; a fresh visitor gets "no offer" with p = 1', () => {
