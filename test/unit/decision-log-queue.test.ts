@@ -8,7 +8,7 @@ import { attribute, eventId } from '../../src/core/outcomes.js';
 import { emptyProfile } from '../../src/core/profile.js';
 import { viewProfile } from '../../src/core/view.js';
 import { createDebugLog } from '../../src/debug/log.js';
-import { LOG_KEY, type LogState, MAX_QUEUED_DECISIONS, MAX_REQUEST_BYTES, appendToLog, cutRequest } from '../../src/log/decision-queue.js';
+import { LOG_KEY, type LogState, MAX_QUEUED_DECISIONS, MAX_REQUEST_BYTES, appendToLog, cutRequest, settleRequest } from '../../src/log/decision-queue.js';
 import { type DecisionLog, LOG_KEEPALIVE_BYTES, startDecisionLog } from '../../src/log/decision-logger.js';
 import { createIdbStore } from '../../src/store/idb-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -65,6 +65,21 @@ describe('attribution (pure)', () => {
     expect(cutRequest(cut.state, 'r2').state.out!.id).toBe('r1');
     const small = cutRequest(state, 'k', LOG_KEEPALIVE_BYTES);
     expect(JSON.stringify(small.state.out).length).toBeLessThanOrEqual(LOG_KEEPALIVE_BYTES);
+  });
+
+  it('never sends an outcome before its decision (the collector would refuse it): it waits, in order, for the request that carries the decision', () => {
+    const record = (i: number): DecisionRecord => ({ id: `d${i}`, t: i, slot: 'hero', model: 'm', group: 'personalized', variant: 'a', candidates: ['default', 'a'], p: 0.5, pm: 'exact', f: {}, cf: {} });
+    const outcome = (d: string, i: number): OutcomeRecord => ({ id: `e${i}`, d, k: 'impression', t: i });
+    const state: LogState = { d: Array.from({ length: 150 }, (_, i) => record(i)), o: [outcome('d149', 1), outcome('d0', 2), outcome('d120', 3), outcome('d1', 4)], last: {} };
+    const first = cutRequest(state, 'r1').state;
+    expect(first.out!.decisions.length).toBeGreaterThan(90);
+    expect(first.out!.decisions.length).toBeLessThan(120);
+    expect(first.out!.outcomes.map((o) => o.id)).toEqual(['e2', 'e4']);
+    expect(first.o.map((o) => o.id)).toEqual(['e1', 'e3']);
+    const second = cutRequest(settleRequest(first, 'r1'), 'r2').state;
+    expect(second.out!.decisions.map((d) => d.id)).toContain('d149');
+    expect(second.out!.outcomes.map((o) => o.id)).toEqual(['e1', 'e3']);
+    expect([second.d, second.o]).toEqual([[], []]);
   });
 });
 
