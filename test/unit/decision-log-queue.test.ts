@@ -92,10 +92,10 @@ describe('decision log queue (IndexedDB, fake fetch)', () => {
   const counters = createDebugLog(false);
   let db = 0;
 
-  const start = (s = store): DecisionLog => {
+  const start = (s = store, own?: Decision[]): DecisionLog => {
     const l = startDecisionLog({
       endpoint: 'http://127.0.0.1:1', writeKey: 'wk', store: s, log: counters, prove: async () => 'key-1',
-      decisions: () => decisions, flushIntervalMs: 50, lockName: 'log-test-' + db,
+      decisions: () => own ?? decisions, flushIntervalMs: 50, lockName: 'log-test-' + db,
     });
     logs.push(l);
     return l;
@@ -180,6 +180,23 @@ describe('decision log queue (IndexedDB, fake fetch)', () => {
     expect(bodies).toHaveLength(1);
     expect(bodies[0]!.decisions).toHaveLength(2);
     expect(bodies[0]!.outcomes.map((o) => o.k)).toEqual(['click']);
+  });
+
+  it('two tabs share one queue: every decision and outcome is sent once, one tab at a time', async () => {
+    // Each tab has its own page, decisions and connection; they share the database and the lock.
+    const tabA = start(store, [decide('hero'), decide('side')]);
+    const tabB = start(createIdbStore('log-test-' + db), [decide('side')]);
+    tabA.observe([ev('view_promotion', Date.now(), { slot: 'hero', variant: 'default' })]);
+    tabB.observe([ev('view_promotion', Date.now(), { slot: 'side', variant: 'default' })]);
+    await Promise.all([tabA.flush(), tabB.flush(), tabA.flush(), tabB.flush()]);
+    await tabA.flush();
+    await tabB.flush();
+    const sent = bodies.flatMap((b) => b.decisions.map((d) => d.id));
+    expect(new Set(bodies.map((b) => b.id)).size).toBe(bodies.length);
+    expect(new Set(sent).size).toBe(sent.length);
+    expect(bodies.flatMap((b) => b.decisions.map((d) => d.slot)).sort()).toEqual(['hero', 'side', 'side']);
+    expect(bodies.flatMap((b) => b.outcomes.map((o) => o.k))).toEqual(['impression', 'impression']);
+    expect(await queued()).toMatchObject({ d: [], o: [] });
   });
 
   it('a keepalive flush sends one small request', async () => {
