@@ -32,6 +32,9 @@ import { decisionLogBody, postDecisionLog } from './decision-sender.js';
  */
 export const LOG_KEEPALIVE_BYTES = 65_536 - KEEPALIVE_BUDGET - 500;
 
+/** Longest a new record waits in memory before it is written to the queue, ms (a flush writes at once). */
+export const WRITE_DELAY_MS = 1000;
+
 /** What the logger needs. */
 export interface DecisionLogOptions {
   endpoint: string;
@@ -113,11 +116,23 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
     return run;
   };
 
-  function append(events: readonly TrackedEvent[], extra?: Decision): void {
-    if (stopped) return;
-    const records = fresh(extra);
-    if (!records.length && !events.length) return;
-    void serial(async () => {
+  // New records and events wait here and are written together: one IndexedDB transaction per
+  // WRITE_DELAY_MS at most, so the log never queues writes ahead of the page's own commits
+  // (Firefox lost a cart added just before leaving the page behind one write per commit).
+  let pendingRecords: DecisionRecord[] = [];
+  let pendingEvents: TrackedEvent[] = [];
+  let writeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Writes what waits in memory to the queue (one transaction). */
+  function write(): Promise<unknown> {
+    clearTimeout(writeTimer);
+    writeTimer = undefined;
+    const records = pendingRecords;
+    const events = pendingEvents;
+    if (!records.length && !events.length) return chain;
+    pendingRecords = [];
+    pendingEvents = [];
+    return serial(async () => {
       let dropped = 0;
       await store.update<LogState>(LOG_KEY, (s) => {
         const next = appendToLog(s, records, events, page);
@@ -127,6 +142,13 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
       if (dropped) log.count('log:dropped', dropped);
       schedule(o.flushIntervalMs);
     });
+  }
+
+  function append(events: readonly TrackedEvent[], extra?: Decision): void {
+    if (stopped) return;
+    pendingRecords.push(...fresh(extra));
+    pendingEvents.push(...events);
+    if ((pendingRecords.length || pendingEvents.length) && writeTimer === undefined) writeTimer = setTimeout(() => void write(), WRITE_DELAY_MS);
   }
 
   function schedule(ms: number): void {
@@ -179,8 +201,9 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
   let inFlight: Promise<void> | undefined;
   function flush(keepalive = false): Promise<void> {
     if (stopped) return Promise.resolve();
-    // What the page decided since the last look goes into this send.
+    // What the page decided and did since the last look goes into this send.
     append([]);
+    void write();
     clearTimeout(timer);
     timer = undefined;
     // After this tab's pending appends; one send at a time per tab, one tab at a time per site.
@@ -198,6 +221,7 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
     stop() {
       stopped = true;
       clearTimeout(timer);
+      clearTimeout(writeTimer);
       if (active === self) active = undefined;
     },
   };
