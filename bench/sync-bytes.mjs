@@ -12,9 +12,10 @@ const items = ['running', 'running', 'camping', 'running'].map((c, i) =>
 const hero = '<div data-o2o-slot="hero" style="height:200px"><h1>Default</h1>' +
   ['running', 'camping', 'deals'].map((v) => `<template data-o2o-variant="${v}" data-o2o-tags="${v}"><h1>${v}</h1></template>`).join('') + '</div>';
 const page = (path) => `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${path}</title>
-<script async src="/onetoone.min.js" data-endpoint="/" data-flush-interval-ms="500"></script></head>
+<link rel="stylesheet" href="/onetoone.css"><script async src="/onetoone.min.js" data-endpoint="/" data-flush-interval-ms="500"></script></head>
 <body data-o2o-page="${path === '/p.html' ? 'product' : 'home'}">${hero}${path === '/p.html' ? '<article data-o2o-item="sku-main" data-o2o-category="running" data-o2o-price="129" data-o2o-main>Main</article>' : ''}${items}</body></html>`;
-const server = await serve({ '/h.html': { type: 'html', body: page('/h.html') }, '/p.html': { type: 'html', body: page('/p.html') }, ...sdkRoutes() });
+// The head rule, as the README's install has it: without it an async script finds the slot painted, keeps its default (late) and logs no decision.
+const server = await serve({ '/h.html': { type: 'html', body: page('/h.html') }, '/p.html': { type: 'html', body: page('/p.html') }, '/onetoone.css': { type: 'text/css', file: 'dist/onetoone.css' }, ...sdkRoutes() });
 const browser = await launch();
 
 const profileBytes = (p) => p.evaluate(() => new Promise((resolve) => {

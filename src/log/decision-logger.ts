@@ -199,6 +199,7 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
   }
 
   let inFlight: Promise<void> | undefined;
+  let again: Promise<void> | undefined;
   function flush(keepalive = false): Promise<void> {
     if (stopped) return Promise.resolve();
     // What the page decided and did since the last look goes into this send.
@@ -206,8 +207,10 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
     void write();
     clearTimeout(timer);
     timer = undefined;
+    // A send is under way with older records: one more follows it, so a caller of flush() waits for everything written now.
+    if (inFlight) return (again ??= inFlight.then(() => ((again = undefined), flush(keepalive))));
     // After this tab's pending appends; one send at a time per tab, one tab at a time per site.
-    return (inFlight ??= chain
+    return (inFlight = chain
       .then(() => withSendLock(o.lockName, () => drain(keepalive)))
       .then((held) => void (held || schedule(o.flushIntervalMs)))
       .catch((error: unknown) => log.count('log:failed', error))
