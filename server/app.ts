@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { registerAdminRoutes } from './admin-routes.js';
+import { registerDecisionRoutes } from './decision-routes.js';
 import { registerDeviceRoutes } from './device-routes.js';
 import { HttpError } from './http-error.js';
 import { registerModelRoute } from './model-route.js';
@@ -35,7 +36,6 @@ function originAllowed(origin: string, host: string | undefined, allowed: readon
 /** Builds the service; call `ready()` or `listen()` on the result. Refuses unsafe production options. */
 export function buildApp(options: AppOptions): FastifyInstance {
   const production = options.production ?? false;
-  if (production && options.acceptV1) throw new Error('acceptV1 is for development and tests only');
   if (production && !options.cookieSecret) throw new Error('a cookie secret is required in production');
   if (production && (options.writeKeys === undefined || options.writeKeys === 'any' || options.writeKeys.length === 0)) throw new Error('write keys are required in production');
   const allowedOrigins = options.allowedOrigins ?? (production ? [] : 'local');
@@ -95,18 +95,21 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ ok: false, error: 'not found' }));
 
-  registerDeviceRoutes(app, {
+  const device = {
     store: options.store,
     writeKeys: options.writeKeys ?? 'any',
     bounds: { ...DEFAULT_BOUNDS, ...options.bounds },
-    identitySecret: options.identitySecret || undefined,
     cookieSecret: options.cookieSecret ?? randomBytes(32).toString('base64url'),
     cookieSecure: options.cookieSecure ?? production,
-    acceptV1: options.acceptV1 ?? false,
     asciiKeys: options.asciiKeys ?? false,
+    bodyBytes: (request: FastifyRequest) => (request as CountedRequest)[BODY_BYTES] ?? 0,
+  };
+  registerDeviceRoutes(app, {
+    ...device,
+    identitySecret: options.identitySecret || undefined,
     deviceLimiter: new RateLimiter(options.rateLimits?.device ?? DEFAULT_RATE_LIMITS.device),
-    bodyBytes: (request) => (request as CountedRequest)[BODY_BYTES] ?? 0,
   });
+  registerDecisionRoutes(app, { ...device, decisionLimiter: new RateLimiter(options.rateLimits?.decisions ?? DEFAULT_RATE_LIMITS.decisions) });
   registerModelRoute(app, options.modelFile, options.store);
   registerAdminRoutes(app, options.store, options.adminToken || undefined, production, { ...options.learning, ...(options.modelFile ? { modelFile: options.modelFile } : {}) });
   if (options.staticRoots && Object.keys(options.staticRoots).length) registerStaticFiles(app, options.staticRoots);

@@ -98,12 +98,15 @@ export function readConfig(env: Env): ServiceConfig {
     rateLimits: {
       ip: { perMinute: integer(env, 'O2O_RATE_IP_PER_MIN', 1200, 0, 1e7), burst: integer(env, 'O2O_RATE_IP_BURST', 300, 1, 1e7) },
       device: { perMinute: integer(env, 'O2O_RATE_DEVICE_PER_MIN', 120, 0, 1e7), burst: integer(env, 'O2O_RATE_DEVICE_BURST', 60, 1, 1e7) },
+      decisions: { perMinute: integer(env, 'O2O_RATE_DECISIONS_PER_MIN', 60, 0, 1e7), burst: integer(env, 'O2O_RATE_DECISIONS_BURST', 30, 1, 1e7) },
     },
     bounds: {
       maxFields: integer(env, 'O2O_MAX_FIELDS', 1024, 1, 1e6),
       maxBytes: integer(env, 'O2O_MAX_BYTES', 256 * 1024, 1024, 1e9),
       maxSeqStep: integer(env, 'O2O_MAX_SEQ_STEP', 1_000_000, 1, Number.MAX_SAFE_INTEGER),
       maxFutureMs: integer(env, 'O2O_MAX_FUTURE_S', 300, 0, 86_400 * 365) * 1000,
+      maxDecisionsPerDevice: integer(env, 'O2O_MAX_DECISIONS_PER_DEVICE', 10_000, 1, 1e9),
+      maxOutcomesPerDecision: integer(env, 'O2O_MAX_OUTCOMES_PER_DECISION', 16, 1, 1000),
     },
     bodyLimit: integer(env, 'O2O_BODY_LIMIT', 256 * 1024, 1024, 64 * 1024 * 1024),
     logger: logger(env),

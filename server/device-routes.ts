@@ -1,12 +1,14 @@
 /**
- * The device-scoped routes of protocol v2 (docs/protocol.md): `POST /v1/device`,
- * `POST /v1/batch`, `POST /v1/profile`, `POST /v1/forget`, and the v1 pull
- * `GET /v1/profile` (401 unless `acceptV1`). Every one proves the device with
- * its credential before touching its data, then sets the device cookie.
+ * The device-scoped profile routes of protocol v2 (docs/protocol.md):
+ * `POST /v1/device`, `POST /v1/batch`, `POST /v1/profile`, `POST /v1/forget`.
+ * Every one proves the device with its credential before touching its data
+ * (`device-auth.ts`), then sets the device cookie. `GET /v1/profile`, the v1
+ * pull, only answers 401 naming the protocol, so a v1 client stops syncing.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Replica } from '../src/core/merge.js';
-import { clearedDeviceCookie, deviceCookie, deviceFromCookie, deviceKeyMatches, hashDeviceKey, userSignatureValid } from './credential.js';
+import { clearedDeviceCookie, deviceFromCookie, hashDeviceKey, userSignatureValid } from './credential.js';
+import { deviceAuth } from './device-auth.js';
 import { HttpError } from './http-error.js';
 import type { ServiceBounds } from './options.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -21,7 +23,6 @@ export interface DeviceRouteContext {
   identitySecret: string | undefined;
   cookieSecret: string;
   cookieSecure: boolean;
-  acceptV1: boolean;
   /** Store only keys of `[A-Za-z][A-Za-z0-9_.:-]{0,127}` (see validate.ts keyAllowed). */
   asciiKeys: boolean;
   deviceLimiter: RateLimiter;
@@ -29,60 +30,25 @@ export interface DeviceRouteContext {
   bodyBytes(request: FastifyRequest): number;
 }
 
-const MISMATCH = 'device credential mismatch';
-
-function valid<T>(checked: Checked<T>): T {
+/** The value of a validation, or the HTTP error it names. */
+export function valid<T>(checked: Checked<T>): T {
   if (!checked.ok) throw new HttpError(checked.status, checked.error);
   return checked.value;
 }
 
-/** Registers the device-scoped routes. */
+/** Registers the device-scoped profile routes. */
 export function registerDeviceRoutes(app: FastifyInstance, ctx: DeviceRouteContext): void {
   const { store } = ctx;
+  const auth = deviceAuth(ctx);
 
-  const admit = (device: string, writeKey: string | undefined): void => {
-    if (ctx.writeKeys !== 'any' && (writeKey === undefined || !ctx.writeKeys.includes(writeKey))) throw new HttpError(401, 'unknown or missing writeKey');
-    const decision = ctx.deviceLimiter.take(device);
-    if (!decision.ok) throw new HttpError(429, 'too many requests for this device', { 'retry-after': String(decision.retryAfterSeconds) });
-  };
-
-  /**
-   * Proves `device` with `deviceKey`: registers it on first contact (trust on first use),
-   * 401 on another key. A v1 body (no key, `acceptV1` only) passes for a device without a credential.
-   * True when the device was proven with a key (the cookie may be set).
-   */
-  const prove = async (device: string, deviceKey: string | undefined): Promise<boolean> => {
-    if (deviceKey === undefined) {
-      if ((await store.credentialOf(device)) !== undefined) throw new HttpError(401, V2_REQUIRED);
-      return false;
-    }
-    // A read first: registering is a write, and only a device's first request needs it.
-    let stored = await store.credentialOf(device);
-    if (stored === undefined) {
-      if ((await store.registerDevice(device, hashDeviceKey(deviceKey), Date.now())) === 'created') return true;
-      stored = await store.credentialOf(device); // another request registered it meanwhile
-    }
-    if (stored === undefined || !deviceKeyMatches(deviceKey, stored)) throw new HttpError(401, MISMATCH);
-    return true;
-  };
-
-  const setCookie = (reply: FastifyReply, device: string): void => {
-    reply.header('set-cookie', deviceCookie(ctx.cookieSecret, device, ctx.cookieSecure));
-  };
-
-  /**
-   * Links the device to its `u.id` when `u.sig` is the site's signature of it; an unverified id links nothing.
-   * `v1`: a device speaking protocol v1 under `acceptV1` (development and tests only) links by its
-   * unverified `u.id`, as v1 did, so suites written for the v1 client keep their meaning.
-   */
-  const linkUser = async (device: string, v1: boolean): Promise<void> => {
-    if (!ctx.identitySecret && !v1) return;
+  /** Links the device to its `u.id` when `u.sig` is the site's signature of it; an unverified id links nothing. */
+  const linkUser = async (device: string): Promise<void> => {
+    if (!ctx.identitySecret) return;
     const fields = (await store.device(device))?.fields;
     const id = fields?.['u.id'];
     if (id?.k !== 'r' || typeof id.v !== 'string' || id.v === '') return;
     const sig = fields?.['u.sig'];
-    const verified = ctx.identitySecret !== undefined && sig?.k === 'r' && typeof sig.v === 'string' && userSignatureValid(ctx.identitySecret, id.v, sig.v);
-    if (verified || v1) await store.linkUser(device, id.v, Date.now());
+    if (sig?.k === 'r' && typeof sig.v === 'string' && userSignatureValid(ctx.identitySecret, id.v, sig.v)) await store.linkUser(device, id.v, Date.now());
   };
 
   const replicaOf = async (device: string): Promise<{ device: string; user: string | null; replica: Replica }> => {
@@ -92,26 +58,25 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: DeviceRouteConte
   };
 
   app.post('/v1/device', async (request, reply) => {
-    const body = valid(checkDeviceRequest(request.body, false));
-    admit(body.device, body.writeKey);
-    const deviceKey = body.deviceKey as string;
+    const body = valid(checkDeviceRequest(request.body));
+    auth.admit(body.device, body.writeKey, ctx.deviceLimiter);
     const remembered = deviceFromCookie(ctx.cookieSecret, request.headers.cookie);
     if (remembered !== undefined && remembered !== body.device && (await store.credentialOf(body.device)) === undefined && (await store.credentialOf(remembered)) !== undefined) {
       // A wiped browser store: the cookie proves this browser was `remembered`, so its new key takes over.
-      await store.replaceCredential(remembered, hashDeviceKey(deviceKey), Date.now());
+      await store.replaceCredential(remembered, hashDeviceKey(body.deviceKey), Date.now());
       request.log.info({ restored: true }, 'device restored from cookie');
-      setCookie(reply, remembered);
+      auth.setCookie(reply, remembered);
       return { ok: true, device: remembered, restored: true };
     }
-    await prove(body.device, deviceKey);
-    setCookie(reply, body.device);
+    await auth.prove(body.device, body.deviceKey);
+    auth.setCookie(reply, body.device);
     return { ok: true, device: body.device, restored: false };
   });
 
   app.post('/v1/batch', async (request, reply) => {
-    const batch = valid(checkBatch(request.body, ctx.acceptV1, ctx.asciiKeys));
-    admit(batch.device, batch.writeKey);
-    const proven = await prove(batch.device, batch.deviceKey);
+    const batch = valid(checkBatch(request.body, ctx.asciiKeys));
+    auth.admit(batch.device, batch.writeKey, ctx.deviceLimiter);
+    await auth.prove(batch.device, batch.deviceKey);
     const receivedAt = Date.now();
     const future = futureTime(batch.deltas, receivedAt, ctx.bounds.maxFutureMs);
     if (future) throw new HttpError(422, future);
@@ -121,8 +86,8 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: DeviceRouteConte
     );
     if (outcome.rejected === 'seq-step') throw new HttpError(422, `sequence step: the batch's highest s is more than ${ctx.bounds.maxSeqStep} above the device's`);
     // The link depends on u.id and u.sig only: a batch that carries neither leaves it as it was.
-    if (outcome.applied > 0 && batch.deltas.some((d) => d.key === 'u.id' || d.key === 'u.sig')) await linkUser(batch.device, batch.deviceKey === undefined);
-    if (proven) setCookie(reply, batch.device);
+    if (outcome.applied > 0 && batch.deltas.some((d) => d.key === 'u.id' || d.key === 'u.sig')) await linkUser(batch.device);
+    auth.setCookie(reply, batch.device);
     const refused = outcome.refused + batch.refusedKeys;
     if (outcome.refused > 0) {
       // What fit is applied and the id remembered; the client drops the batch on a 4xx, as it should.
@@ -137,26 +102,21 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: DeviceRouteConte
   });
 
   app.post('/v1/profile', async (request, reply) => {
-    const body = valid(checkDeviceRequest(request.body, false));
-    admit(body.device, body.writeKey);
-    await prove(body.device, body.deviceKey);
-    setCookie(reply, body.device);
+    const body = valid(checkDeviceRequest(request.body));
+    auth.admit(body.device, body.writeKey, ctx.deviceLimiter);
+    await auth.prove(body.device, body.deviceKey);
+    auth.setCookie(reply, body.device);
     return replicaOf(body.device);
   });
 
-  app.get('/v1/profile', async (request) => {
-    if (!ctx.acceptV1) throw new HttpError(401, V2_REQUIRED);
-    const query = request.query as Record<string, string | undefined>;
-    const body = valid(checkDeviceRequest({ device: query.device, ...(query.writeKey ? { writeKey: query.writeKey } : {}) }, true));
-    admit(body.device, body.writeKey);
-    await prove(body.device, undefined);
-    return replicaOf(body.device);
+  app.get('/v1/profile', async () => {
+    throw new HttpError(401, V2_REQUIRED);
   });
 
   app.post('/v1/forget', async (request, reply) => {
-    const body = valid(checkDeviceRequest(request.body, ctx.acceptV1));
-    admit(body.device, body.writeKey);
-    await prove(body.device, body.deviceKey);
+    const body = valid(checkDeviceRequest(request.body));
+    auth.admit(body.device, body.writeKey, ctx.deviceLimiter);
+    await auth.prove(body.device, body.deviceKey);
     const erased = await store.erase(body.device);
     reply.header('set-cookie', clearedDeviceCookie(ctx.cookieSecure));
     return { ok: true, erased };

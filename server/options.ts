@@ -20,12 +20,16 @@ export interface ServiceBounds {
   maxFutureMs: number;
   /** Most devices verified as one user returned by a pull. */
   maxLinkedDevices: number;
+  /** Most decisions one device may have in the decision log; later ones are refused (counted in the answer). */
+  maxDecisionsPerDevice: number;
+  /** Most outcomes stored per decision. */
+  maxOutcomesPerDecision: number;
 }
 
 /** Everything {@link buildApp} needs. Only `store` is required; the rest defaults to development values. */
 export interface AppOptions {
   store: CollectorStore;
-  /** Production mode: v1 bodies are refused, admin routes are off without a token. Default false. */
+  /** Production mode: write keys and a cookie secret required, admin routes off without a token. Default false. */
   production?: boolean;
   /** Accepted write keys; `'any'` (development default) accepts any or none. */
   writeKeys?: readonly string[] | 'any';
@@ -39,8 +43,8 @@ export interface AppOptions {
   cookieSecret?: string;
   /** `Secure` attribute on the device cookie. Default: true in production. */
   cookieSecure?: boolean;
-  /** Requests per IP and per device. */
-  rateLimits?: { ip?: RateLimit; device?: RateLimit };
+  /** Requests per IP, per device (profile routes), and per device on `POST /v1/decisions`. */
+  rateLimits?: { ip?: RateLimit; device?: RateLimit; decisions?: RateLimit };
   bounds?: Partial<ServiceBounds>;
   /** Largest request body, bytes (default 256 KiB). */
   bodyLimit?: number;
@@ -50,8 +54,6 @@ export interface AppOptions {
   modelFile?: string;
   /** Static roots by URL prefix for the demo, e.g. `{ '/': 'demo/public', '/dist/': 'dist' }`. */
   staticRoots?: Record<string, string>;
-  /** Development and tests only: v1 bodies (no deviceKey) and `GET /v1/profile` are served for devices without a credential, and such devices link by their unverified `u.id` as in v1. Refused in production. */
-  acceptV1?: boolean;
   /** Store only field keys of `[A-Za-z][A-Za-z0-9_.:-]{0,127}`, refusing site labels with spaces, accents or other scripts (default false: only `<`/`>` are refused beyond the SDK's own key rule). */
   asciiKeys?: boolean;
   /** fastify's `trustProxy` (client IP from `X-Forwarded-For` behind a reverse proxy). */
@@ -69,10 +71,13 @@ export const DEFAULT_BOUNDS: ServiceBounds = {
   maxSeqStep: 1_000_000,
   maxFutureMs: 5 * 60_000,
   maxLinkedDevices: 50,
+  maxDecisionsPerDevice: 10_000,
+  maxOutcomesPerDecision: 16,
 };
 
-/** Default rate limits: per IP (a whole office or carrier NAT shares one) and per device. */
-export const DEFAULT_RATE_LIMITS: { ip: RateLimit; device: RateLimit } = {
+/** Default rate limits: per IP (a whole office or carrier NAT shares one), per device, and per device for the decision log. */
+export const DEFAULT_RATE_LIMITS: { ip: RateLimit; device: RateLimit; decisions: RateLimit } = {
   ip: { perMinute: 1200, burst: 300 },
   device: { perMinute: 120, burst: 60 },
+  decisions: { perMinute: 60, burst: 30 },
 };

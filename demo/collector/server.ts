@@ -3,10 +3,7 @@
  * 127.0.0.1, as the browser and reliability suites start it.
  *
  * Tests can inject faults (error statuses, `Retry-After`, hanging requests)
- * through {@link RunningServer.faults}; there is no HTTP route for it. With
- * `acceptV1` (development and tests only, never in production) protocol v1
- * bodies are served for devices without a credential, so suites written for
- * the v1 client keep running while clients move to v2.
+ * through {@link RunningServer.faults}; there is no HTTP route for it.
  */
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -33,14 +30,12 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   /** JSON model document served at `/v1/model` (read per request, so edits apply); the built-in model when absent. */
   modelFile?: string;
-  /** Serve protocol v1 bodies for devices without a credential, linking them by unverified `u.id` as v1 did (default true here: the suites' client may speak v1). Never in production. */
-  acceptV1?: boolean;
   /** Server-side bounds (a suite whose page clock is faked days ahead raises `maxFutureMs`). */
   bounds?: Partial<ServiceBounds>;
   /** The site's identity secret (verified identify). */
   identitySecret?: string;
   /** Rate limits (default: none, so load scenarios measure the client, not the limiter). */
-  rateLimits?: { ip?: RateLimit; device?: RateLimit };
+  rateLimits?: { ip?: RateLimit; device?: RateLimit; decisions?: RateLimit };
   /** A store to use instead of the embedded one in `dataDir` (closed with the server). */
   store?: CollectorStore;
 }
@@ -128,8 +123,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     production: false,
     writeKeys: options.writeKeys?.length ? options.writeKeys : 'any',
     allowedOrigins: 'local',
-    acceptV1: options.acceptV1 ?? false,
-    rateLimits: options.rateLimits ?? { ip: NO_LIMIT, device: NO_LIMIT },
+    rateLimits: options.rateLimits ?? { ip: NO_LIMIT, device: NO_LIMIT, decisions: NO_LIMIT },
     staticRoots: options.staticRoots,
     forceCloseConnections: true,
     ...(options.identitySecret ? { identitySecret: options.identitySecret } : {}),

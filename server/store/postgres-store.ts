@@ -20,7 +20,12 @@ import type { Field } from '../../src/core/field.js';
 import type { DeviceState } from '../../src/core/merge.js';
 import { type StoredField, planBatch } from './batch-plan.js';
 import { fieldColumns, incomingWinsSql } from './field-columns.js';
-import { RECEIVED_LOG_LIMIT } from './limits.js';
+import type { DecisionLogBounds, DecisionLogInput, DecisionLogOutcome, DecisionScan, LoggedDecision } from './decision-log-store.js';
+import { outcomeKey, planDecisionLog } from './decision-log-plan.js';
+import { decisionText, encodeCursor, loggedDecision, outcomeText, pageSize, scanStart } from './decision-rows.js';
+import { BATCH_ID_PRUNE_STEP, BATCH_ID_RETENTION_MS, RECEIVED_LOG_LIMIT } from './limits.js';
+import type { ModelVersion, Promotion } from './model-registry.js';
+import { type ModelVersionRow, modelVersionOf } from './model-rows.js';
 import type { BatchInput, BatchOutcome, CollectorStore, DeviceBounds, ReceivedBatch } from './store.js';
 
 /** Something that runs one parameterized statement. */
@@ -107,17 +112,43 @@ CREATE TABLE IF NOT EXISTS received (
   bytes integer NOT NULL, duplicate boolean NOT NULL
 );
 CREATE INDEX IF NOT EXISTS received_by_device ON received (device);
+CREATE INDEX IF NOT EXISTS batches_by_time ON batches (received_at);
+CREATE TABLE IF NOT EXISTS decision_devices (device text COLLATE "C" PRIMARY KEY, decisions integer NOT NULL);
+CREATE TABLE IF NOT EXISTS decisions (
+  device text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL, received_at bigint NOT NULL, skew_ms bigint NOT NULL,
+  outcomes integer NOT NULL DEFAULT 0, record text NOT NULL, PRIMARY KEY (device, id)
+);
+CREATE INDEX IF NOT EXISTS decisions_by_receipt ON decisions (received_at, device, id);
+CREATE TABLE IF NOT EXISTS outcomes (
+  device text COLLATE "C" NOT NULL, decision text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL, record text NOT NULL,
+  PRIMARY KEY (device, decision, id)
+);
+CREATE TABLE IF NOT EXISTS model_versions (
+  version integer PRIMARY KEY, model_id text NOT NULL, document text NOT NULL, created_at bigint NOT NULL,
+  source text NOT NULL, evaluation text
+);
+CREATE TABLE IF NOT EXISTS promotions (
+  n bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, version integer NOT NULL REFERENCES model_versions (version),
+  at bigint NOT NULL, reason text NOT NULL
+);
+CREATE TABLE IF NOT EXISTS live_model (
+  one smallint PRIMARY KEY CHECK (one = 1), version integer NOT NULL REFERENCES model_versions (version)
+);
 `;
 
 const VALUE_COLUMNS = ['kr', 'v', 't', 'r', 'f', 'bytes'];
 
 /**
- * Remembers the batch id and, when it is new, upserts the device row: the no-op update makes the
+ * Deletes up to {@link BATCH_ID_PRUNE_STEP} expired batch ids (skipping rows another transaction
+ * holds, so two batches never wait on each other here), then remembers the batch id and, when it is new, upserts the device row: the no-op update makes the
  * upsert lock the row until commit (batches of one device serialize here) and return its counters.
  * `fresh` 0 means the id was applied before.
  */
 const CLAIM_BATCH = `
-WITH fresh AS (
+WITH pruned AS (
+  DELETE FROM batches WHERE (device, id) IN (
+    SELECT device, id FROM batches WHERE received_at < $4 ORDER BY received_at LIMIT ${BATCH_ID_PRUNE_STEP} FOR UPDATE SKIP LOCKED)
+), fresh AS (
   INSERT INTO batches (device, id, received_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1 AS one
 ), dev AS (
   INSERT INTO devices (device, created_at) SELECT $1, $3 FROM fresh
@@ -155,6 +186,39 @@ WITH entry AS (
 )
 DELETE FROM received WHERE n <= (SELECT n FROM entry) - ${RECEIVED_LOG_LIMIT}`;
 
+/**
+ * Every write of a planned decision log request in one statement (under the device's
+ * `decision_devices` row lock): new decisions with their outcome counts, new outcomes, the
+ * outcome counts of decisions stored before, and the device's decision count.
+ */
+const WRITE_DECISION_LOG = `
+WITH d AS (
+  INSERT INTO decisions (device, id, received_at, skew_ms, outcomes, record)
+  SELECT $1, x.id, $2, $3, x.outcomes, x.record FROM unnest($4::text[], $5::integer[], $6::text[]) AS x (id, outcomes, record)
+  ON CONFLICT DO NOTHING RETURNING 1
+), o AS (
+  INSERT INTO outcomes (device, decision, id, record)
+  SELECT $1, x.decision, x.id, x.record FROM unnest($7::text[], $8::text[], $9::text[]) AS x (decision, id, record)
+  ON CONFLICT DO NOTHING RETURNING 1
+), u AS (
+  UPDATE decisions SET outcomes = x.outcomes FROM unnest($10::text[], $11::integer[]) AS x (id, outcomes)
+  WHERE decisions.device = $1 AND decisions.id = x.id RETURNING 1
+)
+UPDATE decision_devices SET decisions = $12 WHERE device = $1`;
+
+/** One page of the scan, each decision with its outcomes' JSON (a primary-key range per decision that has any). */
+const SCAN_DECISIONS = `
+SELECT d.device, d.id, d.received_at, d.record,
+  CASE WHEN d.outcomes = 0 THEN ARRAY[]::text[] ELSE ARRAY(SELECT o.record FROM outcomes o WHERE o.device = d.device AND o.decision = d.id) END AS outcomes
+FROM decisions d
+WHERE d.received_at >= $1 AND d.received_at < $2 AND (d.received_at, d.device, d.id) > ($3::bigint, $4::text, $5::text)
+ORDER BY d.received_at, d.device, d.id LIMIT $6`;
+
+/** Advisory lock keys: the migration, version numbering, promotion. */
+const LOCK_MIGRATE = 7263001;
+const LOCK_VERSIONS = 7263002;
+const LOCK_PROMOTE = 7263003;
+
 /** PostgreSQL error codes worth one more try: serialization failure, deadlock. */
 const RETRYABLE = new Set(['40001', '40P01']);
 
@@ -178,7 +242,7 @@ export class PostgresStore implements CollectorStore {
   async migrate(): Promise<void> {
     await this.pool.transaction(async (session) => {
       // Several processes may start at once: one migrates, the others wait for it.
-      await session.query('SELECT pg_advisory_xact_lock(7263001)');
+      await session.query('SELECT pg_advisory_xact_lock($1)', [LOCK_MIGRATE]);
       if (this.schema !== undefined) await session.query(`CREATE SCHEMA IF NOT EXISTS ${checkSchemaName(this.schema)}`);
       for (const statement of SCHEMA_SQL.split(';').map((s) => s.trim()).filter(Boolean)) await session.query(statement);
     });
@@ -231,7 +295,7 @@ export class PostgresStore implements CollectorStore {
   private async applyInTransaction(session: SqlSession, batch: BatchInput, bounds: DeviceBounds): Promise<BatchOutcome> {
     const { rows: claimed } = await session.query<{ fresh: string | number; seq: string | number | null; nfields: number | null; nbytes: number | null }>(
       CLAIM_BATCH,
-      [batch.device, batch.id, batch.receivedAt],
+      [batch.device, batch.id, batch.receivedAt, batch.receivedAt - BATCH_ID_RETENTION_MS],
       'o2o_claim_batch',
     );
     const row = claimed[0];
@@ -337,6 +401,9 @@ export class PostgresStore implements CollectorStore {
       collect(await session.query<{ device: string }>('DELETE FROM links WHERE device = ANY($1::text[]) RETURNING device', [ids]));
       collect(await session.query<{ device: string }>('WITH gone AS (DELETE FROM fields WHERE device = ANY($1::text[]) RETURNING device) SELECT DISTINCT device FROM gone', [ids]));
       await session.query('DELETE FROM received WHERE device = ANY($1::text[])', [ids]);
+      await session.query('DELETE FROM decision_devices WHERE device = ANY($1::text[])', [ids]);
+      await session.query('DELETE FROM outcomes WHERE device = ANY($1::text[])', [ids]);
+      collect(await session.query<{ device: string }>('WITH gone AS (DELETE FROM decisions WHERE device = ANY($1::text[]) RETURNING device) SELECT DISTINCT device FROM gone', [ids]));
       return ids.filter((id) => erased.has(id));
     });
   }
@@ -367,6 +434,125 @@ export class PostgresStore implements CollectorStore {
     return Number(exact.rows[0]?.count ?? 0);
   }
 
+  async appendDecisionLog(input: DecisionLogInput, bounds: DecisionLogBounds): Promise<DecisionLogOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.pool.transaction((session) => this.appendInTransaction(session, input, bounds));
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (attempt < 3 && typeof code === 'string' && RETRYABLE.has(code)) continue;
+        throw error;
+      }
+    }
+  }
+
+  private async appendInTransaction(session: SqlSession, input: DecisionLogInput, bounds: DecisionLogBounds): Promise<DecisionLogOutcome> {
+    const device = input.device;
+    // Locks the device's decision count until commit: requests of one device apply one after another, in every process.
+    const { rows: counted } = await session.query<{ decisions: number }>(
+      'INSERT INTO decision_devices (device, decisions) VALUES ($1, 0) ON CONFLICT (device) DO UPDATE SET device = excluded.device RETURNING decisions',
+      [device],
+      'o2o_lock_decisions',
+    );
+    const decisions = Number(counted[0]?.decisions ?? 0);
+    const ids = [...new Set([...input.decisions.map((d) => d.id), ...input.outcomes.map((o) => o.d)])];
+    const outcomesPerDecision = new Map<string, number>();
+    if (ids.length > 0) {
+      const { rows } = await session.query<{ id: string; outcomes: number }>('SELECT id, outcomes FROM decisions WHERE device = $1 AND id = ANY($2::text[])', [device, ids], 'o2o_stored_decisions');
+      for (const r of rows) outcomesPerDecision.set(r.id, Number(r.outcomes));
+    }
+    const outcomes = new Set<string>();
+    if (input.outcomes.length > 0) {
+      const { rows } = await session.query<{ decision: string; id: string }>(
+        'SELECT o.decision, o.id FROM outcomes o JOIN unnest($2::text[], $3::text[]) AS x (decision, id) ON o.device = $1 AND o.decision = x.decision AND o.id = x.id',
+        [device, input.outcomes.map((o) => o.d), input.outcomes.map((o) => o.id)],
+        'o2o_stored_outcomes',
+      );
+      for (const r of rows) outcomes.add(outcomeKey(r.decision, r.id));
+    }
+    const plan = planDecisionLog(input.decisions, input.outcomes, { decisions, outcomesPerDecision, outcomes }, bounds);
+    if (plan.decisions.length === 0 && plan.outcomes.length === 0) return plan.counts;
+    const fresh = new Set(plan.decisions.map((d) => d.id));
+    const updates = [...plan.outcomeCounts].filter(([id]) => !fresh.has(id));
+    await session.query(WRITE_DECISION_LOG, [
+      device, input.receivedAt, Math.round(input.skewMs),
+      plan.decisions.map((d) => d.id), plan.decisions.map((d) => plan.outcomeCounts.get(d.id) ?? 0), plan.decisions.map(decisionText),
+      plan.outcomes.map((o) => o.d), plan.outcomes.map((o) => o.id), plan.outcomes.map(outcomeText),
+      updates.map(([id]) => id), updates.map(([, n]) => n),
+      plan.total,
+    ], 'o2o_write_decision_log');
+    return plan.counts;
+  }
+
+  async scanDecisions(scan: DecisionScan): Promise<{ rows: LoggedDecision[]; next?: string }> {
+    const start = scanStart(scan);
+    const limit = pageSize(scan);
+    const { rows: found } = await this.pool.query<{ device: string; id: string; received_at: string | number; record: string; outcomes: string[] }>(
+      SCAN_DECISIONS,
+      [scan.since, scan.until, start.receivedAt, start.device, start.id, limit + 1],
+      'o2o_scan_decisions',
+    );
+    const page = found.slice(0, limit);
+    const rows = page.map((r) => loggedDecision({ device: r.device, receivedAt: Number(r.received_at), record: r.record }, r.outcomes));
+    const last = page[page.length - 1];
+    return found.length > limit && last ? { rows, next: encodeCursor({ receivedAt: Number(last.received_at), device: last.device, id: last.id }) } : { rows };
+  }
+
+  async countDecisions(since: number, until: number): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM decisions WHERE received_at >= $1 AND received_at < $2', [since, until]);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async addModelVersion(version: Omit<ModelVersion, 'version'>): Promise<number> {
+    return this.pool.transaction(async (session) => {
+      // Numbers are max + 1 under a lock, not a sequence: a rolled-back insert leaves no gap.
+      await session.query('SELECT pg_advisory_xact_lock($1)', [LOCK_VERSIONS]);
+      const { rows } = await session.query<{ version: number }>(
+        'INSERT INTO model_versions (version, model_id, document, created_at, source, evaluation) SELECT coalesce(max(version), 0) + 1, $1, $2, $3, $4, $5 FROM model_versions RETURNING version',
+        [version.modelId, version.document, version.createdAt, JSON.stringify(version.source), version.evaluation ?? null],
+      );
+      return Number(rows[0]?.version);
+    });
+  }
+
+  async modelVersion(version: number): Promise<ModelVersion | undefined> {
+    if (!Number.isSafeInteger(version)) return undefined;
+    const { rows } = await this.pool.query<ModelVersionRow & { document: string }>('SELECT * FROM model_versions WHERE version = $1', [version]);
+    return rows[0] && modelVersionOf(rows[0]);
+  }
+
+  async modelVersions(limit: number): Promise<Omit<ModelVersion, 'document'>[]> {
+    const { rows } = await this.pool.query<ModelVersionRow>(
+      'SELECT version, model_id, created_at, source, evaluation FROM model_versions ORDER BY version DESC LIMIT $1',
+      [Math.max(0, Math.floor(limit))],
+    );
+    return rows.map((r) => modelVersionOf(r));
+  }
+
+  async promote(version: number, at: number, reason: string): Promise<void> {
+    await this.pool.transaction(async (session) => {
+      // One promotion at a time across processes: the live pointer and the newest promotion always agree.
+      await session.query('SELECT pg_advisory_xact_lock($1)', [LOCK_PROMOTE]);
+      const { rows } = await session.query('SELECT 1 FROM model_versions WHERE version = $1', [Number.isSafeInteger(version) ? version : -1]);
+      if (rows.length === 0) throw new Error(`no model version ${version}`);
+      await session.query('INSERT INTO live_model (one, version) VALUES (1, $1) ON CONFLICT (one) DO UPDATE SET version = excluded.version', [version]);
+      await session.query('INSERT INTO promotions (version, at, reason) VALUES ($1, $2, $3)', [version, at, reason]);
+    });
+  }
+
+  async liveModel(): Promise<ModelVersion | undefined> {
+    const { rows } = await this.pool.query<ModelVersionRow & { document: string }>('SELECT m.* FROM live_model l JOIN model_versions m ON m.version = l.version');
+    return rows[0] && modelVersionOf(rows[0]);
+  }
+
+  async promotions(limit: number): Promise<Promotion[]> {
+    const { rows } = await this.pool.query<{ version: number; at: string | number; reason: string }>(
+      'SELECT version, at, reason FROM promotions ORDER BY n DESC LIMIT $1',
+      [Math.max(0, Math.floor(limit))],
+    );
+    return rows.map((r) => ({ version: Number(r.version), at: Number(r.at), reason: r.reason }));
+  }
+
   /**
    * Remembers batch ids as applied without applying anything (the JSON migration's old dedupe set);
    * returns how many were new.
@@ -383,7 +569,7 @@ export class PostgresStore implements CollectorStore {
   /** Size on disk of the store's tables and indexes (benchmarks). */
   async databaseBytes(): Promise<number> {
     const { rows } = await this.pool.query<{ bytes: string }>(
-      "SELECT sum(pg_total_relation_size(c.oid))::bigint AS bytes FROM pg_class c WHERE c.relname IN ('devices', 'fields', 'batches', 'links', 'received') AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())",
+      "SELECT sum(pg_total_relation_size(c.oid))::bigint AS bytes FROM pg_class c WHERE c.relname IN ('devices', 'fields', 'batches', 'links', 'received', 'decision_devices', 'decisions', 'outcomes', 'model_versions', 'promotions', 'live_model') AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())",
     );
     return Number(rows[0]?.bytes ?? 0);
   }

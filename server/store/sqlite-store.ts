@@ -19,7 +19,12 @@ import type { Field } from '../../src/core/field.js';
 import type { DeviceState } from '../../src/core/merge.js';
 import { type DeviceCounters, type StoredField, planBatch } from './batch-plan.js';
 import { fieldColumns, incomingWinsSql } from './field-columns.js';
-import { RECEIVED_LOG_LIMIT } from './limits.js';
+import type { DecisionLogBounds, DecisionLogInput, DecisionLogOutcome, DecisionScan, LoggedDecision } from './decision-log-store.js';
+import { outcomeKey, planDecisionLog } from './decision-log-plan.js';
+import { type DecisionRow, decisionText, encodeCursor, loggedDecision, outcomeText, pageSize, scanStart } from './decision-rows.js';
+import { BATCH_ID_PRUNE_STEP, BATCH_ID_RETENTION_MS, RECEIVED_LOG_LIMIT } from './limits.js';
+import type { ModelVersion, Promotion } from './model-registry.js';
+import { type ModelVersionRow, modelVersionOf } from './model-rows.js';
 import type { BatchInput, BatchOutcome, CollectorStore, DeviceBounds, ReceivedBatch } from './store.js';
 
 /** Options of {@link SqliteStore}. */
@@ -55,7 +60,26 @@ CREATE TABLE IF NOT EXISTS received (
   skew_ms INTEGER NOT NULL, deltas INTEGER NOT NULL, applied INTEGER NOT NULL, bytes INTEGER NOT NULL,
   duplicate INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS batches_by_time ON batches (received_at);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS decision_devices (device TEXT PRIMARY KEY, decisions INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS decisions (
+  device TEXT NOT NULL, id TEXT NOT NULL, received_at INTEGER NOT NULL, skew_ms INTEGER NOT NULL,
+  outcomes INTEGER NOT NULL DEFAULT 0, record TEXT NOT NULL, PRIMARY KEY (device, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS decisions_by_receipt ON decisions (received_at, device, id);
+CREATE TABLE IF NOT EXISTS outcomes (
+  device TEXT NOT NULL, decision TEXT NOT NULL, id TEXT NOT NULL, record TEXT NOT NULL,
+  PRIMARY KEY (device, decision, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS model_versions (
+  version INTEGER PRIMARY KEY, model_id TEXT NOT NULL, document TEXT NOT NULL, created_at INTEGER NOT NULL,
+  source TEXT NOT NULL, evaluation TEXT
+);
+CREATE TABLE IF NOT EXISTS promotions (
+  n INTEGER PRIMARY KEY AUTOINCREMENT, version INTEGER NOT NULL, at INTEGER NOT NULL, reason TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS live_model (one INTEGER PRIMARY KEY CHECK (one = 1), version INTEGER NOT NULL);
 INSERT OR IGNORE INTO meta (name, value) VALUES ('devices', 0), ('schema', 1);
 `;
 
@@ -80,6 +104,16 @@ interface ReceivedRow {
   applied: number;
   bytes: number;
   duplicate: number;
+}
+
+/** Named parameters of the decision scan. */
+interface ScanParameters {
+  since: number;
+  until: number;
+  at: number;
+  device: string;
+  id: string;
+  limit: number;
 }
 
 /** Most batches one group commit applies. */
@@ -120,6 +154,7 @@ export class SqliteStore implements CollectorStore {
     const db = this.db;
     return {
       rememberBatch: db.prepare('INSERT OR IGNORE INTO batches (device, id, received_at) VALUES (?, ?, ?)'),
+      pruneBatchIds: db.prepare('DELETE FROM batches WHERE (device, id) IN (SELECT device, id FROM batches WHERE received_at < ? ORDER BY received_at LIMIT ?)'),
       insertDevice: db.prepare('INSERT OR IGNORE INTO devices (device, created_at) VALUES (?, ?)'),
       counters: db.prepare<[string], DeviceRow>('SELECT seq, nfields, nbytes FROM devices WHERE device = ?'),
       setCounters: db.prepare('UPDATE devices SET seq = ?, nfields = ?, nbytes = ? WHERE device = ?'),
@@ -141,6 +176,50 @@ export class SqliteStore implements CollectorStore {
       deleteLog: db.prepare('DELETE FROM received WHERE device = ?'),
       received: db.prepare<[number], ReceivedRow>('SELECT * FROM (SELECT * FROM received ORDER BY n DESC LIMIT ?) ORDER BY n'),
       countDevices: db.prepare<[], { value: number }>("SELECT value FROM meta WHERE name = 'devices'"),
+      ...this.prepareDecisionLog(),
+      ...this.prepareRegistry(),
+    };
+  }
+
+  private prepareDecisionLog() {
+    const db = this.db;
+    return {
+      decisionCount: db.prepare<[string], { decisions: number }>('SELECT decisions FROM decision_devices WHERE device = ?'),
+      setDecisionCount: db.prepare('INSERT INTO decision_devices (device, decisions) VALUES (?, ?) ON CONFLICT (device) DO UPDATE SET decisions = excluded.decisions'),
+      decisionOutcomes: db.prepare<[string, string], { outcomes: number }>('SELECT outcomes FROM decisions WHERE device = ? AND id = ?'),
+      outcomeStored: db.prepare<[string, string, string], { one: number }>('SELECT 1 AS one FROM outcomes WHERE device = ? AND decision = ? AND id = ?'),
+      insertDecision: db.prepare('INSERT INTO decisions (device, id, received_at, skew_ms, outcomes, record) VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING'),
+      insertOutcome: db.prepare('INSERT INTO outcomes (device, decision, id, record) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+      setOutcomeCount: db.prepare('UPDATE decisions SET outcomes = ? WHERE device = ? AND id = ?'),
+      // Three index ranges after the cursor (the rest of its device at its time, the later devices at
+      // its time, the later times), each limited, merged: SQLite uses only the row value's first column
+      // as an index bound, so one `(received_at, device, id) > (…)` range would read every row of the
+      // cursor's millisecond again on each page.
+      scanDecisions: db.prepare<[ScanParameters], DecisionRow & { id: string; outcomes: number }>(
+        ['received_at = @at AND device = @device AND id > @id ORDER BY id', 'received_at = @at AND device > @device ORDER BY device, id', 'received_at > @at ORDER BY received_at, device, id']
+          .map((range) => `SELECT * FROM (SELECT device, id, received_at AS receivedAt, outcomes, record FROM decisions WHERE received_at >= @since AND received_at < @until AND ${range} LIMIT @limit)`)
+          .join(' UNION ALL ') + ' ORDER BY receivedAt, device, id LIMIT @limit',
+      ),
+      outcomesOf: db.prepare<[string, string], { record: string }>('SELECT record FROM outcomes WHERE device = ? AND decision = ?'),
+      countDecisions: db.prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM decisions WHERE received_at >= ? AND received_at < ?'),
+      deleteDecisions: db.prepare('DELETE FROM decisions WHERE device = ?'),
+      deleteOutcomes: db.prepare('DELETE FROM outcomes WHERE device = ?'),
+      deleteDecisionCount: db.prepare('DELETE FROM decision_devices WHERE device = ?'),
+    };
+  }
+
+  private prepareRegistry() {
+    const db = this.db;
+    return {
+      addVersion: db.prepare(
+        'INSERT INTO model_versions (version, model_id, document, created_at, source, evaluation) SELECT coalesce(max(version), 0) + 1, ?, ?, ?, ?, ? FROM model_versions RETURNING version',
+      ),
+      version: db.prepare<[number], ModelVersionRow & { document: string }>('SELECT * FROM model_versions WHERE version = ?'),
+      versions: db.prepare<[number], ModelVersionRow>('SELECT version, model_id, created_at, source, evaluation FROM model_versions ORDER BY version DESC LIMIT ?'),
+      setLive: db.prepare('INSERT INTO live_model (one, version) VALUES (1, ?) ON CONFLICT (one) DO UPDATE SET version = excluded.version'),
+      addPromotion: db.prepare('INSERT INTO promotions (version, at, reason) VALUES (?, ?, ?)'),
+      live: db.prepare<[], ModelVersionRow & { document: string }>('SELECT m.* FROM live_model l JOIN model_versions m ON m.version = l.version'),
+      promotions: db.prepare<[number], { version: number; at: number; reason: string }>('SELECT version, at, reason FROM promotions ORDER BY n DESC LIMIT ?'),
     };
   }
 
@@ -236,6 +315,7 @@ export class SqliteStore implements CollectorStore {
       this.log(batch, 0, true);
       return { duplicate: true, applied: 0, refused: 0 };
     }
+    sql.pruneBatchIds.run(batch.receivedAt - BATCH_ID_RETENTION_MS, BATCH_ID_PRUNE_STEP);
     if (sql.insertDevice.run(batch.device, batch.receivedAt).changes === 1) sql.countDelta.run(1);
     const row = sql.counters.get(batch.device) as DeviceRow;
     const counters: DeviceCounters = { seq: row.seq, fields: row.nfields, bytes: row.nbytes };
@@ -312,7 +392,10 @@ export class SqliteStore implements CollectorStore {
         const linked = this.sql.deleteLink.run(target).changes;
         const fields = this.sql.deleteFields.run(target).changes;
         this.sql.deleteLog.run(target);
-        if (deleted || linked || fields) erased.push(target);
+        const decisions = this.sql.deleteDecisions.run(target).changes;
+        this.sql.deleteOutcomes.run(target);
+        this.sql.deleteDecisionCount.run(target);
+        if (deleted || linked || fields || decisions) erased.push(target);
       }
       return erased;
     }).immediate();
@@ -333,6 +416,78 @@ export class SqliteStore implements CollectorStore {
 
   async countDevices(): Promise<number> {
     return this.sql.countDevices.get()?.value ?? 0;
+  }
+
+  async appendDecisionLog(input: DecisionLogInput, bounds: DecisionLogBounds): Promise<DecisionLogOutcome> {
+    const sql = this.sql;
+    const device = input.device;
+    return this.db.transaction((): DecisionLogOutcome => {
+      const outcomesPerDecision = new Map<string, number>();
+      for (const id of new Set([...input.decisions.map((d) => d.id), ...input.outcomes.map((o) => o.d)])) {
+        const row = sql.decisionOutcomes.get(device, id);
+        if (row) outcomesPerDecision.set(id, row.outcomes);
+      }
+      const outcomes = new Set<string>();
+      for (const o of input.outcomes) if (sql.outcomeStored.get(device, o.d, o.id)) outcomes.add(outcomeKey(o.d, o.id));
+      const decisions = sql.decisionCount.get(device)?.decisions ?? 0;
+      const plan = planDecisionLog(input.decisions, input.outcomes, { decisions, outcomesPerDecision, outcomes }, bounds);
+      const skew = Math.round(input.skewMs);
+      for (const d of plan.decisions) sql.insertDecision.run(device, d.id, input.receivedAt, skew, decisionText(d));
+      for (const o of plan.outcomes) sql.insertOutcome.run(device, o.d, o.id, outcomeText(o));
+      for (const [id, count] of plan.outcomeCounts) sql.setOutcomeCount.run(count, device, id);
+      if (plan.total !== decisions) sql.setDecisionCount.run(device, plan.total);
+      return plan.counts;
+    }).immediate();
+  }
+
+  async scanDecisions(scan: DecisionScan): Promise<{ rows: LoggedDecision[]; next?: string }> {
+    const start = scanStart(scan);
+    const limit = pageSize(scan);
+    // One read transaction: the page and its outcomes come from one snapshot.
+    return this.db.transaction(() => {
+      const found = this.sql.scanDecisions.all({ since: scan.since, until: scan.until, at: start.receivedAt, device: start.device, id: start.id, limit: limit + 1 });
+      const page = found.slice(0, limit);
+      const rows = page.map((row) => loggedDecision(row, row.outcomes > 0 ? this.sql.outcomesOf.all(row.device, row.id).map((o) => o.record) : []));
+      const last = page[page.length - 1];
+      return found.length > limit && last ? { rows, next: encodeCursor({ receivedAt: last.receivedAt, device: last.device, id: last.id }) } : { rows };
+    })();
+  }
+
+  async countDecisions(since: number, until: number): Promise<number> {
+    return this.sql.countDecisions.get(since, until)?.n ?? 0;
+  }
+
+  async addModelVersion(version: Omit<ModelVersion, 'version'>): Promise<number> {
+    return this.db.transaction(() => {
+      const row = this.sql.addVersion.get(version.modelId, version.document, version.createdAt, JSON.stringify(version.source), version.evaluation ?? null) as { version: number };
+      return row.version;
+    }).immediate();
+  }
+
+  async modelVersion(version: number): Promise<ModelVersion | undefined> {
+    const row = this.sql.version.get(version);
+    return row && modelVersionOf(row);
+  }
+
+  async modelVersions(limit: number): Promise<Omit<ModelVersion, 'document'>[]> {
+    return this.sql.versions.all(Math.max(0, Math.floor(limit))).map(modelVersionOf);
+  }
+
+  async promote(version: number, at: number, reason: string): Promise<void> {
+    this.db.transaction(() => {
+      if (!this.sql.version.get(version)) throw new Error(`no model version ${version}`);
+      this.sql.setLive.run(version);
+      this.sql.addPromotion.run(version, at, reason);
+    }).immediate();
+  }
+
+  async liveModel(): Promise<ModelVersion | undefined> {
+    const row = this.sql.live.get();
+    return row && modelVersionOf(row);
+  }
+
+  async promotions(limit: number): Promise<Promotion[]> {
+    return this.sql.promotions.all(Math.max(0, Math.floor(limit))).map((r) => ({ version: r.version, at: r.at, reason: r.reason }));
   }
 
   /**

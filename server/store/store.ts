@@ -12,6 +12,8 @@
  * them can serve one database.
  */
 import type { Delta, DeviceState } from '../../src/core/merge.js';
+import type { DecisionLogStore } from './decision-log-store.js';
+import type { ModelRegistry } from './model-registry.js';
 
 /** Server-side bounds a batch is checked against inside its transaction. */
 export interface DeviceBounds {
@@ -61,8 +63,11 @@ export interface ReceivedBatch {
   duplicate: boolean;
 }
 
-/** The storage behind the collector. All methods are safe to call from several processes at once. */
-export interface CollectorStore {
+/**
+ * The storage behind the collector: profiles (below), the decision log ({@link DecisionLogStore})
+ * and the model registry ({@link ModelRegistry}). All methods are safe to call from several processes at once.
+ */
+export interface CollectorStore extends DecisionLogStore, ModelRegistry {
   /** `'sqlite'`, `'pglite'`, `'postgres'`…: which implementation this is (health output, benchmarks). */
   readonly kind: string;
 
@@ -100,8 +105,9 @@ export interface CollectorStore {
 
   /**
    * Erases a device and every device verified as the same user: fields, sequence numbers,
-   * credentials, links and log entries. Batch ids stay remembered, so a late retry of an old
-   * batch cannot bring data back. Returns the erased device ids.
+   * credentials, links, QA log entries, and their decision log (decisions and outcomes; model
+   * versions are not personal data and stay). Batch ids stay remembered (for the retention
+   * window), so a late retry of an old batch cannot bring data back. Returns the erased device ids.
    */
   erase(device: string): Promise<string[]>;
 

@@ -94,7 +94,7 @@ describeBrowser('protocol v2 device credential in Chromium', () => {
     writeFileSync(modelFile, JSON.stringify({ ...BUILTIN_MODEL, id: 'test-deterministic', holdout: 0, explore: { ...BUILTIN_MODEL.explore, noise: 0 } }));
     [browser, server] = await Promise.all([
       launchBrowser(),
-      startServer({ port: 0, dataDir, modelFile, acceptV1: false, identitySecret: IDENTITY_SECRET, staticRoots: { '/': 'demo/public', '/dist/': 'dist', '/test-pages/': 'test/pages' } }),
+      startServer({ port: 0, dataDir, modelFile, identitySecret: IDENTITY_SECRET, staticRoots: { '/': 'demo/public', '/dist/': 'dist', '/test-pages/': 'test/pages' } }),
     ]);
   });
   afterAll(async () => {

@@ -76,26 +76,8 @@ describe('protocol v2', () => {
     expect((await post(app, '/v1/forget', { device: 'dev-1', writeKey: 'site-1' })).statusCode).toBe(401);
   });
 
-  it('acceptV1 (development and tests): v1 devices push, pull and link by unverified u.id; a registered device still needs its key', async () => {
-    const { app } = await start({ acceptV1: true });
-    const link = (device: string) => ({ id: 'b1', device, sentAt: Date.now(), writeKey: 'site-1', deltas: [{ s: 1, key: 'u.id', f: { k: 'r', v: 'user-1', t: 1 } }] });
-    expect((await post(app, '/v1/batch', link('old-1'))).statusCode).toBe(200);
-    expect((await post(app, '/v1/batch', link('old-2'))).statusCode).toBe(200);
-    const pulled = await app.inject({ method: 'GET', url: '/v1/profile?device=old-1&writeKey=site-1' });
-    expect([pulled.json().user, Object.keys(pulled.json().replica).sort()]).toEqual(['user-1', ['old-1', 'old-2']]);
-    const key = deviceKey();
-    expect((await post(app, '/v1/device', { v: 2, device: 'new-1', deviceKey: key, writeKey: 'site-1' })).statusCode).toBe(200);
-    // A v2 device's unverified u.id links nothing, and v1 bodies cannot speak for it.
-    expect((await post(app, '/v1/batch', { ...link('new-1'), v: 2, deviceKey: key })).statusCode).toBe(200);
-    expect((await post(app, '/v1/profile', { v: 2, device: 'new-1', deviceKey: key, writeKey: 'site-1' })).json().user).toBeNull();
-    const v1 = await post(app, '/v1/batch', { ...link('new-1'), id: 'b2' });
-    expect([v1.statusCode, v1.json().error]).toEqual([401, V2_REQUIRED]);
-    expect((await post(app, '/v1/forget', { device: 'new-1', writeKey: 'site-1' })).statusCode).toBe(401);
-  });
-
-  it('refuses acceptV1 in production and production without write keys or cookie secret', async () => {
+  it('refuses production without write keys or cookie secret', async () => {
     const store = await freshStore();
-    expect(() => buildApp({ store, production: true, acceptV1: true, writeKeys: ['k'], cookieSecret: 's'.repeat(32) })).toThrow(/acceptV1/);
     expect(() => buildApp({ store, production: true, writeKeys: 'any', cookieSecret: 's'.repeat(32) })).toThrow(/write keys/);
     expect(() => buildApp({ store, production: true, writeKeys: ['k'] })).toThrow(/cookie secret/);
   });

@@ -14,6 +14,9 @@ import { type Delta, type DeviceState, applyDeltas, emptyDeviceState } from '../
 import { dropSchema } from '../../server/store/postgres-store.js';
 import { isPostgresUrl, openStore } from '../../server/store/open-store.js';
 import type { BatchInput, CollectorStore, DeviceBounds } from '../../server/store/store.js';
+import type { DecisionRecord, OutcomeRecord } from '../../src/core/decision-record.js';
+import type { DecisionLogBounds, DecisionLogInput, LoggedDecision } from '../../server/store/decision-log-store.js';
+import { BATCH_ID_PRUNE_STEP, BATCH_ID_RETENTION_MS } from '../../server/store/limits.js';
 
 const DATABASE_URL = process.env.DATABASE_URL;
 const LOOSE: DeviceBounds = { maxFields: 10_000, maxBytes: 10_000_000, maxSeqStep: 1_000_000_000 };
@@ -79,6 +82,41 @@ function referenceApply(state: DeviceState, seqs: Map<string, number>, deltas: r
   for (const delta of fresh) seqs.set(delta.key, Math.max(seqs.get(delta.key) ?? -1, delta.s));
   return applyDeltas(state, fresh);
 }
+
+const LOG_LOOSE: DecisionLogBounds = { maxDecisionsPerDevice: 100_000, maxOutcomesPerDecision: 100 };
+
+function decision(id: string, extra: Partial<DecisionRecord> = {}): DecisionRecord {
+  return {
+    id, t: 1_700_000_000_000, slot: 'hero', model: 'm1', group: 'personalized', variant: 'a', candidates: ['a', 'b', 'default'],
+    p: 0.5, pm: 'exact', f: { 'n.page_view': 3, 'ctx.mobile': 1 }, cf: { a: { 'match.cat': 1 } }, ...extra,
+  };
+}
+
+function outcome(id: string, d: string, k: OutcomeRecord['k'] = 'click', extra: Partial<OutcomeRecord> = {}): OutcomeRecord {
+  return { id, d, k, t: 1_700_000_000_500, ...extra };
+}
+
+function logInput(device: string, decisions: DecisionRecord[], outcomes: OutcomeRecord[] = [], receivedAt = 1_700_000_001_000): DecisionLogInput {
+  return { device, decisions, outcomes, receivedAt, skewMs: -20 };
+}
+
+/** Every decision received in `[since, until)`, page by page. */
+async function scanAll(s: CollectorStore, since: number, until: number, limit: number): Promise<{ rows: LoggedDecision[]; pages: number }> {
+  const rows: LoggedDecision[] = [];
+  let after: string | undefined;
+  let pages = 0;
+  do {
+    const page = await s.scanDecisions({ since, until, limit, ...(after === undefined ? {} : { after }) });
+    pages++;
+    expect(page.rows.length).toBeLessThanOrEqual(limit);
+    if (page.next !== undefined) expect(page.rows.length).toBe(limit);
+    rows.push(...page.rows);
+    after = page.next;
+  } while (after !== undefined);
+  return { rows, pages };
+}
+
+const modelVersion = (modelId: string, createdAt: number) => ({ modelId, document: JSON.stringify({ id: modelId, weights: { x: createdAt } }), createdAt, source: { kind: 'trainer' as const, since: 1, until: 2, decisions: 10, devices: 3 } });
 
 function plain(state: DeviceState | undefined): DeviceState | undefined {
   return state && { seq: state.seq, fields: { ...state.fields } };
@@ -396,6 +434,178 @@ describe.each(implementations)('store contract: $name', (implementation) => {
     expect((await pending).applied).toBe(1);
     expect(await erased).toEqual(['ordered']);
     expect(await s.device('ordered')).toBeUndefined();
+  });
+
+  describe('decision log', () => {
+    it('stores decisions and outcomes once: a retried request is all duplicates and changes nothing', async () => {
+      const s = await store();
+      const first = logInput('dev', [decision('d1'), decision('d2', { variant: 'b', p: 0.25, pm: 'estimated', pe: 0.01 })], [outcome('o1', 'd1'), outcome('o2', 'd1', 'purchase', { v: 42.5 })]);
+      expect(await s.appendDecisionLog(first, LOG_LOOSE)).toEqual({ decisions: 2, outcomes: 2, duplicates: 0, refused: 0 });
+      // Same ids, other content (and a repeated id inside the request): nothing is overwritten or added.
+      const retry = logInput('dev', [decision('d1', { variant: 'b' }), decision('d2'), decision('d2')], [outcome('o1', 'd1', 'purchase'), outcome('o2', 'd1')], 1_700_000_009_000);
+      expect(await s.appendDecisionLog(retry, LOG_LOOSE)).toEqual({ decisions: 0, outcomes: 0, duplicates: 5, refused: 0 });
+      const { rows } = await s.scanDecisions({ since: 0, until: 2e12, limit: 10 });
+      expect(rows).toEqual([
+        { ...decision('d1'), device: 'dev', receivedAt: 1_700_000_001_000, outcomes: [outcome('o1', 'd1'), outcome('o2', 'd1', 'purchase', { v: 42.5 })] },
+        { ...decision('d2', { variant: 'b', p: 0.25, pm: 'estimated', pe: 0.01 }), device: 'dev', receivedAt: 1_700_000_001_000, outcomes: [] },
+      ]);
+      expect(await s.countDecisions(0, 2e12)).toBe(2);
+      // A later outcome of a stored decision joins it.
+      expect(await s.appendDecisionLog(logInput('dev', [], [outcome('o3', 'd2', 'conversion', { t: 1_700_000_000_100 })]), LOG_LOOSE)).toEqual({ decisions: 0, outcomes: 1, duplicates: 0, refused: 0 });
+      expect((await s.scanDecisions({ since: 0, until: 2e12, limit: 10 })).rows[1]?.outcomes).toEqual([outcome('o3', 'd2', 'conversion', { t: 1_700_000_000_100 })]);
+    });
+
+    it('bounds decisions per device and outcomes per decision; refuses outcomes of decisions the device does not have', async () => {
+      const s = await store();
+      const bounds: DecisionLogBounds = { maxDecisionsPerDevice: 3, maxOutcomesPerDecision: 2 };
+      const five = ['a', 'b', 'c', 'd', 'e'].map((id) => decision(id));
+      expect(await s.appendDecisionLog(logInput('dev', five, [outcome('o1', 'a'), outcome('o2', 'a'), outcome('o3', 'a'), outcome('o4', 'e'), outcome('o5', 'nowhere')]), bounds))
+        .toEqual({ decisions: 3, outcomes: 2, duplicates: 0, refused: 2 + 3 });
+      // At the bound: a retry is counted as duplicates, new decisions as refused, and the outcome bound still holds.
+      expect(await s.appendDecisionLog(logInput('dev', [decision('a'), decision('f')], [outcome('o1', 'a'), outcome('o6', 'a'), outcome('o7', 'b')]), bounds))
+        .toEqual({ decisions: 0, outcomes: 1, duplicates: 2, refused: 2 });
+      expect(await s.appendDecisionLog(logInput('other', [decision('a')], [outcome('o9', 'c')]), bounds)).toEqual({ decisions: 1, outcomes: 0, duplicates: 0, refused: 1 });
+      const { rows } = await s.scanDecisions({ since: 0, until: 2e12, limit: 100 });
+      expect(rows.map((r) => [r.device, r.id, r.outcomes.map((o) => o.id)])).toEqual([
+        ['dev', 'a', ['o1', 'o2']], ['dev', 'b', ['o7']], ['dev', 'c', []], ['other', 'a', []],
+      ]);
+    });
+
+    it('attaches outcomes to their own device\'s decision only', async () => {
+      const s = await store();
+      await s.appendDecisionLog(logInput('alice', [decision('same'), decision('x')], [outcome('o1', 'same'), outcome('shared', 'x')]), LOG_LOOSE);
+      await s.appendDecisionLog(logInput('bob', [decision('same')], [outcome('o2', 'same', 'add_to_cart', { v: 3 })]), LOG_LOOSE);
+      // One outcome id credited to two decisions of one device is stored for each.
+      expect((await s.appendDecisionLog(logInput('alice', [], [outcome('shared', 'same')]), LOG_LOOSE)).outcomes).toBe(1);
+      const { rows } = await s.scanDecisions({ since: 0, until: 2e12, limit: 100 });
+      const byKey = Object.fromEntries(rows.map((r) => [`${r.device}/${r.id}`, r.outcomes.map((o) => `${o.id}:${o.d}:${o.k}`)]));
+      expect(byKey).toEqual({ 'alice/same': ['o1:same:click', 'shared:same:click'], 'alice/x': ['shared:x:click'], 'bob/same': ['o2:same:add_to_cart'] });
+    });
+
+    it('pages by cursor in (receivedAt, device, id) order: every decision in the window once, whatever the page size (fast-check, fixed seed)', async () => {
+      const s = await store();
+      const entry = fc.record({ device: fc.constantFrom('a', 'b', 'B', 'c-1', 'z_9'), id: fc.stringMatching(/^[A-Za-z0-9_-]{1,4}$/), at: fc.integer({ min: 0, max: 5 }) });
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(entry, { maxLength: 40 }), fc.integer({ min: 1, max: 7 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 2, max: 6 }), async (entries, limit, since, until) => {
+          const base = 1_000_000 * ++run;
+          const expected = new Map<string, { device: string; id: string; receivedAt: number }>();
+          for (const e of entries) {
+            // Devices of their own per run (the store is shared by the runs), in the same order.
+            const device = `r${run}${e.device}`;
+            const key = `${device}/${e.id}`;
+            // The first receipt wins: a later one of the same id is a duplicate.
+            if (!expected.has(key)) expected.set(key, { device, id: e.id, receivedAt: base + e.at });
+            await s.appendDecisionLog(logInput(device, [decision(e.id)], [], base + e.at), LOG_LOOSE);
+          }
+          const inWindow = [...expected.values()].filter((r) => r.receivedAt >= base + since && r.receivedAt < base + until);
+          const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+          inWindow.sort((x, y) => x.receivedAt - y.receivedAt || cmp(x.device, y.device) || cmp(x.id, y.id));
+          const { rows } = await scanAll(s, base + since, base + until, limit);
+          expect(rows.map((r) => ({ device: r.device, id: r.id, receivedAt: r.receivedAt }))).toEqual(inWindow);
+          expect(await s.countDecisions(base + since, base + until)).toBe(inWindow.length);
+        }),
+        { seed: 15_2026, numRuns: 30 },
+      );
+    });
+
+    it('gives no next cursor on the last page, even when it is exactly full, and refuses a forged cursor', async () => {
+      const s = await store();
+      await s.appendDecisionLog(logInput('dev', ['a', 'b', 'c', 'd'].map((id) => decision(id))), LOG_LOOSE);
+      const first = await s.scanDecisions({ since: 0, until: 2e12, limit: 2 });
+      expect(first.rows.map((r) => r.id)).toEqual(['a', 'b']);
+      expect(first.next).toBeDefined();
+      const second = await s.scanDecisions({ since: 0, until: 2e12, limit: 2, after: first.next });
+      expect(second.rows.map((r) => r.id)).toEqual(['c', 'd']);
+      expect(second.next).toBeUndefined();
+      expect(await s.scanDecisions({ since: 0, until: 1_700_000_001_000, limit: 10 })).toEqual({ rows: [] });
+      await expect(s.scanDecisions({ since: 0, until: 2e12, limit: 2, after: "x'; DROP TABLE decisions; --" })).rejects.toThrow(/cursor/);
+    });
+
+    it('erases the decision log of every erased device (and only theirs); model versions stay', async () => {
+      const s = await store();
+      for (const dev of ['a', 'b', 'c']) await s.appendDecisionLog(logInput(dev, [decision(`${dev}1`), decision(`${dev}2`)], [outcome('o', `${dev}1`)]), LOG_LOOSE);
+      await s.linkUser('a', 'user-1', 1);
+      await s.linkUser('b', 'user-1', 2);
+      const version = await s.addModelVersion(modelVersion('m-a', 5));
+      await s.promote(version, 6, 'initial');
+      // `c` has a decision log only (no profile, no credential): forgetting it still erases it.
+      expect((await s.erase('b')).sort()).toEqual(['a', 'b']);
+      expect(await s.erase('c')).toEqual(['c']);
+      expect(await s.countDecisions(0, 2e12)).toBe(0);
+      expect((await s.scanDecisions({ since: 0, until: 2e12, limit: 10 })).rows).toEqual([]);
+      // The erased devices start from nothing: their old ids are new again, and their bound counts from 0.
+      expect(await s.appendDecisionLog(logInput('a', [decision('a1'), decision('z')], [outcome('o', 'a1')]), { maxDecisionsPerDevice: 2, maxOutcomesPerDecision: 1 }))
+        .toEqual({ decisions: 2, outcomes: 1, duplicates: 0, refused: 0 });
+      expect((await s.liveModel())?.version).toBe(version);
+    });
+  });
+
+  describe('model registry', () => {
+    it('numbers versions 1, 2, 3 and keeps each with its document, source and evaluation', async () => {
+      const s = await store();
+      expect(await s.modelVersions(10)).toEqual([]);
+      expect(await s.modelVersion(1)).toBeUndefined();
+      expect(await s.addModelVersion({ modelId: 'builtin', document: '{"id":"builtin"}', createdAt: 10, source: { kind: 'file' } })).toBe(1);
+      expect(await s.addModelVersion({ ...modelVersion('t-2', 20), evaluation: '{"ips":0.12}' })).toBe(2);
+      expect(await s.addModelVersion(modelVersion('t-3', 30))).toBe(3);
+      expect(await s.modelVersion(2)).toEqual({ version: 2, ...modelVersion('t-2', 20), evaluation: '{"ips":0.12}' });
+      expect(await s.modelVersion(1)).toEqual({ version: 1, modelId: 'builtin', document: '{"id":"builtin"}', createdAt: 10, source: { kind: 'file' } });
+      expect(await s.modelVersions(2)).toEqual([
+        { version: 3, modelId: 't-3', createdAt: 30, source: modelVersion('t-3', 30).source },
+        { version: 2, modelId: 't-2', createdAt: 20, source: modelVersion('t-2', 20).source, evaluation: '{"ips":0.12}' },
+      ]);
+      expect(await s.modelVersion(4)).toBeUndefined();
+      expect(await s.liveModel()).toBeUndefined();
+    });
+
+    it('promotes, rolls back by promoting an older version, and refuses an unknown version', async () => {
+      const s = await store();
+      for (let i = 1; i <= 3; i++) await s.addModelVersion(modelVersion(`m${i}`, i));
+      await s.promote(1, 100, 'initial');
+      await s.promote(3, 200, 'trainer: better with confidence');
+      expect((await s.liveModel())?.modelId).toBe('m3');
+      await s.promote(1, 300, 'rollback');
+      expect(await s.liveModel()).toEqual({ version: 1, ...modelVersion('m1', 1) });
+      await expect(s.promote(9, 400, 'typo')).rejects.toThrow();
+      expect((await s.liveModel())?.version).toBe(1);
+      expect(await s.promotions(10)).toEqual([
+        { version: 1, at: 300, reason: 'rollback' },
+        { version: 3, at: 200, reason: 'trainer: better with confidence' },
+        { version: 1, at: 100, reason: 'initial' },
+      ]);
+      expect(await s.promotions(1)).toHaveLength(1);
+    });
+
+    it('numbers versions without gaps or repeats and keeps the live pointer on the newest promotion when two store instances work at once', async () => {
+      const a = await store();
+      const b = await store();
+      const added = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).addModelVersion(modelVersion(`c${i}`, i))));
+      expect([...added].sort((x, y) => x - y)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+      const promotions = Array.from({ length: 24 }, (_, i) => ({ version: (i % 12) + 1, at: 1000 + i }));
+      await Promise.all(promotions.map((p, i) => (i % 2 ? a : b).promote(p.version, p.at, `p${i}`)));
+      const history = await b.promotions(100);
+      expect(history).toHaveLength(24);
+      expect(history.map((p) => p.reason).sort()).toEqual(promotions.map((_, i) => `p${i}`).sort());
+      const live = await a.liveModel();
+      expect(live?.version).toBe(history[0]?.version);
+      expect((await b.liveModel())?.version).toBe(live?.version);
+    });
+  });
+
+  it('forgets batch ids past the retention window, a bounded number per batch', async () => {
+    const s = await store();
+    const t0 = 1_800_000_000_000;
+    const old = Array.from({ length: 20 }, (_, i) => ({ ...batch('dev', [], `old-${i}`), receivedAt: t0 + i }));
+    for (const x of old) await s.applyBatch(x, LOOSE);
+    // Inside the window every id is still remembered.
+    expect((await s.applyBatch({ ...old[0] as BatchInput, receivedAt: t0 + BATCH_ID_RETENTION_MS - 1 }, LOOSE)).duplicate).toBe(true);
+    // One batch past the window forgets the oldest ids, one step's worth.
+    await s.applyBatch({ ...batch('dev', [], 'trigger'), receivedAt: t0 + BATCH_ID_RETENTION_MS + 100 }, LOOSE);
+    // Retries dated inside the window prune nothing themselves.
+    const retries = [];
+    for (const x of old) retries.push((await s.applyBatch({ ...x, receivedAt: t0 + 50 }, LOOSE)).duplicate);
+    expect(retries).toEqual(old.map((_, i) => i >= BATCH_ID_PRUNE_STEP));
   });
 
   it('stores hostile keys and ids as data (every value is a bound parameter)', async () => {

@@ -14,7 +14,7 @@ const tempDir = () => {
 };
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-const batch = (id: string, deltas: unknown[], extra: Record<string, unknown> = {}) => ({ id, device: 'dev-1', sentAt: Date.now(), deltas, ...extra });
+const batch = (id: string, deltas: unknown[], extra: Record<string, unknown> = {}) => ({ v: 2, id, device: 'dev-1', deviceKey: 'k'.repeat(43), sentAt: Date.now(), deltas, ...extra });
 const counter = (s: number, key: string, v: number) => ({ s, key, f: { k: 'c', v } });
 
 describe('collector validation', () => {
@@ -31,21 +31,21 @@ describe('collector validation', () => {
     [batch('a', [], { seq: [5, 1] }), 'seq must be'],
     [[], 'body must be a JSON object'],
   ])('rejects %j', (body, message) => {
-    const checked = checkBatch(body, true);
+    const checked = checkBatch(body);
     expect(checked.ok).toBe(false);
     if (!checked.ok) expect(checked.error).toContain(message);
   });
 
   it('accepts a well-formed batch and copies only protocol keys', () => {
-    const checked = checkBatch(batch('b-1', [counter(1, 'n.x', 1)], { seq: [1, 1], writeKey: 'k' }), true);
+    const checked = checkBatch(batch('b-1', [counter(1, 'n.x', 1)], { seq: [1, 1], writeKey: 'k' }));
     expect(checked).toEqual({ ok: true, value: expect.objectContaining({ id: 'b-1', seq: [1, 1], writeKey: 'k' }) });
-    expect(checkDeviceRequest({ device: 'd', extra: 1 }, true).ok).toBe(false);
+    expect(checkDeviceRequest({ v: 2, device: 'd', deviceKey: 'k'.repeat(43), extra: 1 }).ok).toBe(false);
   });
 
   it('leaves out deltas whose key carries markup, or any non-ASCII label with asciiKeys, and counts them', () => {
     const deltas = [counter(1, 'a.l.cat:<img src=x onerror=alert(1)>', 1), counter(2, 'a.l.cat:chaussures été', 1), counter(3, 'n.x', 1)];
-    expect(checkBatch(batch('b-2', deltas), true)).toEqual({ ok: true, value: expect.objectContaining({ deltas: deltas.slice(1), refusedKeys: 1 }) });
-    expect(checkBatch(batch('b-2', deltas), true, true)).toEqual({ ok: true, value: expect.objectContaining({ deltas: deltas.slice(2), refusedKeys: 2 }) });
+    expect(checkBatch(batch('b-2', deltas))).toEqual({ ok: true, value: expect.objectContaining({ deltas: deltas.slice(1), refusedKeys: 1 }) });
+    expect(checkBatch(batch('b-2', deltas), true)).toEqual({ ok: true, value: expect.objectContaining({ deltas: deltas.slice(2), refusedKeys: 2 }) });
   });
 });
 
@@ -64,7 +64,7 @@ describe('collector HTTP', () => {
       expect(await server.store.device('dev-1')).toBeUndefined();
       expect((await post('/v1/batch', signed('b1', [counter(1, 'n.x', 1)], { writeKey: 'good' }))).status).toBe(200);
       expect(await server.store.device('dev-1')).toBeDefined();
-      const v1 = await post('/v1/batch', batch('b3', [counter(2, 'n.x', 2)], { writeKey: 'good' }));
+      const v1 = await post('/v1/batch', { id: 'b3', device: 'dev-1', sentAt: Date.now(), writeKey: 'good', deltas: [counter(2, 'n.x', 2)] });
       expect([v1.status, await v1.json()]).toEqual([401, { ok: false, error: 'device credential required: protocol v2' }]);
 
       const model = await fetch(server.url + '/v1/model');
