@@ -9,7 +9,10 @@
  * rate minus the logit of the visitor's overall rate in the slot, so it is 0
  * without feedback, grows with clicks and shrinks with ignored impressions.
  * A seeded normal draw whose spread narrows as impressions accumulate
- * explores candidates the visitor has not seen enough of.
+ * explores candidates the visitor has not seen enough of — once the visitor
+ * has feedback in the slot: a visitor who has never seen it has nothing to
+ * learn from yet and gets the model's choice (the default when nothing
+ * favours another variant), so a first visit is not a random variant.
  */
 import type { Model } from './model.js';
 import { normalFrom } from './random.js';
@@ -36,9 +39,11 @@ export function slotFeedback(view: ProfileView, slot: string): SlotFeedback {
 
 const logOdds = (p: number): number => Math.log(p / (1 - p));
 
-/** What the visitor's own feedback adds to a candidate's logit: its mean and its Thompson draw. */
+/** What the visitor's own feedback adds to a candidate's logit: its mean, the spread of its Thompson draw, and the draw. */
 export interface Learned {
   mean: number;
+  /** Standard deviation of the draw around `mean`: `explore.noise`/√(1+n), 0 before any feedback in the slot. */
+  sd: number;
   draw: number;
 }
 
@@ -58,6 +63,7 @@ export function learned(model: Model, feedback: SlotFeedback, id: string, seed: 
   const base = (wins + 1) / (total + 2);
   const k = model.explore.prior;
   const mean = n ? logOdds(((own?.s ?? 0) + k * base) / (n + k)) - logOdds(base) : 0;
-  const noise = model.explore.noise;
-  return { mean, draw: noise ? mean + (noise * normalFrom(seed)) / Math.sqrt(1 + n) : mean };
+  // No feedback in the slot yet: nothing to explore from (see above).
+  const sd = total ? model.explore.noise / Math.sqrt(1 + n) : 0;
+  return { mean, sd, draw: sd ? mean + sd * normalFrom(seed) : mean };
 }

@@ -19,6 +19,28 @@ export const DEFAULT_VARIANT = 'default';
 /** Which experience group the visitor is in for this decision. */
 export type DecisionGroup = 'personalized' | 'holdout' | 'preview';
 
+/** One eligible candidate as it competed in a decision: what the decision log records and the propensity is computed from. */
+export interface Competitor {
+  /** Variant id. */
+  id: string;
+  /** Its own candidate features (`match.*`) at decision time. */
+  own: Features;
+  /** Its logit plus the learned mean: the centre of its draw. */
+  mean: number;
+  /** The on-device learned term alone (part of `mean`). */
+  learned: number;
+  /** Spread of its exploration draw (0: no exploration in this decision). */
+  sd: number;
+}
+
+/** What a decision was made from. */
+export interface DecisionInputs {
+  /** The visitor's features at decision time (shared by the page view's decisions; do not change). */
+  features: Features;
+  /** The eligible candidates in the order they competed (the default first); at most one entry in holdout and preview. */
+  competed: Competitor[];
+}
+
 /** What was chosen for a slot, and why. */
 export interface Decision {
   /** Slot name. */
@@ -31,8 +53,20 @@ export interface Decision {
   group: DecisionGroup;
   /** Id of the model that decided. */
   model: string;
-  /** Largest contributions to the chosen variant's score, in plain words. */
+  /**
+   * Largest contributions to the chosen variant's score, in plain words. When
+   * exploration chose the variant, the first entry (feature `explore`) says so.
+   */
   explanation: Contribution[];
+  /**
+   * True when exploration changed the choice: the variant shown is not the one
+   * with the best modelled score, it is shown to learn how this visitor
+   * responds. `propensityOf` (src/core/propensity-of.ts) gives the chance
+   * exploration had of changing it.
+   */
+  explored: boolean;
+  /** What the decision was made from (the decision log's features and propensity inputs). */
+  inputs: DecisionInputs;
 }
 
 /** Inputs of a decision besides the profile and the model. */
@@ -65,29 +99,41 @@ export function choose(slot: string, list: readonly CandidateModel[], view: Prof
   const feedback = slotFeedback(view, slot);
   const seed = `${options.visitor ?? ''}|${slot}|${options.seed ?? ''}|`;
   const visitorList = Object.entries(visitor);
+  const competed: Competitor[] = [];
   let best = base;
   let bestDraw = -Infinity;
+  let top = base;
+  let topMean = -Infinity;
   for (const candidate of [base, ...list]) {
     if (candidate.id === DEFAULT_VARIANT && candidate !== base) continue;
     if (group === 'holdout' && candidate !== base) break;
     if (group === 'preview' && candidate.id !== options.preview) continue;
     if (!satisfies(candidate.eligibility, visitor)) continue;
     const own = candidate === base ? {} : candidateFeatures(view, candidate, model.links).features;
-    const draw = logit(model, candidate, visitorList, own) + learned(model, feedback, candidate.id, seed + candidate.id).draw;
-    if (draw > bestDraw) {
-      bestDraw = draw;
-      best = candidate;
-    }
+    const learn = learned(model, feedback, candidate.id, seed + candidate.id);
+    const z = logit(model, candidate, visitorList, own);
+    // Without spread the draw is the mean itself, so both choices agree exactly (src/core/propensity.ts).
+    const mean = z + learn.mean;
+    const draw = z + learn.draw;
+    competed.push({ id: candidate.id, own, mean, learned: learn.mean, sd: learn.sd });
+    if (mean > topMean) (topMean = mean), (top = candidate);
+    if (draw > bestDraw) (bestDraw = draw), (best = candidate);
   }
   const matched = best === base ? { features: {}, tag: undefined } : candidateFeatures(view, best, model.links);
-  const mean = learned(model, feedback, best.id, '').mean;
+  const mean = competed.find((c) => c.id === best.id)?.learned ?? 0;
+  const explanation = explain(model, best, visitor, matched.features, matched.tag, mean);
+  const explored = best !== top;
+  // Never an explanation the choice contradicts: a variant shown to learn says so first.
+  if (explored) explanation.unshift({ feature: 'explore', value: 0, text: `shown to learn what you prefer: the model rates ${top.id} higher` });
   return {
     slot,
     variant: best.id,
     score: sigmoid(logit(model, best, visitor, matched.features) + mean),
     group,
     model: model.id,
-    explanation: explain(model, best, visitor, matched.features, matched.tag, mean),
+    explanation,
+    explored,
+    inputs: { features: visitor, competed },
   };
 }
 
@@ -99,8 +145,9 @@ export function choose(slot: string, list: readonly CandidateModel[], view: Prof
  */
 export function decideSlot(slot: string, candidates: readonly Candidate[], view: ProfileView, model: Model, options?: DecideOptions): Decision {
   const declared = slotCandidates(model, slot) ?? [];
+  // The model's `default` entry tunes the slot's own content whether or not the markup lists it.
   const list = candidates.length
-    ? candidates.map((c): CandidateModel => ({ ...declared.find((d) => d.id === c.id), id: c.id, tags: [...c.tags] }))
+    ? [...declared.filter((d) => d.id === DEFAULT_VARIANT), ...candidates.map((c): CandidateModel => ({ ...declared.find((d) => d.id === c.id), id: c.id, tags: [...c.tags] }))]
     : declared;
   return choose(slot, list, view, model, options);
 }

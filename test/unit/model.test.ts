@@ -188,9 +188,10 @@ describe('holdout, exploration and learning', () => {
     }
   });
 
-  it('explores reproducibly: the same seed gives the same choice, other seeds explore', () => {
+  it('explores reproducibly once the visitor has seen the slot: the same seed gives the same choice, other seeds explore', () => {
     const mm = model({ explore: { noise: 2 }, slots: { hero: ['a', 'b', 'c', 'd'].map((id) => ({ id, tags: [] })) } });
-    const view = viewProfile(emptyProfile(), T0);
+    // A first visit is not explored (issue #17): exploration starts with the visitor's first feedback in the slot.
+    const view = viewProfile(run([ev('view_promotion', T0, { slot: 'hero', variant: 'default' })]), T0 + MIN);
     const pick = (seed: number) => decideSlot('hero', [], view, mm, { visitor: 'v1', seed }).variant;
     const first = Array.from({ length: 40 }, (_, i) => pick(i));
     expect(Array.from({ length: 40 }, (_, i) => pick(i))).toEqual(first);

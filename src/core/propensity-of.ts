@@ -1,0 +1,37 @@
+/**
+ * A decision's propensity: the chance the policy had of choosing what it
+ * chose, and the exploration share (the chance exploration had of showing
+ * something other than the best-scored variant), from what the decision
+ * recorded (`Decision.inputs`). Holdout and preview decisions are not policy
+ * choices: their probability is 1.
+ */
+import type { Decision } from './decide.js';
+import { type Arm, bestMean, choiceProbability } from './propensity.js';
+
+/** A decision's propensity and exploration share. */
+export interface DecisionPropensity {
+  /** Probability, in [0, 1], that the policy chooses `decision.variant` from these candidates for these inputs. */
+  p: number;
+  /** The variant with the best modelled score (what is shown without exploration). */
+  best: string;
+  /** 1 − the best-scored variant's probability: how often exploration shows something else here. */
+  exploration: number;
+}
+
+/** The competing arms of a decision, in competition order. */
+export function decisionArms(decision: Pick<Decision, 'inputs'>): Arm[] {
+  return decision.inputs.competed.map((c) => ({ mean: c.mean, sd: c.sd }));
+}
+
+/** The propensity of a decision (see {@link DecisionPropensity}); cost measured in docs/model.md. */
+export function propensityOf(decision: Pick<Decision, 'inputs' | 'group' | 'variant'>): DecisionPropensity {
+  const competed = decision.inputs.competed;
+  if (decision.group !== 'personalized' || competed.length < 2) return { p: 1, best: decision.variant, exploration: 0 };
+  const arms = decisionArms(decision);
+  const top = bestMean(arms);
+  const chosen = competed.findIndex((c) => c.id === decision.variant);
+  const pBest = choiceProbability(arms, top);
+  // The two are the same integral when exploration did not change the choice.
+  const p = chosen === top ? pBest : chosen < 0 ? 0 : choiceProbability(arms, chosen);
+  return { p, best: (competed[top] as { id: string }).id, exploration: Math.max(0, 1 - pBest) };
+}
