@@ -10,18 +10,18 @@
  */
 import type { DecisionRecord } from '../../src/core/decision-record.js';
 import { type CandidateModel, type Model, logit, slotCandidates } from '../../src/core/model.js';
-import { normalCdf } from './stats.js';
+import { LEARN_MEAN, LEARN_SD } from '../../src/core/decision-log.js';
+import { choiceProbabilities as coreChoiceProbabilities } from '../../src/core/propensity.js';
 
 /** The id of a slot's own content (as `DEFAULT_VARIANT` in src/core/decide.ts). */
 export const DEFAULT_ID = 'default';
 
 /**
  * Names under which a record's `cf[candidate]` carries the visitor's learned
- * term and its draw spread (written by the client's record builder). They are
- * not model features: the replay adds them outside the weights.
+ * term and its draw spread (src/core/decision-log.ts). They are not model
+ * features: the replay adds them outside the weights.
  */
-export const LEARN_MEAN = 'learn.mean';
-export const LEARN_SD = 'learn.sd';
+export { LEARN_MEAN, LEARN_SD };
 
 /** True for `cf` entries that are the on-device learning term, not model features. */
 export function isLearnKey(name: string): boolean {
@@ -65,60 +65,20 @@ export function replay(model: Model, record: DecisionRecord, loggedNoise = model
     const learn = record.cf[id] ?? {};
     const z = logit(model, candidateEntry(model, record.slot, id) ?? { id, tags: [] }, record.f, ownFeatures(record, id));
     const mean = z + (learn[LEARN_MEAN] ?? 0);
-    const loggedSd = learn[LEARN_SD];
-    const sd = loggedSd === undefined ? model.explore.noise : loggedNoise > 0 ? (loggedSd * model.explore.noise) / loggedNoise : model.explore.noise;
+    // No spread logged: no exploration in that decision (the visitor had no feedback in the slot yet).
+    const loggedSd = learn[LEARN_SD] ?? 0;
+    const sd = loggedNoise > 0 ? (loggedSd * model.explore.noise) / loggedNoise : 0;
     return { id, logit: z, mean, sd };
   });
 }
 
-/** Gauss–Hermite-free quadrature grid over a standard normal: a midpoint rule on [−8, 8]. */
-const GRID = 96;
-const STEP = 16 / GRID;
-const NODES = Array.from({ length: GRID }, (_, i) => -8 + (i + 0.5) * STEP);
-const WEIGHTS = NODES.map((z) => (Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI)) * STEP);
-
 /**
- * The probability that the argmax of independent draws `N(mean_i, sd_i²)`
- * is each candidate (ties, which have probability 0 unless a spread is 0, go
- * to the earlier one as in `choose`). Exact up to quadrature error (< 1e-6).
+ * The probability that the argmax of independent draws `N(mean_i, sd_i²)` is
+ * each candidate, earlier ones winning exact ties: the client's own
+ * computation (src/core/propensity.ts), so logged and replayed propensities agree.
  */
 export function choiceProbabilities(candidates: readonly Pick<ReplayedCandidate, 'mean' | 'sd'>[]): number[] {
-  const k = candidates.length;
-  if (k === 0) return [];
-  if (k === 1) return [1];
-  if (candidates.every((c) => c.sd === 0)) {
-    let best = 0;
-    candidates.forEach((c, i) => {
-      if (c.mean > (candidates[best] as { mean: number }).mean) best = i;
-    });
-    return candidates.map((_, i) => (i === best ? 1 : 0));
-  }
-  const out = candidates.map((ci, i) => {
-    // Far behind another candidate: never the argmax (saves the integral).
-    if (candidates.some((cj, j) => j !== i && cj.mean - ci.mean > 9 * (ci.sd + cj.sd))) return 0;
-    if (ci.sd === 0) {
-      let p = 1;
-      candidates.forEach((cj, j) => {
-        if (j === i) return;
-        p *= cj.sd === 0 ? (cj.mean < ci.mean || (cj.mean === ci.mean && j > i) ? 1 : 0) : normalCdf((ci.mean - cj.mean) / cj.sd);
-      });
-      return p;
-    }
-    let p = 0;
-    for (let g = 0; g < GRID; g++) {
-      const x = ci.mean + ci.sd * (NODES[g] as number);
-      let q = WEIGHTS[g] as number;
-      for (let j = 0; j < k && q > 0; j++) {
-        if (j === i) continue;
-        const cj = candidates[j] as { mean: number; sd: number };
-        q *= cj.sd === 0 ? (cj.mean < x || (cj.mean === x && j > i) ? 1 : 0) : normalCdf((x - cj.mean) / cj.sd);
-      }
-      p += q;
-    }
-    return p;
-  });
-  const total = out.reduce((a, b) => a + b, 0);
-  return total > 0 ? out.map((p) => p / total) : out;
+  return coreChoiceProbabilities(candidates);
 }
 
 /** The probability that `model` chooses each candidate of `record`, by id. */
