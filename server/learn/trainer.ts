@@ -37,6 +37,13 @@ export interface TrainOptions {
   lambda: number;
   /** Pull toward the live model of per-candidate feature weights, in decisions. */
   candidateLambda: number;
+  /**
+   * Pull toward the live model of the weights of candidate features (`match.*`), in decisions.
+   * The policy chooses the candidate whose match features score highest, so among chosen
+   * candidates those features overstate the visitor's real interest (a winner's curse):
+   * refitted freely, their weights drift down and the hero ranking got worse in the simulator.
+   */
+  matchLambda: number;
   /** Devices that must have seen a candidate the live model does not declare before it gets an entry. */
   minCandidateDevices: number;
   /** Logged contexts sampled for the trust-region check. */
@@ -53,6 +60,7 @@ export const DEFAULT_TRAIN: TrainOptions = {
   newDeviceTrust: 0.5,
   lambda: 10,
   candidateLambda: 50,
+  matchLambda: 2000,
   minCandidateDevices: 20,
   contexts: 2000,
   fit: DEFAULT_FIT,
@@ -111,6 +119,13 @@ function splitParam(name: string): [string, string, string, ...string[]] {
   return name.split(':') as [string, string, string, ...string[]];
 }
 
+/** The pull of one parameter toward the live model. */
+function lambdaOf(name: string, options: TrainOptions): number {
+  const feature = name.startsWith('w:') ? name.slice(2) : name.startsWith('cw:') ? splitParam(name).slice(3).join(':') : '';
+  if (feature.startsWith('match.')) return options.matchLambda;
+  return name.startsWith('cw:') ? options.candidateLambda : options.lambda;
+}
+
 /** Fits a new model from logged decisions; see the module comment for the bounds. */
 export function train(decisions: readonly LoggedDecision[], input: TrainInput, options: TrainOptions = DEFAULT_TRAIN): TrainResult {
   const started = performance.now();
@@ -139,7 +154,7 @@ export function train(decisions: readonly LoggedDecision[], input: TrainInput, o
   const all = weights.map((w, i) => (isNew((used[i] as LoggedDecision).device) ? w * scale : w));
 
   const prior = Float64Array.from(params.names, (name) => priorValue(input.live, name));
-  const lambda = Float64Array.from(params.names, (name) => (name.startsWith('cw:') ? options.candidateLambda : options.lambda));
+  const lambda = Float64Array.from(params.names, (name) => lambdaOf(name, options));
   const base = oldWeight > 0 ? fitLogistic(rows, established, prior, lambda, options.fit) : prior;
   const fitted = newWeight > 0 ? fitLogistic(rows, all, base, lambda, options.fit) : base;
 
