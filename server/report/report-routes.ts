@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from '../http-error.js';
 import type { DecisionLogStore } from '../store/decision-log-store.js';
@@ -18,7 +19,8 @@ const DAY = 86_400_000;
 /** Where chart.js's browser build is (a dev dependency of the collector). */
 function chartFile(): string | undefined {
   try {
-    return createRequire(import.meta.url).resolve('chart.js/dist/chart.umd.min.js');
+    // The package's exports map hides dist/ subpaths: find its main file, then the UMD build beside it.
+    return join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
   } catch {
     return undefined;
   }
