@@ -81,7 +81,7 @@ load().catch((e) => { $('status').textContent = 'Could not load the report: ' + 
 /** The page's HTML. */
 export const REPORT_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Is personalization paying off? · OneToOne</title>
+<title>Is personalization paying off? · OneToOne</title><link rel="icon" href="data:,">
 <style>
 body { font: 15px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 1100px; padding: 24px; color: #1f2933; }
 h1 { font-size: 20px; margin: 0 0 12px; }
