@@ -34,7 +34,7 @@ const say = (line: string): void => {
 
 const full: LoopConfig = { seed: 1, visitors: value('--visitors', 2500), days: value('--days', 8), holdout: 0.2, noise: 0.5, train: true, log: say };
 const repeats = value('--repeats', 50);
-const small: Omit<LoopConfig, 'seed'> = { visitors: 500, days: 3, holdout: 0.2, noise: 0.5, train: true };
+const small: Omit<LoopConfig, 'seed'> = { visitors: 400, days: 2, holdout: 0.2, noise: 0.5, train: true };
 
 const mean = (xs: readonly number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 const weighted = (days: readonly DayFigures[], pick: (d: DayFigures) => number): number =>

@@ -114,9 +114,9 @@ export function clickChance(visitor: Visitor, slot: string, variant: string, mom
 
 /** True chance of a purchase after a click on `variant` (hero: more when it fits the taste). */
 export function buyChance(visitor: Visitor, slot: string, variant: string): number {
-  if (slot !== 'hero' || variant === 'default') return visitor.buyer * 0.5;
+  if (slot !== 'hero' || variant === 'default') return 0.15 * visitor.buyer;
   const k = CATEGORIES.indexOf(variant as Category);
-  return Math.min(0.95, visitor.buyer * (0.5 + 2 * (visitor.taste[k] ?? 0)));
+  return Math.min(0.95, 0.3 * visitor.buyer * (0.5 + 2 * (visitor.taste[k] ?? 0)));
 }
 
 /** Price of an item of a category. */

@@ -9,8 +9,9 @@ import { runLoop } from '../../bench/loop/simulate.js';
 
 describe('learning loop (small simulated site)', () => {
   it('trains a model that beats the built-in one, reports a covering interval, and bounds a flood', async () => {
-    const result = await runLoop({ seed: 3, visitors: 600, days: 3, holdout: 0.2, noise: 0.5, train: true }, true);
-    const [first, , last] = result.days;
+    const result = await runLoop({ seed: 3, visitors: 1000, days: 4, holdout: 0.2, noise: 0.5, train: true }, true);
+    const first = result.days[0];
+    const last = result.days.at(-1);
     expect(first?.version).toBe(1);
     // A trained version was promoted and served, and it beats what the built-in model shows the same visitors.
     expect(result.days.some((d) => d.training?.promoted)).toBe(true);
