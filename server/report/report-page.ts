@@ -5,8 +5,8 @@
  * the admin token, which the page asks for and keeps in sessionStorage only.
  */
 
-/** The page's script: reads the token, fetches the report, writes the headline and tables, draws two charts. */
-const SCRIPT = String.raw`
+/** The page's script (`/report/report.js`): reads the token, fetches the report, writes the headline and tables, draws two charts. */
+export const REPORT_SCRIPT = String.raw`
 const $ = (id) => document.getElementById(id);
 const pct = (x) => x === null || !Number.isFinite(x) ? '—' : (100 * x).toFixed(2) + ' %';
 const money = (x) => x === null || !Number.isFinite(x) ? '—' : x.toFixed(2);
@@ -78,11 +78,26 @@ $('refresh').addEventListener('click', load);
 load().catch((e) => { $('status').textContent = 'Could not load the report: ' + e.message; });
 `;
 
-/** The page's HTML. */
+/** The page's HTML (`/report`). */
 export const REPORT_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Is personalization paying off? · OneToOne</title><link rel="icon" href="data:,">
-<style>
+<link rel="stylesheet" href="/report/report.css"></head>
+<body>
+<h1>Is personalization paying off?</h1>
+<p id="answer" class="answer">Loading the report…</p>
+<p id="status"></p>
+<form id="login" hidden><label>Admin token <input id="token" type="password" autocomplete="off"></label> <button>Show the report</button></form>
+<div class="charts"><div class="chart"><canvas id="rates"></canvas></div><div class="chart"><canvas id="trend"></canvas></div></div>
+<table id="slots"></table>
+<p><button id="refresh" type="button">Refresh</button></p>
+<script src="/report/chart.umd.min.js"></script>
+<script src="/report/report.js"></script>
+</body></html>
+`;
+
+/** The page's style sheet (`/report/report.css`). */
+export const REPORT_CSS = `
 body { font: 15px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 1100px; padding: 24px; color: #1f2933; }
 h1 { font-size: 20px; margin: 0 0 12px; }
 .answer { font-size: 22px; font-weight: 600; padding: 16px 20px; border-radius: 8px; background: #f1f5f9; }
@@ -96,16 +111,7 @@ table { border-collapse: collapse; width: 100%; margin-top: 20px; font-size: 13p
 th, td { border-bottom: 1px solid #e4e7eb; padding: 6px 8px; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 button { font: inherit; }
-</style></head>
-<body>
-<h1>Is personalization paying off?</h1>
-<p id="answer" class="answer">Loading the report…</p>
-<p id="status"></p>
-<form id="login" hidden><label>Admin token <input id="token" type="password" autocomplete="off"></label> <button>Show the report</button></form>
-<div class="charts"><div class="chart"><canvas id="rates"></canvas></div><div class="chart"><canvas id="trend"></canvas></div></div>
-<table id="slots"></table>
-<p><button id="refresh" type="button">Refresh</button></p>
-<script src="/report/chart.umd.min.js"></script>
-<script>${SCRIPT}</script>
-</body></html>
 `;
+
+/** The page's content security policy: its own files only, nothing inline. */
+export const REPORT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";

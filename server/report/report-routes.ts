@@ -11,7 +11,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from '../http-error.js';
 import type { DecisionLogStore } from '../store/decision-log-store.js';
 import { readWindow } from '../learn/training-run.js';
-import { REPORT_HTML } from './report-page.js';
+import { REPORT_CSP, REPORT_CSS, REPORT_HTML, REPORT_SCRIPT } from './report-page.js';
 import { upliftReport } from './uplift.js';
 
 const DAY = 86_400_000;
@@ -36,7 +36,9 @@ export function registerReportRoutes(app: FastifyInstance, store: DecisionLogSto
     const since = until - asked * DAY;
     return upliftReport(await readWindow(store, since, until), since, until);
   });
-  app.get('/report', async (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(REPORT_HTML));
+  app.get('/report', async (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').header('content-security-policy', REPORT_CSP).send(REPORT_HTML));
+  app.get('/report/report.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(REPORT_SCRIPT));
+  app.get('/report/report.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache').send(REPORT_CSS));
   const file = chartFile();
   app.get('/report/chart.umd.min.js', async (_request, reply) => {
     if (!file) throw new HttpError(404, 'chart.js is not installed');
