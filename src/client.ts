@@ -205,6 +205,7 @@ class Client implements OneToOne {
   /** What a restore of this device needs (sync/connect.ts): the reducer, and a turn in this page's write chain. */
   private readonly host: RestoreHost = {
     reduce: this.reduce,
+    decisions: () => this.decisions.values(),
     exclusive: (task) => {
       const turn = this.writing.then(task);
       this.writing = turn.catch(() => undefined);
@@ -351,7 +352,7 @@ class Client implements OneToOne {
       this.current = result.profile;
       if (result.dropped) this.log.count('queue:dropped', result.dropped);
       settle(true);
-      this.sender?.schedule();
+      this.sender?.schedule(events);
     } catch (error) {
       this.log.count('storage:commit-failed', error);
       settle(false);

@@ -20,6 +20,7 @@ import { type DecisionRecord, MAX_LOGGED_CANDIDATES, MAX_LOGGED_FEATURES } from 
 import type { Features } from './features.js';
 import { type CandidateModel, type Model, dict, logit, slotCandidates } from './model.js';
 import { OFFER_SLOT } from './offers.js';
+import { isFieldKey } from './field.js';
 import { type Arm, choiceProbability } from './propensity.js';
 import { propensityOf } from './propensity-of.js';
 
@@ -31,11 +32,11 @@ export const LEARN_SD = 'learn.sd';
 /** The smallest `p` a record carries (the contract asks for p > 0; a quadrature result below it is within the error bound). */
 export const MIN_LOGGED_P = 1e-12;
 
-/** Non-zero finite entries of `features`, at most `max`, the largest in magnitude first kept (ties by name). */
+/** Non-zero finite entries of `features` named by the profile key grammar, at most `max`, the largest in magnitude first kept (ties by name). */
 function sparse(features: Features, max: number): Record<string, number> {
   const list = Object.keys(features)
     .map((name): [string, number] => [name, features[name] as number])
-    .filter(([, x]) => x !== 0 && Number.isFinite(x));
+    .filter(([name, x]) => x !== 0 && Number.isFinite(x) && isFieldKey(name));
   if (list.length > max) list.sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]) || (a[0] < b[0] ? -1 : 1)).length = max;
   return dict(list);
 }
@@ -54,7 +55,8 @@ export function buildDecisionRecord(decision: Decision, id: string, t: number): 
   }
   const cf: DecisionRecord['cf'] = dict();
   for (const c of competed) {
-    const own = sparse(c.own, MAX_LOGGED_FEATURES);
+    // Room for the two learned entries within the bound.
+    const own = sparse(c.own, MAX_LOGGED_FEATURES - 2);
     if (c.learned) own[LEARN_MEAN] = c.learned;
     if (c.sd) own[LEARN_SD] = c.sd;
     cf[c.id] = own;

@@ -17,9 +17,11 @@
  *
  * Error bound (docs/model.md, test/unit/propensity.test.ts): the normal CDF
  * comes from a Chebyshev erfc with fractional error below 1.2·10⁻⁷, the
- * trapezoid step is a quarter of the narrowest competing spread (in i's units,
- * at most 0.25), which for these smooth integrands errs by far less than
- * 10⁻⁹, and the cut tails hold less than 10⁻¹⁴. So for K candidates
+ * trapezoid step is half the narrowest competing spread (in i's units, at
+ * most 0.5), which for these smooth, Gaussian-tailed integrands converges
+ * exponentially (largest quadrature error measured over 400 random slots of
+ * 2–9 candidates against a 40,000-point grid: 1.0·10⁻⁸), and the cut tails
+ * hold less than 10⁻¹⁴. So for K candidates
  * |p̂ − p| ≤ {@link propensityError}(K) = 10⁻⁷ + K·1.2·10⁻⁷ (under 7·10⁻⁶
  * for 50 candidates); the unit tests check it against a 16× finer grid and
  * against 100,000 seeded Monte Carlo draws.
@@ -35,6 +37,13 @@ export interface Arm {
 
 /** Half-width of the integration range in standard deviations (tail mass 1.2·10⁻¹⁵ per side). */
 const RANGE = 8;
+/**
+ * Trapezoid step in units of the narrowest competing spread (relative to the
+ * integrated candidate's): the rule converges exponentially for these smooth,
+ * Gaussian-tailed integrands; at half a spread it errs by about 10⁻⁸ at most
+ * (see above), well inside {@link propensityError}.
+ */
+const STEP = 0.5;
 /** Most trapezoid points per integral, so a pathological spread ratio cannot make a decision slow. */
 const MAX_POINTS = 4096;
 
@@ -108,7 +117,7 @@ export function choiceProbability(arms: readonly Arm[], index: number): number {
     rivals.push(a);
     narrowest = Math.min(narrowest, a.sd / me.sd);
   }
-  const points = Math.min(MAX_POINTS, Math.ceil((RANGE - lo) / (0.25 * narrowest)) + 1);
+  const points = Math.min(MAX_POINTS, Math.ceil((RANGE - lo) / (STEP * narrowest)) + 1);
   const h = (RANGE - lo) / (points - 1);
   let sum = 0;
   for (let k = 0; k < points; k++) {

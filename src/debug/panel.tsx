@@ -6,6 +6,7 @@
 import type { VNode } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Decision } from '../core/decide.js';
+import { propensityOf } from '../core/propensity-of.js';
 import type { Dimension } from '../core/profile.js';
 import type { InspectableClient } from './internals.js';
 import type { Network } from './network.js';
@@ -56,6 +57,23 @@ export function lateWords(text: string): string {
     : 'Kept the default: the decision came after antiFlickerMs, when the slot had already been revealed with its default.';
 }
 
+/**
+ * The exploration behind a personalized decision in plain words: the chance
+ * the policy had of showing this variant, and how often exploration shows
+ * something other than the best-scored one for these inputs.
+ */
+export function explorationWords(d: Decision): string | undefined {
+  if (d.group !== 'personalized' || !d.inputs) return undefined;
+  const { p, best, exploration } = propensityOf(d);
+  // Small shares keep a decimal: "0.4%" is not "0%".
+  const share = (x: number): string => `${(x * 100).toFixed(x < 0.1 && x > 0 ? 1 : 0)}%`;
+  if (exploration < 0.0005) return 'No exploration here: the best-scored variant is shown.';
+  const chance = `shown with probability ${share(p)}`;
+  return d.explored
+    ? `Exploration: ${chance}; the model rates ${best} higher, and exploration shows another variant ${share(exploration)} of the time here.`
+    : `Exploration: ${chance}; another variant would be shown to learn ${share(exploration)} of the time here.`;
+}
+
 /** A plain-words account of one decision. */
 export function describeDecision(d: Decision): string {
   const how =
@@ -103,9 +121,12 @@ function Decisions({ snapshot, forced }: { snapshot: Snapshot; forced: Map<strin
                   <ul class="why">
                     {d.explanation.map((c) => <li key={c.feature}>{c.feature === 'late' ? lateWords(c.text) : c.text}</li>)}
                   </ul>
-                ) : (
+                ) : d.variant === 'default' ? (
                   <p class="muted" data-why>Nothing in this profile favours another variant, so the default stays.</p>
+                ) : (
+                  <p class="muted" data-why>The model scores this variant highest for this visitor.</p>
                 )}
+                {explorationWords(d) && <p class="muted" data-exploration>{explorationWords(d)}</p>}
               </div>
             ) : (
               <div><strong>{slot.name}</strong> <span class="muted">not decided yet</span></div>

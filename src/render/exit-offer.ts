@@ -22,6 +22,8 @@ export interface OfferHost {
   record: RecordFeedback;
   /** Counts a reason in the debug counters. */
   count(reason: string, detail?: unknown): void;
+  /** The offer decision about to be shown (the decision log records it before its `offer_shown`). */
+  decided?(decision: OfferDecision): void;
 }
 
 /** Starts exit-intent detection for offers; does nothing where the dialog cannot be loaded or caps allow no offer. */
@@ -44,6 +46,7 @@ export function startExitOffers(host: OfferHost, options: ExitIntentOptions & Of
     const props = { offer: decision.variant, group: decision.group };
     try {
       const open = await loadDialog(url);
+      host.decided?.(decision);
       host.record('offer_shown', { ...props, strategy });
       open(content, {
         closed: () => {

@@ -28,7 +28,7 @@ export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, o
     sync ? Promise.resolve(call(sync)) : started.then((s) => s && call(s));
   return {
     flush: (keepalive) => use((s) => s.flush(keepalive)),
-    schedule: () => void use((s) => s.schedule()),
+    schedule: (events) => void use((s) => s.schedule(events)),
     pull: (force) => use((s) => s.pull(force)),
     stop: () => {
       stopped = true;

@@ -10,6 +10,7 @@ import { startExitOffers } from '../render/exit-offer.js';
 import { forgetRemote, startSync } from '../sync/connect.js';
 import { parseModel } from '../core/model.js';
 import { forgetWipeFlag, noticeWipe } from '../store/wipe-flag.js';
+import { activeDecisionLog } from '../log/decision-logger.js';
 
 /** What the second stage provides. */
 export interface Stage {
@@ -31,7 +32,8 @@ export const STAGE: Stage = {
   startSync: (config, store, log, onProfile, newDevice, host) => (newDevice && noticeWipe(config.databaseName, log), startSync(config, store, log, onProfile, newDevice, host)),
   // forget() erases this browser's traces, the wipe flag included.
   forgetRemote: (config, device, deviceKey) => (forgetWipeFlag(config.databaseName), forgetRemote(config, device, deviceKey)),
-  startExitOffers,
+  // The offer shown is a decision the decision log records.
+  startExitOffers: (host, options) => startExitOffers({ ...host, decided: (decision) => activeDecisionLog()?.decided(decision) }, options),
   watchDataLayer,
   parseModel,
 };

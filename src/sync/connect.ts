@@ -5,7 +5,10 @@
  */
 import type { ResolvedConfig } from '../config.js';
 import type { DebugLog } from '../debug/log.js';
+import type { Decision } from '../core/decide.js';
+import type { TrackedEvent } from '../core/events.js';
 import type { Replica } from '../core/merge.js';
+import { startDecisionLog } from '../log/decision-logger.js';
 import type { Profile } from '../core/profile.js';
 import { type Reducer, foldEvents, migrateProfile } from '../store/state.js';
 import type { Store } from '../store/store.js';
@@ -23,6 +26,10 @@ export const PULL_INTERVAL_MS = 30 * 60_000;
 export interface Sync extends Sender {
   /** Pulls the model and the remote profile; `force` skips the {@link PULL_INTERVAL_MS} wait. */
   pull(force?: boolean): Promise<void>;
+  /** Asks for a send after the flush interval; `events` just stored by this page feed the decision log's outcomes. */
+  schedule(events?: readonly TrackedEvent[]): void;
+  /** Logs a decision made outside the page's slots (the exit-intent offer shown). */
+  decided?(decision: Decision): void;
 }
 
 /** The configured transport. */
@@ -40,6 +47,8 @@ export interface RestoreHost {
   reduce: Reducer;
   /** Runs `task` after this page's pending writes and before later ones. */
   exclusive(task: () => Promise<void>): Promise<void>;
+  /** This page's decisions so far, for the decision log (none: nothing is logged). */
+  decisions?: () => Iterable<Decision>;
 }
 
 /**
@@ -95,6 +104,14 @@ export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, o
     prove,
   });
 
+  // The decision log speaks the OneToOne protocol only (docs/protocol.md, `POST /v1/decisions`).
+  const decisionLog = registration && host.decisions
+    ? startDecisionLog({
+      endpoint, writeKey, store, log, prove: registration.prove, decisions: host.decisions,
+      flushIntervalMs: config.flushIntervalMs, lockName: 'o2o-log-' + config.databaseName,
+    })
+    : undefined;
+
   let pulling: Promise<void> | undefined;
   async function pull(force = false): Promise<void> {
     if (!onetoone) return;
@@ -129,9 +146,16 @@ export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, o
   let stopped = false;
   const sync: Sync = {
     ...sender,
+    schedule(events) {
+      decisionLog?.observe(events);
+      sender.schedule();
+    },
+    flush: (keepalive) => Promise.all([sender.flush(keepalive), decisionLog?.flush(keepalive)]).then(() => undefined),
+    decided: (decision) => decisionLog?.decided(decision),
     stop() {
       stopped = true;
       sender.stop();
+      decisionLog?.stop();
     },
     // One pull at a time per tab: a second caller shares the one in flight. A stopped sync (consent withdrawn,
     // forget) asks nothing more, not even the start-up pull still waiting for the page to settle.

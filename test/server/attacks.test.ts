@@ -43,6 +43,11 @@ class Visitor {
     return post(this.target, '/v1/batch', this.body({ id: `${this.device}-b${++this.batches}`, sentAt: Date.now(), deltas }));
   }
 
+  /** A `POST /v1/decisions` of this device (records as given, unchecked). */
+  log(decisions: unknown[], outcomes: unknown[] = [], extra: Record<string, unknown> = {}): Promise<Response> {
+    return post(this.target, '/v1/decisions', this.body({ id: `${this.device}-l${++this.batches}`, sentAt: Date.now(), decisions, outcomes, ...extra }));
+  }
+
   async pull(): Promise<{ user: string | null; replica: Record<string, { fields: Record<string, { v: unknown }> }> }> {
     const response = this.target.v2
       ? await post(this.target, '/v1/profile', this.body())
@@ -50,6 +55,17 @@ class Visitor {
     expect(response.status).toBe(200);
     return (await response.json()) as never;
   }
+}
+
+/** A decision record as the client logs it. */
+function decision(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { id, t: Date.now(), slot: 'hero', model: 'builtin-1', group: 'personalized', variant: 'a', candidates: ['a', 'b', 'default'], p: 0.6, pm: 'exact', f: { 'n.page_view': 2 }, cf: { a: { 'match.cat': 1 } }, ...extra };
+}
+const outcome = (id: string, d: string, k = 'click'): Record<string, unknown> => ({ id, d, k, t: Date.now() });
+
+/** The answer of a decision log request. */
+async function answer(response: Response): Promise<[number, unknown]> {
+  return [response.status, await response.json()];
 }
 
 /** A victim with some history at the collector. */
@@ -235,5 +251,114 @@ describe('issue #14 attacks, from outside with the write key and a device id', (
     expect(forgot.headers.get('set-cookie')).toMatch(/^o2o_dev=;.*Max-Age=0/);
     expect((await phone.pull()).replica).toEqual({});
     expect((await stranger.pull()).replica[stranger.device]).toBeDefined();
+  });
+});
+
+describe('POST /v1/decisions attacks, from outside with the write key and a device id', () => {
+  it("cannot write into another device's decision log, nor credit outcomes to another device's decisions", async () => {
+    const target = await start();
+    const victim = new Visitor(target);
+    expect(await answer(await victim.log([decision('d1')]))).toEqual([200, { ok: true, decisions: 1, outcomes: 0, duplicates: 0, refused: 0 }]);
+    const forger = new Visitor(target, victim.device);
+    expect((await forger.log([decision('d2')], [outcome('o1', 'd1', 'purchase')])).status).toBe(401);
+    // A device of the attacker's own cannot reach the victim's decision by its id: refused, not attached.
+    const attacker = new Visitor(target);
+    expect(await answer(await attacker.log([], [outcome('o1', 'd1', 'purchase')]))).toEqual([200, { ok: true, decisions: 0, outcomes: 0, duplicates: 0, refused: 1 }]);
+    // The victim's log holds what the victim sent only: d2 is new to it and d1's first outcome is new.
+    expect(await answer(await victim.log([decision('d2'), decision('d1')], [outcome('o1', 'd1')]))).toEqual([200, { ok: true, decisions: 1, outcomes: 1, duplicates: 1, refused: 0 }]);
+    // Without a key, or with a device id outside the grammar: refused before the store.
+    expect((await post(target, '/v1/decisions', { ...victim.body({ id: 'x', sentAt: 1, decisions: [], outcomes: [] }), deviceKey: undefined, v: undefined })).status).toBe(401);
+    expect((await post(target, '/v1/decisions', victim.body({ id: 'x', sentAt: 1, decisions: [], outcomes: [], device: '../admin' }))).status).toBe(400);
+    expect((await post(target, '/v1/decisions', victim.body({ id: 'x', sentAt: 1, decisions: [], outcomes: [], writeKey: 'other-site' }))).status).toBe(401);
+  });
+
+  it('refuses oversized bodies (413) and too many records (400)', async () => {
+    const target = await start();
+    const visitor = new Visitor(target);
+    const big = await visitor.log([decision('d1', { f: { 'n.page_view': 1 }, model: 'm'.repeat(64) })], [], { pad: 'x'.repeat(15_000) });
+    expect(big.status).toBe(413);
+    const many = await visitor.log(Array.from({ length: 101 }, (_, i) => ({ id: `d${i}` })));
+    expect([many.status, ((await many.json()) as { error: string }).error]).toEqual([400, 'decisions must be an array of at most 100']);
+    const outcomes = await visitor.log([], Array.from({ length: 401 }, (_, i) => ({ id: `o${i}` })));
+    expect(outcomes.status).toBe(400);
+    expect(await answer(await visitor.log([decision('d1')]))).toEqual([200, { ok: true, decisions: 1, outcomes: 0, duplicates: 0, refused: 0 }]);
+  });
+
+  it('refuses prototype keys at every level and pollutes nothing', async () => {
+    const target = await start();
+    const visitor = new Visitor(target);
+    const bodies = [
+      `{"__proto__":{"polluted":1},"decisions":[],"outcomes":[]}`,
+      `{"decisions":[${JSON.stringify(decision('d1')).slice(0, -1)},"__proto__":{"polluted":1}}],"outcomes":[]}`,
+      `{"decisions":[${JSON.stringify(decision('d1', { f: {} })).replace('"f":{}', '"f":{"__proto__":1}')}],"outcomes":[]}`,
+      `{"decisions":[${JSON.stringify(decision('d1', { cf: {} })).replace('"cf":{}', '"cf":{"__proto__":{"polluted":1}}')}],"outcomes":[]}`,
+      `{"decisions":[${JSON.stringify(decision('d1', { variant: 'constructor', candidates: ['constructor'], cf: { constructor: { 'match.cat': 1 } } }))}],"outcomes":[]}`,
+      `{"decisions":[${JSON.stringify(decision('d1', { slot: 'prototype', cf: {} }))}],"outcomes":[]}`,
+      `{"decisions":[${JSON.stringify(decision('d1', { variant: 'x', candidates: ['x'], cf: {} })).replace(/"x"/g, '"__proto__"').replace('"cf":{}', '"cf":{"__proto__":{"polluted":1}}')}],"outcomes":[]}`,
+      `{"decisions":[${JSON.stringify(decision('d1', { f: { 'constructor.prototype': 1 } }))}],"outcomes":[]}`,
+      `{"decisions":[],"outcomes":[{"id":"o1","d":"d1","k":"click","t":1,"__proto__":{"polluted":1}}]}`,
+    ];
+    for (const [i, text] of bodies.entries()) {
+      const envelope = JSON.stringify(visitor.body({ id: `p${i}`, sentAt: Date.now() })).slice(0, -1);
+      const response = await fetch(target.url + '/v1/decisions', { method: 'POST', body: `${envelope},${text.slice(1)}`, headers: { 'content-type': 'text/plain;charset=UTF-8' } });
+      expect([i, response.status]).toEqual([i, 400]);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(await answer(await visitor.log([decision('d1')]))).toEqual([200, { ok: true, decisions: 1, outcomes: 0, duplicates: 0, refused: 0 }]);
+  });
+
+  it('refuses NaN, Infinity, p = 0, p > 1 and a far-future time', async () => {
+    const target = await start();
+    const visitor = new Visitor(target);
+    const raw = (text: string): Promise<Response> => {
+      const envelope = JSON.stringify(visitor.body({ id: 'r1', sentAt: Date.now(), outcomes: [] })).slice(0, -1);
+      return fetch(target.url + '/v1/decisions', { method: 'POST', body: `${envelope},"decisions":[${text}]}`, headers: { 'content-type': 'text/plain;charset=UTF-8' } });
+    };
+    const text = JSON.stringify(decision('d1'));
+    expect((await raw(text.replace('"p":0.6', '"p":NaN'))).status).toBe(400); // not JSON
+    expect((await raw(text.replace('"p":0.6', '"p":1e999'))).status).toBe(400); // JSON.parse gives Infinity
+    expect((await raw(text.replace('"n.page_view":2', '"n.page_view":-1e999'))).status).toBe(400);
+    expect((await raw(text.replace(/"t":\d+/, '"t":1e999'))).status).toBe(400);
+    for (const p of [0, -0.5, 1.0000001]) expect((await visitor.log([decision('d1', { p })])).status).toBe(400);
+    const late = await visitor.log([decision('d1', { t: Date.now() + 3600_000 })]);
+    expect([late.status, ((await late.json()) as { error: string }).error]).toEqual([422, expect.stringContaining('in the future')]);
+    expect((await visitor.log([decision('d1')], [{ ...outcome('o1', 'd1', 'purchase'), v: -5 }])).status).toBe(400);
+    expect((await visitor.log([decision('d1', { variant: 'c' })])).status).toBe(400); // chosen variant not among the candidates
+    expect(await answer(await visitor.log([decision('d1', { p: 1 })]))).toEqual([200, { ok: true, decisions: 1, outcomes: 0, duplicates: 0, refused: 0 }]);
+  });
+
+  it('one device cannot flood the decision log past its bound, nor a decision past its outcome bound', async () => {
+    const target = await start({ bounds: { maxDecisionsPerDevice: 150, maxOutcomesPerDecision: 3 } });
+    const flooder = new Visitor(target);
+    // Small records, so 100 fit in the 15,000-byte body.
+    const page = (from: number) => Array.from({ length: 100 }, (_, i) => decision(`d${from + i}`, { slot: 's', model: 'm', variant: 'a', candidates: ['a'], f: {}, cf: {} }));
+    expect(await answer(await flooder.log(page(0)))).toEqual([200, { ok: true, decisions: 100, outcomes: 0, duplicates: 0, refused: 0 }]);
+    expect(await answer(await flooder.log(page(100)))).toEqual([200, { ok: true, decisions: 50, outcomes: 0, duplicates: 0, refused: 50 }]);
+    expect(await answer(await flooder.log(page(200)))).toEqual([200, { ok: true, decisions: 0, outcomes: 0, duplicates: 0, refused: 100 }]);
+    const clicks = Array.from({ length: 10 }, (_, i) => outcome(`o${i}`, 'd0'));
+    expect(await answer(await flooder.log([], clicks))).toEqual([200, { ok: true, decisions: 0, outcomes: 3, duplicates: 0, refused: 7 }]);
+    // Another device is not affected by the flooder's bound.
+    expect(await answer(await new Visitor(target).log([decision('d0')]))).toEqual([200, { ok: true, decisions: 1, outcomes: 0, duplicates: 0, refused: 0 }]);
+  });
+
+  it('is rate limited per device (429 with Retry-After), on its own budget', async () => {
+    const target = await start({ rateLimits: { decisions: { perMinute: 60, burst: 5 } } });
+    const one = new Visitor(target);
+    const responses = await Promise.all(Array.from({ length: 8 }, (_, i) => one.log([decision(`d${i}`)])));
+    const limited = responses.find((r) => r.status === 429);
+    expect(limited?.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(responses.filter((r) => r.status === 200).length).toBe(5);
+    // The profile routes keep their own budget.
+    expect((await one.push([counter(1, 'n.x', 1)])).status).toBe(200);
+  });
+
+  it('a page of another origin is refused (403); the site origin gets CORS', async () => {
+    const target = await start();
+    const visitor = new Visitor(target);
+    const body = visitor.body({ id: 'c1', sentAt: Date.now(), decisions: [decision('d1')], outcomes: [] });
+    const evil = await post(target, '/v1/decisions', body, { origin: EVIL });
+    expect([evil.status, evil.headers.get('access-control-allow-origin')]).toEqual([403, null]);
+    const site = await post(target, '/v1/decisions', body, { origin: 'https://shop.example' });
+    expect([site.status, site.headers.get('access-control-allow-origin')]).toEqual([200, 'https://shop.example']);
   });
 });

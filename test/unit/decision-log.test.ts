@@ -10,6 +10,7 @@ import { type Profile, apply, emptyProfile } from '../../src/core/profile.js';
 import { propensityOf } from '../../src/core/propensity-of.js';
 import { choiceProbabilities, propensityError } from '../../src/core/propensity.js';
 import { viewProfile } from '../../src/core/view.js';
+import { explorationWords } from '../../src/debug/panel.js';
 
 const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
 const MIN = 60_000;
@@ -71,6 +72,14 @@ describe('exploration is said, never contradicted', () => {
       expect(p).toBeGreaterThan(0);
       expect(p).toBeLessThanOrEqual(exploration + propensityError(4));
     }
+  });
+
+  it('the debug panel gives QA the chance and the exploration share in words', () => {
+    const explored = decisions.find((d) => d.explored)!;
+    const { best } = propensityOf(explored);
+    expect(explorationWords(explored)).toMatch(new RegExp(`^Exploration: shown with probability \\d+(\\.\\d)?%; the model rates ${best} higher, and exploration shows another variant \\d+(\\.\\d)?% of the time here\\.$`));
+    const fresh = decideSlot('hero', [], viewProfile(emptyProfile(), T0), noisy, { visitor: 'v' });
+    expect(explorationWords(fresh)).toBe('No exploration here: the best-scored variant is shown.');
   });
 
   it('a choice exploration did not change carries no exploration words and is the best mean', () => {

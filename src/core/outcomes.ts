@@ -1,0 +1,73 @@
+/**
+ * Attributing what a visitor did to the decisions of the decision log, the
+ * same way on-device learning credits it (src/core/profile.ts `b.v.*`):
+ * an impression or a click goes to the decision of that page view for that
+ * slot (or the exit-intent offer); `add_to_cart`, `purchase` and
+ * `conversion` go, last touch, to each slot's last seen or clicked decision
+ * if that was within the session timeout. Pure: the state is data the
+ * caller persists.
+ */
+import type { OutcomeKind, OutcomeRecord } from './decision-record.js';
+import type { TrackedEvent } from './events.js';
+import { dict } from './model.js';
+import { OFFER_SLOT } from './offers.js';
+import { DEFAULT_PROFILE_OPTIONS } from './profile.js';
+import { hash32 } from './random.js';
+
+/** Per slot, the last seen or clicked decision and when. */
+export type LastTouch = Record<string, { d: string; t: number }>;
+
+/** A logged decision of this page view, as attribution needs it. */
+export interface LoggedDecision {
+  /** Decision record id. */
+  id: string;
+  slot: string;
+  variant: string;
+}
+
+const DIRECT: Record<string, OutcomeKind> = { view_promotion: 'impression', select_promotion: 'click', offer_shown: 'impression', offer_clicked: 'click' };
+const CREDITED: Record<string, OutcomeKind> = { add_to_cart: 'add_to_cart', purchase: 'purchase', conversion: 'conversion' };
+
+/**
+ * A stable id for a stored event, `[A-Za-z0-9_-]`: its time and a hash of its
+ * content. The same event gives the same id wherever it is credited, so one
+ * purchase credited to two slots is one purchase overall.
+ */
+export function eventId(event: TrackedEvent): string {
+  return `e${event.ts.toString(36)}-${hash32(JSON.stringify([event.name, event.props, event.value ?? null, event.items ?? null])).toString(36)}`;
+}
+
+/**
+ * The outcomes `event` adds, and the last-touch state after it.
+ * @param decisions - this page view's logged decisions (at most one per slot; the offer under slot `offer`).
+ * @param last - per slot, the last seen or clicked decision (persisted across pages).
+ */
+export function attribute(
+  event: TrackedEvent, decisions: readonly LoggedDecision[], last: LastTouch, timeoutMs = DEFAULT_PROFILE_OPTIONS.sessionTimeoutMs,
+): { outcomes: OutcomeRecord[]; last: LastTouch } {
+  const id = eventId(event);
+  const direct = DIRECT[event.name];
+  if (direct) {
+    const offer = event.name[0] === 'o';
+    const slot = offer ? OFFER_SLOT : event.props.slot;
+    const variant = offer ? event.props.offer : event.props.variant;
+    const decision = decisions.find((d) => d.slot === slot && d.variant === variant);
+    if (!decision) return { outcomes: [], last };
+    // Touches past the timeout can no longer be credited: dropped, so the state stays as small as the slots in play.
+    const next = dict(Object.entries(last).filter(([, touch]) => event.ts - touch.t <= timeoutMs));
+    next[decision.slot] = { d: decision.id, t: event.ts };
+    return { outcomes: [{ id, d: decision.id, k: direct, t: event.ts }], last: next };
+  }
+  const kind = CREDITED[event.name];
+  if (!kind) return { outcomes: [], last };
+  const value = typeof event.value === 'number' && event.value >= 0 ? event.value : undefined;
+  const outcomes: OutcomeRecord[] = [];
+  for (const slot of Object.keys(last)) {
+    const touch = last[slot] as { d: string; t: number };
+    if (event.ts - touch.t > timeoutMs) continue;
+    const outcome: OutcomeRecord = { id, d: touch.d, k: kind, t: event.ts };
+    if (value !== undefined && kind !== 'conversion') outcome.v = value;
+    outcomes.push(outcome);
+  }
+  return { outcomes, last };
+}

@@ -1,0 +1,130 @@
+/**
+ * The decision log's persisted queue: decision and outcome records waiting to
+ * be sent, the last-touch state outcomes are attributed with, and the request
+ * cut for sending (kept until the collector answers, so a retry carries the
+ * same id and the collector dedupes it). All in one store key, so appending,
+ * attributing and cutting are each one atomic read-modify-write shared by the
+ * site's tabs. Pure functions over that state; the logger applies them with
+ * `Store.update`.
+ *
+ * Bounds: at most {@link MAX_QUEUED_DECISIONS} decisions and
+ * {@link MAX_QUEUED_OUTCOMES} outcomes wait (the oldest are dropped first and
+ * counted as `log:dropped`); one request carries at most
+ * {@link MAX_REQUEST_DECISIONS} decisions, {@link MAX_REQUEST_OUTCOMES}
+ * outcomes and {@link MAX_REQUEST_BYTES} bytes.
+ */
+import type { DecisionRecord, OutcomeRecord } from '../core/decision-record.js';
+import type { TrackedEvent } from '../core/events.js';
+import { type LastTouch, type LoggedDecision, attribute } from '../core/outcomes.js';
+
+/** Store key of the decision log's state (not `log`: the store's event log keeps its next index there). */
+export const LOG_KEY = 'decision-log';
+/** Most decisions waiting to be sent. */
+export const MAX_QUEUED_DECISIONS = 500;
+/** Most outcomes waiting to be sent. */
+export const MAX_QUEUED_OUTCOMES = 2000;
+/** Most decisions in one request. */
+export const MAX_REQUEST_DECISIONS = 100;
+/** Most outcomes in one request. */
+export const MAX_REQUEST_OUTCOMES = 400;
+/** Largest request body, bytes. */
+export const MAX_REQUEST_BYTES = 15_000;
+
+/** A cut request: its id and records, resent unchanged until answered. */
+export interface LogRequest {
+  id: string;
+  decisions: DecisionRecord[];
+  outcomes: OutcomeRecord[];
+}
+
+/** The persisted state. */
+export interface LogState {
+  /** Decisions waiting, oldest first. */
+  d: DecisionRecord[];
+  /** Outcomes waiting, oldest first. */
+  o: OutcomeRecord[];
+  /** Per slot, the last seen or clicked decision. */
+  last: LastTouch;
+  /** The request being sent, if any. */
+  out?: LogRequest;
+}
+
+/** A state read from storage, or an empty one (anything unreadable counts as empty: it was written by this code). */
+export function logState(stored: LogState | undefined): LogState {
+  return stored && Array.isArray(stored.d) && Array.isArray(stored.o) ? stored : { d: [], o: [], last: {} };
+}
+
+/** Drops the oldest beyond `max`; returns how many were dropped. */
+function bound<T>(list: T[], max: number): number {
+  const over = Math.max(0, list.length - max);
+  list.splice(0, over);
+  return over;
+}
+
+/**
+ * Appends decisions and the outcomes `events` add (attributed against this
+ * page's logged decisions and the persisted last touch).
+ * @returns the new state and how many records the bounds dropped.
+ */
+export function appendToLog(
+  stored: LogState | undefined, decisions: readonly DecisionRecord[], events: readonly TrackedEvent[], page: readonly LoggedDecision[],
+): { state: LogState; dropped: number } {
+  const s = logState(stored);
+  const state: LogState = { ...s, d: [...s.d, ...decisions], o: [...s.o] };
+  for (const event of events) {
+    const step = attribute(event, page, state.last);
+    state.last = step.last;
+    state.o.push(...step.outcomes);
+  }
+  return { state, dropped: bound(state.d, MAX_QUEUED_DECISIONS) + bound(state.o, MAX_QUEUED_OUTCOMES) };
+}
+
+const bytes = (value: unknown): number => new TextEncoder().encode(JSON.stringify(value)).length + 1;
+
+/**
+ * Cuts the next request from the oldest records when none is waiting: as many
+ * decisions, then outcomes, as the count and byte bounds allow (`budget`: the
+ * body's byte limit, lower for a keepalive request; `envelope`: bytes of
+ * the rest of the body). A record too large for any request is dropped (counted by the caller).
+ */
+export function cutRequest(
+  stored: LogState | undefined, id: string, budget = MAX_REQUEST_BYTES, envelope = 400,
+): { state: LogState; oversize: number } {
+  const s = logState(stored);
+  if (s.out || (!s.d.length && !s.o.length)) return { state: s, oversize: 0 };
+  let size = envelope;
+  let oversize = 0;
+  const take = <T>(list: T[], max: number): T[] => {
+    const out: T[] = [];
+    while (list.length && out.length < max) {
+      const b = bytes(list[0]);
+      if (size + b > budget) {
+        // Alone in a request it would still not fit: it never will.
+        if (b + envelope > MAX_REQUEST_BYTES) {
+          list.shift();
+          oversize++;
+          continue;
+        }
+        break;
+      }
+      size += b;
+      out.push(list.shift() as T);
+    }
+    return out;
+  };
+  const d = [...s.d];
+  const o = [...s.o];
+  const decisions = take(d, MAX_REQUEST_DECISIONS);
+  const outcomes = take(o, MAX_REQUEST_OUTCOMES);
+  const state: LogState = { ...s, d, o };
+  if (decisions.length || outcomes.length) state.out = { id, decisions, outcomes };
+  return { state, oversize };
+}
+
+/** The state once the request `id` was answered (delivered or refused for good). */
+export function settleRequest(stored: LogState | undefined, id: string): LogState {
+  const s = logState(stored);
+  if (s.out?.id !== id) return s;
+  const { out: _sent, ...rest } = s;
+  return rest;
+}

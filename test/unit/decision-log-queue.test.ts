@@ -1,0 +1,186 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type Decision, decideSlot } from '../../src/core/decide.js';
+import type { DecisionRecord, OutcomeRecord } from '../../src/core/decision-record.js';
+import type { TrackedEvent } from '../../src/core/events.js';
+import { parseModel } from '../../src/core/model.js';
+import { attribute, eventId } from '../../src/core/outcomes.js';
+import { emptyProfile } from '../../src/core/profile.js';
+import { viewProfile } from '../../src/core/view.js';
+import { createDebugLog } from '../../src/debug/log.js';
+import { LOG_KEY, type LogState, MAX_QUEUED_DECISIONS, MAX_REQUEST_BYTES, appendToLog, cutRequest } from '../../src/log/decision-queue.js';
+import { type DecisionLog, LOG_KEEPALIVE_BYTES, startDecisionLog } from '../../src/log/decision-logger.js';
+import { createIdbStore } from '../../src/store/idb-store.js';
+import type { Store } from '../../src/store/store.js';
+
+const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
+const MIN = 60_000;
+const ev = (name: string, ts: number, props: TrackedEvent['props'] = {}, value?: number): TrackedEvent => ({ name, ts, props, ...(value === undefined ? {} : { value }) });
+const parsed = parseModel({ version: 1, id: 'm1', holdout: 0, slots: { hero: [{ id: 'a', tags: [] }, { id: 'b', tags: [] }], side: [{ id: 'c', tags: [] }] } });
+if (!parsed.ok) throw new Error(parsed.reason);
+const model = parsed.model;
+const decide = (slot: string): Decision => decideSlot(slot, [], viewProfile(emptyProfile(), T0), model, { visitor: 'v' });
+
+describe('attribution (pure)', () => {
+  const page = [{ id: 'd-hero', slot: 'hero', variant: 'default' }, { id: 'd-side', slot: 'side', variant: 'default' }];
+
+  it('impressions and clicks go to the page\'s decision of that slot; a purchase goes last-touch to every slot seen within 30 minutes, once per event id', () => {
+    let last = {};
+    const out: OutcomeRecord[] = [];
+    for (const e of [
+      ev('view_promotion', T0, { slot: 'hero', variant: 'default', group: 'personalized' }),
+      ev('select_promotion', T0 + 1, { slot: 'side', variant: 'default' }),
+      ev('view_promotion', T0 + 2, { slot: 'hero', variant: 'other' }),
+      ev('purchase', T0 + 10 * MIN, {}, 42),
+      ev('conversion', T0 + 40 * MIN),
+    ]) {
+      const step = attribute(e, page, last);
+      last = step.last;
+      out.push(...step.outcomes);
+    }
+    expect(out.map((o) => [o.d, o.k, o.v])).toEqual([
+      ['d-hero', 'impression', undefined], ['d-side', 'click', undefined], ['d-hero', 'purchase', 42], ['d-side', 'purchase', 42],
+    ]);
+    const purchases = out.filter((o) => o.k === 'purchase');
+    expect(new Set(purchases.map((o) => o.id)).size).toBe(1);
+    expect(purchases[0]!.id).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+  });
+
+  it('offers: offer_shown and offer_clicked go to the offer decision', () => {
+    const step = attribute(ev('offer_clicked', T0, { offer: 'ten' }), [{ id: 'o', slot: 'offer', variant: 'ten' }], {});
+    expect(step.outcomes).toEqual([{ id: eventId(ev('offer_clicked', T0, { offer: 'ten' })), d: 'o', k: 'click', t: T0 }]);
+  });
+
+  it('bounds the queue, dropping the oldest, and cuts requests within the count and byte bounds', () => {
+    const record = (i: number): DecisionRecord => ({ id: `d${i}`, t: i, slot: 'hero', model: 'm', group: 'personalized', variant: 'a', candidates: ['default', 'a'], p: 0.5, pm: 'exact', f: { 'ctx.mobile': 1 }, cf: { a: { 'match.long': 0.5 } } });
+    const many = Array.from({ length: MAX_QUEUED_DECISIONS + 20 }, (_, i) => record(i));
+    const { state, dropped } = appendToLog(undefined, many, [], []);
+    expect(dropped).toBe(20);
+    expect(state.d[0]!.id).toBe('d20');
+    const cut = cutRequest(state, 'r1');
+    expect(cut.state.out!.decisions.length).toBeLessThanOrEqual(100);
+    expect(JSON.stringify(cut.state.out).length).toBeLessThanOrEqual(MAX_REQUEST_BYTES);
+    expect(cut.state.d.length + cut.state.out!.decisions.length).toBe(MAX_QUEUED_DECISIONS);
+    // A request is cut once, then resent as it is until answered.
+    expect(cutRequest(cut.state, 'r2').state.out!.id).toBe('r1');
+    const small = cutRequest(state, 'k', LOG_KEEPALIVE_BYTES);
+    expect(JSON.stringify(small.state.out).length).toBeLessThanOrEqual(LOG_KEEPALIVE_BYTES);
+  });
+});
+
+describe('decision log queue (IndexedDB, fake fetch)', () => {
+  let store: Store;
+  let answers: Array<{ status: number; headers?: Record<string, string> }>;
+  let bodies: Array<Record<string, unknown> & { decisions: DecisionRecord[]; outcomes: OutcomeRecord[] }>;
+  let decisions: Decision[];
+  const logs: DecisionLog[] = [];
+  const counters = createDebugLog(false);
+  let db = 0;
+
+  const start = (s = store): DecisionLog => {
+    const l = startDecisionLog({
+      endpoint: 'http://127.0.0.1:1', writeKey: 'wk', store: s, log: counters, prove: async () => 'key-1',
+      decisions: () => decisions, flushIntervalMs: 50, lockName: 'log-test-' + db,
+    });
+    logs.push(l);
+    return l;
+  };
+  const queued = async (s = store): Promise<LogState | undefined> => s.update<LogState>(LOG_KEY, (x) => x);
+
+  beforeEach(() => {
+    store = createIdbStore('log-test-' + ++db);
+    answers = [];
+    bodies = [];
+    decisions = [decide('hero'), decide('side')];
+    vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
+      expect(url).toBe('http://127.0.0.1:1/v1/decisions');
+      bodies.push(JSON.parse(String(init.body)));
+      const a = answers.shift() ?? { status: 200 };
+      return new Response(JSON.stringify({ ok: a.status === 200 }), { status: a.status, headers: a.headers });
+    });
+  });
+  afterEach(() => {
+    logs.splice(0).forEach((l) => l.stop());
+    vi.unstubAllGlobals();
+  });
+
+  it('sends decisions and attributed outcomes with the device credential, and empties the queue on 200', async () => {
+    const l = start();
+    l.observe([ev('view_promotion', Date.now(), { slot: 'hero', variant: 'default' }), ev('purchase', Date.now() + 1, {}, 10)]);
+    await l.flush();
+    expect(bodies).toHaveLength(1);
+    const body = bodies[0]!;
+    expect(body).toMatchObject({ v: 2, device: await store.deviceId(), deviceKey: 'key-1', writeKey: 'wk' });
+    expect(body.id).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+    expect(body.decisions.map((d) => [d.slot, d.variant, d.p, d.group])).toEqual([['hero', 'default', 1, 'personalized'], ['side', 'default', 1, 'personalized']]);
+    const hero = body.decisions[0]!.id;
+    expect(body.outcomes.map((o) => [o.d, o.k, o.v])).toEqual([[hero, 'impression', undefined], [hero, 'purchase', 10]]);
+    expect(new TextEncoder().encode(JSON.stringify(body)).length).toBeLessThanOrEqual(MAX_REQUEST_BYTES);
+    const state = await queued();
+    expect([state?.d, state?.o, state?.out]).toEqual([[], [], undefined]);
+    // Each decision is logged once per page, however often the page flushes.
+    await l.flush();
+    expect(bodies).toHaveLength(1);
+  });
+
+  it('retries 5xx, 429 and network errors with the same request id; drops and counts a 4xx', async () => {
+    answers = [{ status: 503 }, { status: 429, headers: { 'retry-after': '0' } }, { status: 200 }];
+    const l = start();
+    l.observe([]);
+    await l.flush();
+    expect(counters.counters['log:retry']).toBeGreaterThanOrEqual(1);
+    expect((await queued())?.out?.id).toBe(bodies[0]!.id);
+    await l.flush();
+    await l.flush();
+    expect(bodies.map((b) => b.id)).toEqual([bodies[0]!.id, bodies[0]!.id, bodies[0]!.id]);
+    expect((await queued())?.out).toBeUndefined();
+
+    decisions = [decide('hero')];
+    answers = [{ status: 400 }];
+    const before = counters.counters['log:dropped-request'] ?? 0;
+    await l.flush();
+    expect(counters.counters['log:dropped-request']).toBe(before + 1);
+    expect(await queued()).toMatchObject({ d: [], o: [] });
+    expect((await queued())?.out).toBeUndefined();
+  });
+
+  it('survives a reload while offline: the next page sends what the last one queued', async () => {
+    answers = [{ status: 0 }];
+    vi.stubGlobal('fetch', async () => {
+      throw new TypeError('offline');
+    });
+    const first = start();
+    first.observe([ev('select_promotion', Date.now(), { slot: 'hero', variant: 'default' })]);
+    await first.flush();
+    first.stop();
+    expect((await queued())?.out?.decisions).toHaveLength(2);
+    // A new page on the same database, back online.
+    vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => {
+      bodies.push(JSON.parse(String(init.body)));
+      return new Response('{}', { status: 200 });
+    });
+    decisions = [];
+    const second = start(createIdbStore('log-test-' + db));
+    await second.flush();
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]!.decisions).toHaveLength(2);
+    expect(bodies[0]!.outcomes.map((o) => o.k)).toEqual(['click']);
+  });
+
+  it('a keepalive flush sends one small request', async () => {
+    const l = start();
+    l.observe([]);
+    await l.flush(true);
+    expect(bodies).toHaveLength(1);
+    expect(new TextEncoder().encode(JSON.stringify(bodies[0])).length).toBeLessThanOrEqual(LOG_KEEPALIVE_BYTES);
+  });
+
+  it('a stopped log (consent withdrawn, forget) records and sends nothing', async () => {
+    const l = start();
+    l.stop();
+    l.observe([ev('view_promotion', Date.now(), { slot: 'hero', variant: 'default' })]);
+    await l.flush();
+    expect(bodies).toEqual([]);
+    expect(await queued()).toBeUndefined();
+  });
+});
