@@ -41,16 +41,22 @@ export function pageSize(scan: DecisionScan): number {
   return Math.max(1, Math.min(MAX_SCAN_PAGE, Math.floor(scan.limit) || 1));
 }
 
+/** A window bound as a whole number of ms (receipt times are whole ms): rounded up, infinities clamped. */
+export function timeBound(ms: number): number {
+  if (Number.isNaN(ms)) return 0;
+  return Number.isFinite(ms) ? Math.ceil(ms) : ms > 0 ? Number.MAX_SAFE_INTEGER : -Number.MAX_SAFE_INTEGER;
+}
+
 /**
  * The start of a scan: rows strictly after this position (and received at `since` or later).
  * Without a cursor, `(since, '', '')`: before every row received at `since`, since no device id is empty.
  */
 export function scanStart(scan: DecisionScan): ScanPosition {
-  const first = { receivedAt: scan.since, device: '', id: '' };
+  const first = { receivedAt: timeBound(scan.since), device: '', id: '' };
   if (scan.after === undefined) return first;
   const after = decodeCursor(scan.after);
   // A cursor before `since` (a caller that changed its window) still starts at `since`.
-  return after.receivedAt < scan.since ? first : after;
+  return after.receivedAt < first.receivedAt ? first : after;
 }
 
 /** A decision row as both stores return it. */
@@ -60,12 +66,11 @@ export interface DecisionRow {
   record: string;
 }
 
-/** Builds a scanned decision from its row and its outcomes' JSON texts (ordered by time, then id). */
-export function loggedDecision(row: DecisionRow, outcomes: readonly string[]): LoggedDecision {
+/** Builds a scanned decision from its row and its outcomes (ordered here by time, then id). */
+export function loggedDecision(row: DecisionRow, outcomes: OutcomeRecord[]): LoggedDecision {
   const record = JSON.parse(row.record) as DecisionRecord;
-  const attached = outcomes.map((text) => JSON.parse(text) as OutcomeRecord);
-  attached.sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { ...record, device: row.device, receivedAt: row.receivedAt, outcomes: attached };
+  outcomes.sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { ...record, device: row.device, receivedAt: row.receivedAt, outcomes };
 }
 
 /** The JSON kept for a decision: the protocol's fields only, in a fixed order. */

@@ -16,13 +16,14 @@
  * by the embedded-store comparison in bench/server).
  */
 import pg from 'pg';
+import type { OutcomeRecord } from '../../src/core/decision-record.js';
 import type { Field } from '../../src/core/field.js';
 import type { DeviceState } from '../../src/core/merge.js';
 import { type StoredField, planBatch } from './batch-plan.js';
 import { fieldColumns, incomingWinsSql } from './field-columns.js';
 import type { DecisionLogBounds, DecisionLogInput, DecisionLogOutcome, DecisionScan, LoggedDecision } from './decision-log-store.js';
 import { outcomeKey, planDecisionLog } from './decision-log-plan.js';
-import { decisionText, encodeCursor, loggedDecision, outcomeText, pageSize, scanStart } from './decision-rows.js';
+import { decisionText, encodeCursor, loggedDecision, outcomeText, pageSize, scanStart, timeBound } from './decision-rows.js';
 import { BATCH_ID_PRUNE_STEP, BATCH_ID_RETENTION_MS, RECEIVED_LOG_LIMIT } from './limits.js';
 import type { ModelVersion, Promotion } from './model-registry.js';
 import { type ModelVersionRow, modelVersionOf } from './model-rows.js';
@@ -206,13 +207,17 @@ WITH d AS (
 )
 UPDATE decision_devices SET decisions = $12 WHERE device = $1`;
 
-/** One page of the scan, each decision with its outcomes' JSON (a primary-key range per decision that has any). */
+/**
+ * One page of the scan, each decision with its outcomes as a JSON array (a primary-key range per
+ * decision that has any). The row comparison is the index's start (the scan's start is never before
+ * `since`, so no second lower bound competes with it).
+ */
 const SCAN_DECISIONS = `
 SELECT d.device, d.id, d.received_at, d.record,
-  CASE WHEN d.outcomes = 0 THEN ARRAY[]::text[] ELSE ARRAY(SELECT o.record FROM outcomes o WHERE o.device = d.device AND o.decision = d.id) END AS outcomes
+  CASE WHEN d.outcomes = 0 THEN '[]'::json ELSE (SELECT json_agg(o.record::json) FROM outcomes o WHERE o.device = d.device AND o.decision = d.id) END AS outcomes
 FROM decisions d
-WHERE d.received_at >= $1 AND d.received_at < $2 AND (d.received_at, d.device, d.id) > ($3::bigint, $4::text, $5::text)
-ORDER BY d.received_at, d.device, d.id LIMIT $6`;
+WHERE d.received_at < $1 AND (d.received_at, d.device, d.id) > ($2::bigint, $3::text, $4::text)
+ORDER BY d.received_at, d.device, d.id LIMIT $5`;
 
 /** Advisory lock keys: the migration, version numbering, promotion. */
 const LOCK_MIGRATE = 7263001;
@@ -487,19 +492,19 @@ export class PostgresStore implements CollectorStore {
   async scanDecisions(scan: DecisionScan): Promise<{ rows: LoggedDecision[]; next?: string }> {
     const start = scanStart(scan);
     const limit = pageSize(scan);
-    const { rows: found } = await this.pool.query<{ device: string; id: string; received_at: string | number; record: string; outcomes: string[] }>(
+    const { rows: found } = await this.pool.query<{ device: string; id: string; received_at: string | number; record: string; outcomes: OutcomeRecord[] | null }>(
       SCAN_DECISIONS,
-      [scan.since, scan.until, start.receivedAt, start.device, start.id, limit + 1],
+      [timeBound(scan.until), start.receivedAt, start.device, start.id, limit + 1],
       'o2o_scan_decisions',
     );
     const page = found.slice(0, limit);
-    const rows = page.map((r) => loggedDecision({ device: r.device, receivedAt: Number(r.received_at), record: r.record }, r.outcomes));
+    const rows = page.map((r) => loggedDecision({ device: r.device, receivedAt: Number(r.received_at), record: r.record }, r.outcomes ?? []));
     const last = page[page.length - 1];
     return found.length > limit && last ? { rows, next: encodeCursor({ receivedAt: Number(last.received_at), device: last.device, id: last.id }) } : { rows };
   }
 
   async countDecisions(since: number, until: number): Promise<number> {
-    const { rows } = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM decisions WHERE received_at >= $1 AND received_at < $2', [since, until]);
+    const { rows } = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM decisions WHERE received_at >= $1 AND received_at < $2', [timeBound(since), timeBound(until)]);
     return Number(rows[0]?.n ?? 0);
   }
 

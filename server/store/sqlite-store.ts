@@ -6,8 +6,8 @@
  * Batches are applied in `BEGIN IMMEDIATE` transactions, which take SQLite's
  * single write lock, so batches from several processes on one file are
  * applied one after another (a second process waits up to `busy_timeout`);
- * concurrent batches of one process share a transaction (group commit), each
- * in its own savepoint.
+ * concurrent batches and decision log requests of one process share a
+ * transaction (group commit), each in its own savepoint.
  * Inside it the join runs in SQL: an upsert per key whose `DO UPDATE … WHERE`
  * only lets a higher sequence number through and only replaces the value when
  * the incoming field is greater in `core/field`'s order.
@@ -19,9 +19,10 @@ import type { Field } from '../../src/core/field.js';
 import type { DeviceState } from '../../src/core/merge.js';
 import { type DeviceCounters, type StoredField, planBatch } from './batch-plan.js';
 import { fieldColumns, incomingWinsSql } from './field-columns.js';
+import type { OutcomeRecord } from '../../src/core/decision-record.js';
 import type { DecisionLogBounds, DecisionLogInput, DecisionLogOutcome, DecisionScan, LoggedDecision } from './decision-log-store.js';
 import { outcomeKey, planDecisionLog } from './decision-log-plan.js';
-import { type DecisionRow, decisionText, encodeCursor, loggedDecision, outcomeText, pageSize, scanStart } from './decision-rows.js';
+import { type DecisionRow, decisionText, encodeCursor, loggedDecision, outcomeText, pageSize, scanStart, timeBound } from './decision-rows.js';
 import { BATCH_ID_PRUNE_STEP, BATCH_ID_RETENTION_MS, RECEIVED_LOG_LIMIT } from './limits.js';
 import type { ModelVersion, Promotion } from './model-registry.js';
 import { type ModelVersionRow, modelVersionOf } from './model-rows.js';
@@ -106,9 +107,11 @@ interface ReceivedRow {
   duplicate: number;
 }
 
+/** A scanned decision's outcomes as one JSON array, read in the same statement (a key range per decision that has any). */
+const OUTCOMES_JSON = "CASE WHEN outcomes = 0 THEN '[]' ELSE (SELECT json_group_array(json(o.record)) FROM outcomes o WHERE o.device = decisions.device AND o.decision = decisions.id) END";
+
 /** Named parameters of the decision scan. */
 interface ScanParameters {
-  since: number;
   until: number;
   at: number;
   device: string;
@@ -116,14 +119,14 @@ interface ScanParameters {
   limit: number;
 }
 
-/** Most batches one group commit applies. */
+/** Most writes one group commit applies. */
 const GROUP_LIMIT = 64;
 
-/** A batch waiting for the next group commit. */
-interface PendingBatch {
-  batch: BatchInput;
-  bounds: DeviceBounds;
-  resolve(outcome: BatchOutcome): void;
+/** A write (a batch, a decision log request) waiting for the next group commit. */
+interface PendingWrite {
+  /** Runs inside the group's transaction, in a savepoint of its own. */
+  run(): unknown;
+  resolve(value: unknown): void;
   reject(error: unknown): void;
 }
 
@@ -132,7 +135,7 @@ export class SqliteStore implements CollectorStore {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
   private statements: ReturnType<SqliteStore['prepare']> | undefined;
-  private readonly pending: PendingBatch[] = [];
+  private readonly pending: PendingWrite[] = [];
 
   constructor(options: SqliteStoreOptions) {
     mkdirSync(dirname(options.file), { recursive: true });
@@ -194,13 +197,13 @@ export class SqliteStore implements CollectorStore {
       // Three index ranges after the cursor (the rest of its device at its time, the later devices at
       // its time, the later times), each limited, merged: SQLite uses only the row value's first column
       // as an index bound, so one `(received_at, device, id) > (…)` range would read every row of the
-      // cursor's millisecond again on each page.
-      scanDecisions: db.prepare<[ScanParameters], DecisionRow & { id: string; outcomes: number }>(
+      // cursor's millisecond again on each page. No `received_at >= since` either (the start is never
+      // before it): with two lower bounds SQLite seeks the first, and read the whole window before the cursor.
+      scanDecisions: db.prepare<[ScanParameters], DecisionRow & { id: string; outcomes: string }>(
         ['received_at = @at AND device = @device AND id > @id ORDER BY id', 'received_at = @at AND device > @device ORDER BY device, id', 'received_at > @at ORDER BY received_at, device, id']
-          .map((range) => `SELECT * FROM (SELECT device, id, received_at AS receivedAt, outcomes, record FROM decisions WHERE received_at >= @since AND received_at < @until AND ${range} LIMIT @limit)`)
+          .map((range) => `SELECT * FROM (SELECT device, id, received_at AS receivedAt, ${OUTCOMES_JSON} AS outcomes, record FROM decisions INDEXED BY decisions_by_receipt WHERE received_at < @until AND ${range} LIMIT @limit)`)
           .join(' UNION ALL ') + ' ORDER BY receivedAt, device, id LIMIT @limit',
       ),
-      outcomesOf: db.prepare<[string, string], { record: string }>('SELECT record FROM outcomes WHERE device = ? AND decision = ?'),
       countDecisions: db.prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM decisions WHERE received_at >= ? AND received_at < ?'),
       deleteDecisions: db.prepare('DELETE FROM decisions WHERE device = ?'),
       deleteOutcomes: db.prepare('DELETE FROM outcomes WHERE device = ?'),
@@ -269,32 +272,40 @@ export class SqliteStore implements CollectorStore {
   }
 
   /**
-   * Group commit: batches that arrive in the same turn of the event loop (concurrent requests)
-   * are applied in one transaction, each in its own savepoint, and acknowledged after its one
-   * commit. Durability is unchanged (nothing resolves before the fsync of its commit), but one
-   * fsync serves the whole group: under load it was two thirds of a batch's cost.
+   * Group commit: writes (batches, decision log requests) that arrive in the same turn of the event
+   * loop (concurrent requests) are applied in one transaction, each in its own savepoint, and
+   * acknowledged after its one commit. Durability is unchanged (nothing resolves before the fsync of
+   * its commit), but one fsync serves the whole group: under load it was two thirds of a batch's cost.
    */
-  applyBatch(batch: BatchInput, bounds: DeviceBounds): Promise<BatchOutcome> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ batch, bounds, resolve, reject });
+  private enqueue<T>(run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ run, resolve: resolve as (value: unknown) => void, reject });
       if (this.pending.length === 1) setImmediate(() => this.flush());
     });
   }
 
-  /** Applies the waiting batches (at most {@link GROUP_LIMIT}) in one transaction. */
+  applyBatch(batch: BatchInput, bounds: DeviceBounds): Promise<BatchOutcome> {
+    // A rejected batch throws inside its savepoint, which rolls it back alone; its answer is an outcome.
+    return this.enqueue(() => this.applyInTransaction(batch, bounds)).catch((error: unknown) => {
+      if (error instanceof RejectedBatch) return { duplicate: false, applied: 0, refused: 0, rejected: 'seq-step' as const };
+      throw error;
+    });
+  }
+
+  /** Applies the waiting writes (at most {@link GROUP_LIMIT}) in one transaction. */
   private flush(): void {
     if (this.pending.length === 0) return;
     const group = this.pending.splice(0, GROUP_LIMIT);
     if (this.pending.length > 0) setImmediate(() => this.flush());
-    const results: ({ outcome: BatchOutcome } | { error: unknown })[] = [];
+    const results: ({ value: unknown } | { error: unknown })[] = [];
     try {
       this.db.transaction(() => {
         for (const item of group) {
           try {
-            // A nested better-sqlite3 transaction is a savepoint: a failed or rejected batch rolls back alone.
-            results.push({ outcome: this.db.transaction(() => this.applyInTransaction(item.batch, item.bounds))() });
+            // A nested better-sqlite3 transaction is a savepoint: a failed or rejected write rolls back alone.
+            results.push({ value: this.db.transaction(item.run)() });
           } catch (error) {
-            results.push(error instanceof RejectedBatch ? { outcome: { duplicate: false, applied: 0, refused: 0, rejected: 'seq-step' } } : { error });
+            results.push({ error });
           }
         }
       }).immediate();
@@ -303,8 +314,8 @@ export class SqliteStore implements CollectorStore {
       return;
     }
     group.forEach((item, i) => {
-      const result = results[i] as { outcome: BatchOutcome } | { error: unknown };
-      if ('outcome' in result) item.resolve(result.outcome);
+      const result = results[i] as { value: unknown } | { error: unknown };
+      if ('value' in result) item.resolve(result.value);
       else item.reject(result.error);
     });
   }
@@ -418,26 +429,28 @@ export class SqliteStore implements CollectorStore {
     return this.sql.countDevices.get()?.value ?? 0;
   }
 
-  async appendDecisionLog(input: DecisionLogInput, bounds: DecisionLogBounds): Promise<DecisionLogOutcome> {
+  appendDecisionLog(input: DecisionLogInput, bounds: DecisionLogBounds): Promise<DecisionLogOutcome> {
+    return this.enqueue(() => this.appendInTransaction(input, bounds));
+  }
+
+  private appendInTransaction(input: DecisionLogInput, bounds: DecisionLogBounds): DecisionLogOutcome {
     const sql = this.sql;
     const device = input.device;
-    return this.db.transaction((): DecisionLogOutcome => {
-      const outcomesPerDecision = new Map<string, number>();
-      for (const id of new Set([...input.decisions.map((d) => d.id), ...input.outcomes.map((o) => o.d)])) {
-        const row = sql.decisionOutcomes.get(device, id);
-        if (row) outcomesPerDecision.set(id, row.outcomes);
-      }
-      const outcomes = new Set<string>();
-      for (const o of input.outcomes) if (sql.outcomeStored.get(device, o.d, o.id)) outcomes.add(outcomeKey(o.d, o.id));
-      const decisions = sql.decisionCount.get(device)?.decisions ?? 0;
-      const plan = planDecisionLog(input.decisions, input.outcomes, { decisions, outcomesPerDecision, outcomes }, bounds);
-      const skew = Math.round(input.skewMs);
-      for (const d of plan.decisions) sql.insertDecision.run(device, d.id, input.receivedAt, skew, decisionText(d));
-      for (const o of plan.outcomes) sql.insertOutcome.run(device, o.d, o.id, outcomeText(o));
-      for (const [id, count] of plan.outcomeCounts) sql.setOutcomeCount.run(count, device, id);
-      if (plan.total !== decisions) sql.setDecisionCount.run(device, plan.total);
-      return plan.counts;
-    }).immediate();
+    const outcomesPerDecision = new Map<string, number>();
+    for (const id of new Set([...input.decisions.map((d) => d.id), ...input.outcomes.map((o) => o.d)])) {
+      const row = sql.decisionOutcomes.get(device, id);
+      if (row) outcomesPerDecision.set(id, row.outcomes);
+    }
+    const outcomes = new Set<string>();
+    for (const o of input.outcomes) if (sql.outcomeStored.get(device, o.d, o.id)) outcomes.add(outcomeKey(o.d, o.id));
+    const decisions = sql.decisionCount.get(device)?.decisions ?? 0;
+    const plan = planDecisionLog(input.decisions, input.outcomes, { decisions, outcomesPerDecision, outcomes }, bounds);
+    const skew = Math.round(input.skewMs);
+    for (const d of plan.decisions) sql.insertDecision.run(device, d.id, input.receivedAt, skew, decisionText(d));
+    for (const o of plan.outcomes) sql.insertOutcome.run(device, o.d, o.id, outcomeText(o));
+    for (const [id, count] of plan.outcomeCounts) sql.setOutcomeCount.run(count, device, id);
+    if (plan.total !== decisions) sql.setDecisionCount.run(device, plan.total);
+    return plan.counts;
   }
 
   async scanDecisions(scan: DecisionScan): Promise<{ rows: LoggedDecision[]; next?: string }> {
@@ -445,16 +458,16 @@ export class SqliteStore implements CollectorStore {
     const limit = pageSize(scan);
     // One read transaction: the page and its outcomes come from one snapshot.
     return this.db.transaction(() => {
-      const found = this.sql.scanDecisions.all({ since: scan.since, until: scan.until, at: start.receivedAt, device: start.device, id: start.id, limit: limit + 1 });
+      const found = this.sql.scanDecisions.all({ until: timeBound(scan.until), at: start.receivedAt, device: start.device, id: start.id, limit: limit + 1 });
       const page = found.slice(0, limit);
-      const rows = page.map((row) => loggedDecision(row, row.outcomes > 0 ? this.sql.outcomesOf.all(row.device, row.id).map((o) => o.record) : []));
+      const rows = page.map((row) => loggedDecision(row, JSON.parse(row.outcomes) as OutcomeRecord[]));
       const last = page[page.length - 1];
       return found.length > limit && last ? { rows, next: encodeCursor({ receivedAt: last.receivedAt, device: last.device, id: last.id }) } : { rows };
     })();
   }
 
   async countDecisions(since: number, until: number): Promise<number> {
-    return this.sql.countDecisions.get(since, until)?.n ?? 0;
+    return this.sql.countDecisions.get(timeBound(since), timeBound(until))?.n ?? 0;
   }
 
   async addModelVersion(version: Omit<ModelVersion, 'version'>): Promise<number> {

@@ -18,6 +18,12 @@ describe('readConfig', () => {
     expect(config.app.rateLimits?.ip).toEqual({ perMinute: 600, burst: 300 });
   });
 
+  it('reads the decision log bounds and its rate limit, with the service defaults', () => {
+    expect(readConfig({}).app).toMatchObject({ bounds: { maxDecisionsPerDevice: 10_000, maxOutcomesPerDecision: 16 }, rateLimits: { decisions: { perMinute: 60, burst: 30 } } });
+    const config = readConfig({ O2O_MAX_DECISIONS_PER_DEVICE: '500', O2O_MAX_OUTCOMES_PER_DECISION: '4', O2O_RATE_DECISIONS_PER_MIN: '10', O2O_RATE_DECISIONS_BURST: '5' });
+    expect(config.app).toMatchObject({ bounds: { maxDecisionsPerDevice: 500, maxOutcomesPerDecision: 4 }, rateLimits: { decisions: { perMinute: 10, burst: 5 } } });
+  });
+
   it.each([
     [{ O2O_ENV: 'prod' }, 'O2O_ENV'],
     [{ O2O_ENV: 'production', O2O_COOKIE_SECRET: SECRET }, 'O2O_WRITE_KEYS'],
@@ -28,6 +34,9 @@ describe('readConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ PORT: 'eighty' }, 'PORT'],
     [{ O2O_RATE_DEVICE_PER_MIN: '-1' }, 'O2O_RATE_DEVICE_PER_MIN'],
+    [{ O2O_MAX_DECISIONS_PER_DEVICE: '0' }, 'O2O_MAX_DECISIONS_PER_DEVICE'],
+    [{ O2O_MAX_OUTCOMES_PER_DECISION: 'many' }, 'O2O_MAX_OUTCOMES_PER_DECISION'],
+    [{ O2O_RATE_DECISIONS_BURST: '0' }, 'O2O_RATE_DECISIONS_BURST'],
     [{ O2O_ALLOWED_ORIGINS: 'https://shop.example/' }, 'O2O_ALLOWED_ORIGINS'],
     [{ O2O_COOKIE_SECURE: 'yes' }, 'O2O_COOKIE_SECURE'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],

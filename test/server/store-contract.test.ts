@@ -434,6 +434,12 @@ describe.each(implementations)('store contract: $name', (implementation) => {
     expect((await pending).applied).toBe(1);
     expect(await erased).toEqual(['ordered']);
     expect(await s.device('ordered')).toBeUndefined();
+    // The decision log shares the queue: an append called before an erase is erased with it.
+    const appended = s.appendDecisionLog(logInput('ordered', [decision('d1')]), LOG_LOOSE);
+    const forgot = s.erase('ordered');
+    expect((await appended).decisions).toBe(1);
+    expect(await forgot).toEqual(['ordered']);
+    expect(await s.countDecisions(0, 2e12)).toBe(0);
   });
 
   describe('decision log', () => {
@@ -509,6 +515,23 @@ describe.each(implementations)('store contract: $name', (implementation) => {
       );
     });
 
+    it('keeps the per-device bound and each id once when two store instances append for one device at once', async () => {
+      const a = await store();
+      const b = await store();
+      const bounds: DecisionLogBounds = { maxDecisionsPerDevice: 55, maxOutcomesPerDecision: 2 };
+      // d0 stored first, then 20 requests of 10 decisions whose ids overlap by half (105 distinct), each crediting 3 outcomes to d0.
+      const requests = Array.from({ length: 20 }, (_, i) => logInput('shared', Array.from({ length: 10 }, (_, j) => decision(`d${i * 5 + j}`)), [0, 1, 2].map((k) => outcome(`o${i}-${k}`, 'd0'))));
+      expect((await a.appendDecisionLog(logInput('shared', [decision('d0')]), bounds)).decisions).toBe(1);
+      const outcomes = await Promise.all(requests.map((r, i) => (i % 2 ? a : b).appendDecisionLog(r, bounds)));
+      expect(outcomes.reduce((n, o) => n + o.decisions, 0)).toBe(54);
+      expect(outcomes.reduce((n, o) => n + o.outcomes, 0)).toBe(2);
+      expect(outcomes.reduce((n, o) => n + o.decisions + o.outcomes + o.duplicates + o.refused, 0)).toBe(20 * 13);
+      const { rows } = await scanAll(a, 0, 2e12, 7);
+      expect(new Set(rows.map((r) => r.id)).size).toBe(55);
+      expect(rows.find((r) => r.id === 'd0')?.outcomes).toHaveLength(2);
+      expect(await b.countDecisions(0, 2e12)).toBe(55);
+    });
+
     it('gives no next cursor on the last page, even when it is exactly full, and refuses a forged cursor', async () => {
       const s = await store();
       await s.appendDecisionLog(logInput('dev', ['a', 'b', 'c', 'd'].map((id) => decision(id))), LOG_LOOSE);
@@ -520,6 +543,11 @@ describe.each(implementations)('store contract: $name', (implementation) => {
       expect(second.next).toBeUndefined();
       expect(await s.scanDecisions({ since: 0, until: 1_700_000_001_000, limit: 10 })).toEqual({ rows: [] });
       await expect(s.scanDecisions({ since: 0, until: 2e12, limit: 2, after: "x'; DROP TABLE decisions; --" })).rejects.toThrow(/cursor/);
+      // Fractional and infinite windows: receipt times are whole ms.
+      expect((await s.scanDecisions({ since: -Infinity, until: Infinity, limit: 10 })).rows).toHaveLength(4);
+      expect((await s.scanDecisions({ since: 1_700_000_000_999.5, until: 1_700_000_001_000.5, limit: 10 })).rows).toHaveLength(4);
+      expect(await s.countDecisions(1_700_000_001_000.5, Infinity)).toBe(0);
+      expect(await s.countDecisions(-Infinity, 1_700_000_001_000.5)).toBe(4);
     });
 
     it('erases the decision log of every erased device (and only theirs); model versions stay', async () => {
