@@ -57,6 +57,35 @@ describeBrowser('uplift report page', () => {
     await page.close();
   }, 60_000);
 
+  it('closes the demo loop: browse as a persona, train from the persona page, the report counts the visitor', async () => {
+    const store = env.server.store.raw;
+    const before = (await (await fetch(`${env.server.url}/v1/report?days=1`)).json()) as { overall: { personalized: { visitors: number } } };
+    const logged = await store.countDecisions(0, Date.now() + 60_000);
+    const context = await env.browser.newContext();
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${env.server.url}/personas.html`);
+    await page.click('a[href="/?o2o_persona=loyal-runner"]');
+    await page.waitForURL((url) => url.pathname === '/' && !url.search.includes('o2o_persona'), { timeout: 20_000 });
+    await page.waitForSelector('[data-o2o-slot="hero"][data-o2o-state="decided"]');
+    // Leaving the page flushes the decision log.
+    await page.goto(`${env.server.url}/personas.html`);
+    await waitFor(async () => (await store.countDecisions(0, Date.now() + 60_000)) > logged, 20_000, 'the persona’s decisions logged');
+    await page.click('[data-train]');
+    const said = await waitFor(async () => {
+      const text = (await page.textContent('[data-train-result]')) ?? '';
+      return text && !text.startsWith('Training…') ? text : undefined;
+    }, 60_000, 'training result');
+    expect(said).toMatch(/^(Version \d+ (promoted|kept back)|Nothing trained): .*Live model: version \d+\.$/);
+    await page.click('a[href="/report"]');
+    await waitFor(() => page.evaluate(() => document.body.dataset.ready === '1'), 15_000, 'report rendered');
+    const after = (await (await fetch(`${env.server.url}/v1/report?days=1`)).json()) as { overall: { personalized: { visitors: number } } };
+    expect(after.overall.personalized.visitors).toBe(before.overall.personalized.visitors + 1);
+    await page.screenshot({ path: join(ARTIFACTS, 'demo-loop.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
+
   it('asks for the admin token when the report needs one', async () => {
     const page = await env.browser.newPage();
     await page.route('**/v1/report*', (route) => route.fulfill({ status: 401, body: '{"ok":false,"error":"admin token required"}' }));
