@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.js';
 import type { TrainingRunResult } from '../../server/learn/training-run.js';
 import type { UpliftReport } from '../../server/report/uplift.js';
-import { SqliteStore } from '../../server/store/sqlite-store.js';
+import { isPostgresUrl, openStore } from '../../server/store/open-store.js';
+import { dropSchema } from '../../server/store/postgres-store.js';
+import type { CollectorStore } from '../../server/store/store.js';
 import { parseModel } from '../../src/core/model.js';
 import { loggingModel, synthesize } from './learn-synthetic.js';
 
@@ -19,9 +21,22 @@ const TOKEN = 'learn-routes-admin-token-0123456789abcdef';
 const DAY = 86_400_000;
 const auth = { authorization: `Bearer ${TOKEN}` };
 
-describe('learning routes', () => {
+const DATABASE_URL = process.env.DATABASE_URL;
+/** The embedded store, and PostgreSQL (a throwaway schema) when DATABASE_URL is set. */
+const stores: Array<[string, (dir: string) => Promise<{ store: CollectorStore; dispose(): Promise<void> }>]> = [
+  ['sqlite', async (dir) => ({ store: await openStore({ dataDir: dir, durability: 'normal' }), dispose: async () => undefined })],
+];
+if (isPostgresUrl(DATABASE_URL)) {
+  stores.push(['postgres', async (dir) => {
+    const schema = `o2o_learn_${process.pid}_${Date.now().toString(36)}`;
+    return { store: await openStore({ databaseUrl: DATABASE_URL, dataDir: dir, schema }), dispose: () => dropSchema(DATABASE_URL, schema) };
+  }]);
+}
+
+describe.each(stores)('learning routes (%s)', (_kind, open) => {
   let dir: string;
-  let store: SqliteStore;
+  let store: CollectorStore;
+  let dispose: () => Promise<void>;
   let app: FastifyInstance;
   const now = Date.now();
 
@@ -30,8 +45,7 @@ describe('learning routes', () => {
     const modelFile = join(dir, 'model.json');
     const site = { ...loggingModel(1), holdout: 0.2 };
     writeFileSync(modelFile, JSON.stringify(site));
-    store = new SqliteStore({ file: join(dir, 'c.sqlite'), durability: 'normal' });
-    await store.migrate();
+    ({ store, dispose } = await open(dir));
     // Three days of logs from established devices, appended as the decision route would.
     const logs = synthesize({ devices: 2500, perDevice: 4, seed: 21, start: now - 5 * DAY, model: site });
     const byDevice = new Map<string, typeof logs>();
@@ -51,6 +65,7 @@ describe('learning routes', () => {
   afterAll(async () => {
     await app?.close();
     await store?.close();
+    await dispose?.();
     rmSync(dir, { recursive: true, force: true });
   });
 
