@@ -34,6 +34,11 @@ export class Trainer {
     });
     return this.running;
   }
+
+  /** Resolves when no run is in progress (its failure is the caller's to log, not this wait's). */
+  async idle(): Promise<void> {
+    await this.running?.catch(() => undefined);
+  }
 }
 
 /** Registers the learning admin routes and the schedule. `authorize` throws for requests without the admin token. */
@@ -64,7 +69,11 @@ export function registerLearnRoutes(app: FastifyInstance, store: LearningStore, 
       );
     }, options.intervalMs);
     timer.unref();
-    app.addHook('onClose', async () => clearInterval(timer));
+    // A closing service stops the schedule and lets a run in progress finish before the store closes.
+    app.addHook('onClose', async () => {
+      clearInterval(timer);
+      await trainer.idle();
+    });
   }
   return trainer;
 }

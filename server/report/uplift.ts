@@ -85,24 +85,31 @@ interface Visitor {
 
 type Groups = { personalized: Map<string, Visitor>; holdout: Map<string, Visitor> };
 
-function collect(decisions: readonly LoggedDecision[], slot: string | undefined): Groups {
-  const groups: Groups = { personalized: new Map(), holdout: new Map() };
-  const seen = new Set<string>();
-  for (const d of decisions) {
-    if (d.group === 'preview' || (slot !== undefined && d.slot !== slot)) continue;
-    const map = groups[d.group];
-    let v = map.get(d.device);
-    if (!v) map.set(d.device, (v = { converted: false, revenue: 0 }));
-    for (const o of d.outcomes) {
-      if (!isConversion(o)) continue;
-      v.converted = true;
-      const key = `${d.device}\u0000${o.id}`;
-      if (o.k === 'purchase' && !seen.has(key)) {
-        seen.add(key);
-        v.revenue += o.v ?? 0;
-      }
+function emptyGroups(): Groups {
+  return { personalized: new Map(), holdout: new Map() };
+}
+
+/** Adds one decision to the groups (preview decisions and other slots are left out). */
+function add(groups: Groups, seen: Set<string>, d: LoggedDecision, slot: string | undefined): void {
+  if (d.group === 'preview' || (slot !== undefined && d.slot !== slot)) return;
+  const map = groups[d.group];
+  let v = map.get(d.device);
+  if (!v) map.set(d.device, (v = { converted: false, revenue: 0 }));
+  for (const o of d.outcomes) {
+    if (!isConversion(o)) continue;
+    v.converted = true;
+    const key = `${d.device}\u0000${o.id}`;
+    if (o.k === 'purchase' && !seen.has(key)) {
+      seen.add(key);
+      v.revenue += o.v ?? 0;
     }
   }
+}
+
+function collect(decisions: readonly LoggedDecision[], slot: string | undefined): Groups {
+  const groups = emptyGroups();
+  const seen = new Set<string>();
+  for (const d of decisions) add(groups, seen, d, slot);
   return groups;
 }
 
@@ -177,17 +184,20 @@ export function upliftReport(decisions: readonly LoggedDecision[], since: number
   const overall = slotReport('*', collect(decisions, undefined), options, meanOrder);
   const names = [...new Set(decisions.map((d) => d.slot))].sort();
   const slots = names.map((slot) => slotReport(slot, collect(decisions, slot), options, meanOrder));
+  // Cumulative difference at the end of each day: one pass over the decisions in receipt order.
   const timeline: TimelinePoint[] = [];
   const DAY = 86_400_000;
   const sorted = [...decisions].sort((a, b) => a.receivedAt - b.receivedAt);
   const first = sorted[0]?.receivedAt;
   if (first !== undefined) {
     const days = Math.min(90, Math.ceil((until - first) / DAY));
+    const groups = emptyGroups();
+    const seen = new Set<string>();
     let i = 0;
     for (let k = 1; k <= days; k++) {
       const end = Math.min(until, first + k * DAY);
-      while (i < sorted.length && (sorted[i] as LoggedDecision).receivedAt < end) i++;
-      const r = slotReport('*', collect(sorted.slice(0, i), undefined), options, meanOrder);
+      for (; i < sorted.length && (sorted[i] as LoggedDecision).receivedAt < end; i++) add(groups, seen, sorted[i] as LoggedDecision, undefined);
+      const r = slotReport('*', groups, options, meanOrder);
       timeline.push({ until: end, personalizedRate: r.personalized.conversionRate, holdoutRate: r.holdout.conversionRate, diff: r.conversionDiff.estimate, low: r.conversionDiff.low, high: r.conversionDiff.high });
     }
   }

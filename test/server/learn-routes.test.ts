@@ -122,3 +122,35 @@ describe.each(stores)('learning routes (%s)', (_kind, open) => {
     expect((await app.inject({ method: 'GET', url: '/report/chart.umd.min.js' })).body.length).toBeGreaterThan(100_000);
   });
 });
+
+describe('scheduled training', () => {
+  it('trains every intervalMs inside the service and stops when the app closes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'o2o-learn-schedule-'));
+    const store = await openStore({ dataDir: dir, durability: 'normal' });
+    const now = Date.now();
+    const logs = synthesize({ devices: 300, perDevice: 2, seed: 4, start: now - 3 * DAY, model: loggingModel(1) });
+    for (let i = 0; i < logs.length; i += 2) {
+      const list = logs.slice(i, i + 2);
+      await store.appendDecisionLog({
+        device: list[0]?.device as string, receivedAt: now - 3 * DAY, skewMs: 0,
+        decisions: list.map(({ device: _d, receivedAt: _r, outcomes: _o, ...record }) => record), outcomes: list.flatMap((d) => d.outcomes),
+      }, { maxDecisionsPerDevice: 1000, maxOutcomesPerDecision: 16 });
+    }
+    const app = buildApp({ store, learning: { intervalMs: 50 } });
+    await app.ready();
+    try {
+      // Condition, not time: at least two trained versions stored by the schedule.
+      for (let waited = 0; (await store.modelVersions(10)).filter((v) => v.source.kind === 'trainer').length < 2; waited += 50) {
+        if (waited > 60_000) throw new Error('no scheduled training within 60 s');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await app.close();
+    }
+    const after = (await store.modelVersions(100)).length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await store.modelVersions(100)).length).toBe(after);
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }, 90_000);
+});
