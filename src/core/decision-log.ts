@@ -18,9 +18,9 @@
 import type { Decision } from './decide.js';
 import { type DecisionRecord, MAX_LOGGED_CANDIDATES, MAX_LOGGED_FEATURES } from './decision-record.js';
 import type { Features } from './features.js';
-import { type CandidateModel, type Model, dict, logit, slotCandidates } from './model.js';
+import { CANDIDATE_ID, type CandidateModel, type Model, dict, logit, slotCandidates } from './model.js';
 import { OFFER_SLOT } from './offers.js';
-import { isFieldKey } from './field.js';
+import { PROTOTYPE_KEYS, isFieldKey } from './field.js';
 import { type Arm, choiceProbability } from './propensity.js';
 import { propensityOf } from './propensity-of.js';
 
@@ -42,6 +42,33 @@ function sparse(features: Features, max: number): Record<string, number> {
 }
 
 /**
+ * False for a decision whose shown variant is not what its group chose: a slot
+ * that kept its default because the decision came after it was revealed
+ * (`late`, src/render/page-slots.ts). Logging it as a policy choice would
+ * give the default a propensity it never had; such a slot is left out of the log.
+ */
+export function loggable(decision: Decision): boolean {
+  return decision.explanation[0]?.feature !== 'late' && !!decision.inputs;
+}
+
+/** A slot, variant or candidate id the collector accepts: `[A-Za-z0-9_-]{1,64}`, no prototype name. */
+const isId = (id: string): boolean => CANDIDATE_ID.test(id) && !PROTOTYPE_KEYS.has(id);
+
+/**
+ * True when `record` keeps the wire rules the collector checks (docs/protocol.md
+ * "Decision log"): ids by the grammar, the chosen variant among unique
+ * candidates, `p` in (0, 1]. Markup is the site's own and may break them (a
+ * slot named `constructor`, a variant id with spaces, a score that is not a
+ * number); such a record is not sent, since the collector would refuse the
+ * whole request it travels in.
+ */
+export function wireValid(record: DecisionRecord): boolean {
+  return isId(record.slot) && isId(record.variant) && /^[\w.:-]{1,64}$/.test(record.model) && record.candidates.every(isId) &&
+    new Set(record.candidates).size === record.candidates.length && record.candidates.includes(record.variant) &&
+    record.p > 0 && record.p <= 1;
+}
+
+/**
  * The record of one decision.
  * @param id - a fresh decision id, `[A-Za-z0-9_-]{1,64}`.
  * @param t - client clock when decided, epoch ms.
@@ -53,6 +80,8 @@ export function buildDecisionRecord(decision: Decision, id: string, t: number): 
     const keep = new Set([decision.variant, ...others.map((c) => c.id)]);
     competed = competed.filter((c) => keep.has(c.id));
   }
+  // Markup may repeat a variant id: the record names each candidate once (its first entry).
+  competed = competed.filter((c, i) => competed.findIndex((x) => x.id === c.id) === i);
   const cf: DecisionRecord['cf'] = dict();
   for (const c of competed) {
     // Room for the two learned entries within the bound.
@@ -62,11 +91,13 @@ export function buildDecisionRecord(decision: Decision, id: string, t: number): 
     cf[c.id] = own;
   }
   const candidates = competed.map((c) => c.id);
+  const p = propensityOf(decision).p;
   // A preview of an ineligible variant competed with nothing: the record still names what was shown.
   if (!candidates.includes(decision.variant)) candidates.unshift(decision.variant);
   return {
     id, t, slot: decision.slot, model: decision.model, group: decision.group, variant: decision.variant, candidates,
-    p: Math.max(MIN_LOGGED_P, propensityOf(decision).p), pm: 'exact',
+    // NaN (a score that is not a number) stays NaN, and wireValid refuses it.
+    p: p > 0 ? Math.max(MIN_LOGGED_P, p) : p === 0 ? MIN_LOGGED_P : NaN, pm: 'exact',
     f: sparse(decision.inputs.features, MAX_LOGGED_FEATURES), cf,
   };
 }

@@ -14,6 +14,9 @@ import { OFFER_SLOT } from './offers.js';
 import { DEFAULT_PROFILE_OPTIONS } from './profile.js';
 import { hash32 } from './random.js';
 
+/** Largest outcome value sent (a currency amount); larger ones are sent without a value. */
+export const MAX_OUTCOME_VALUE = 1e12;
+
 /** Per slot, the last seen or clicked decision and when. */
 export type LastTouch = Record<string, { d: string; t: number }>;
 
@@ -60,7 +63,8 @@ export function attribute(
   }
   const kind = CREDITED[event.name];
   if (!kind) return { outcomes: [], last };
-  const value = typeof event.value === 'number' && event.value >= 0 ? event.value : undefined;
+  // The collector accepts values from 0 to 10¹² (docs/protocol.md); another one would get the whole request refused.
+  const value = typeof event.value === 'number' && event.value >= 0 && event.value <= MAX_OUTCOME_VALUE ? event.value : undefined;
   const outcomes: OutcomeRecord[] = [];
   for (const slot of Object.keys(last)) {
     const touch = last[slot] as { d: string; t: number };

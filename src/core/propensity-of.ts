@@ -29,9 +29,12 @@ export function propensityOf(decision: Pick<Decision, 'inputs' | 'group' | 'vari
   if (decision.group !== 'personalized' || competed.length < 2) return { p: 1, best: decision.variant, exploration: 0 };
   const arms = decisionArms(decision);
   const top = bestMean(arms);
-  const chosen = competed.findIndex((c) => c.id === decision.variant);
   const pBest = choiceProbability(arms, top);
-  // The two are the same integral when exploration did not change the choice.
-  const p = chosen === top ? pBest : chosen < 0 ? 0 : choiceProbability(arms, chosen);
+  // Markup may repeat a variant id: the variant's probability is that of all its entries.
+  let p = 0;
+  competed.forEach((c, i) => {
+    // The same integral as the best's when exploration did not change the choice.
+    if (c.id === decision.variant) p += i === top ? pBest : choiceProbability(arms, i);
+  });
   return { p, best: (competed[top] as { id: string }).id, exploration: Math.max(0, 1 - pBest) };
 }

@@ -6,6 +6,7 @@
 import type { VNode } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Decision } from '../core/decide.js';
+import { loggable } from '../core/decision-log.js';
 import { propensityOf } from '../core/propensity-of.js';
 import type { Dimension } from '../core/profile.js';
 import type { InspectableClient } from './internals.js';
@@ -63,7 +64,8 @@ export function lateWords(text: string): string {
  * something other than the best-scored one for these inputs.
  */
 export function explorationWords(d: Decision): string | undefined {
-  if (d.group !== 'personalized' || !d.inputs) return undefined;
+  // A late slot kept its default whatever the policy chose: no chance to state.
+  if (d.group !== 'personalized' || !loggable(d)) return undefined;
   const { p, best, exploration } = propensityOf(d);
   // Small shares keep a decimal: "0.4%" is not "0%".
   const share = (x: number): string => `${(x * 100).toFixed(x < 0.1 && x > 0 ? 1 : 0)}%`;

@@ -12,7 +12,7 @@
  * store it lives in.
  */
 import type { Decision } from '../core/decide.js';
-import { buildDecisionRecord } from '../core/decision-log.js';
+import { buildDecisionRecord, loggable, wireValid } from '../core/decision-log.js';
 import type { DecisionRecord } from '../core/decision-record.js';
 import type { TrackedEvent } from '../core/events.js';
 import type { LoggedDecision } from '../core/outcomes.js';
@@ -88,8 +88,10 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
     const add = (decision: Decision): void => {
       if (logged.has(decision)) return;
       logged.add(decision);
+      if (!loggable(decision)) return void log.count('log:not-policy', decision.slot);
       try {
         const record = buildDecisionRecord(decision, randomId(), Date.now());
+        if (!wireValid(record)) return void log.count('log:invalid-record', decision.slot);
         // One decision per slot and page view: an offer shown again replaces nothing, it is a new decision.
         const known = page.findIndex((p) => p.slot === record.slot);
         if (known >= 0) page.splice(known, 1);

@@ -94,28 +94,38 @@ export function cutRequest(
   if (s.out || (!s.d.length && !s.o.length)) return { state: s, oversize: 0 };
   let size = envelope;
   let oversize = 0;
-  const take = <T>(list: T[], max: number): T[] => {
+  /** Moves records from `list` to the request while they fit; `ready` says which may go now (the others stay, in order). */
+  const take = <T>(list: T[], max: number, ready: (record: T) => boolean = () => true): T[] => {
     const out: T[] = [];
+    const kept: T[] = [];
     while (list.length && out.length < max) {
-      const b = bytes(list[0]);
+      const record = list.shift() as T;
+      if (!ready(record)) {
+        kept.push(record);
+        continue;
+      }
+      const b = bytes(record);
       if (size + b > budget) {
         // Alone in a request it would still not fit: it never will.
         if (b + envelope > MAX_REQUEST_BYTES) {
-          list.shift();
           oversize++;
           continue;
         }
+        list.unshift(record);
         break;
       }
       size += b;
-      out.push(list.shift() as T);
+      out.push(record);
     }
+    list.unshift(...kept);
     return out;
   };
   const d = [...s.d];
   const o = [...s.o];
   const decisions = take(d, MAX_REQUEST_DECISIONS);
-  const outcomes = take(o, MAX_REQUEST_OUTCOMES);
+  // The collector refuses an outcome whose decision it does not have yet: one whose decision still waits, waits with it.
+  const waiting = new Set(d.map((x) => x.id));
+  const outcomes = take(o, MAX_REQUEST_OUTCOMES, (x) => !waiting.has(x.d));
   const state: LogState = { ...s, d, o };
   if (decisions.length || outcomes.length) state.out = { id, decisions, outcomes };
   return { state, oversize };

@@ -8,7 +8,7 @@ import { attribute, eventId } from '../../src/core/outcomes.js';
 import { emptyProfile } from '../../src/core/profile.js';
 import { viewProfile } from '../../src/core/view.js';
 import { createDebugLog } from '../../src/debug/log.js';
-import { LOG_KEY, type LogState, MAX_QUEUED_DECISIONS, MAX_REQUEST_BYTES, appendToLog, cutRequest } from '../../src/log/decision-queue.js';
+import { LOG_KEY, type LogState, MAX_QUEUED_DECISIONS, MAX_REQUEST_BYTES, appendToLog, cutRequest, settleRequest } from '../../src/log/decision-queue.js';
 import { type DecisionLog, LOG_KEEPALIVE_BYTES, startDecisionLog } from '../../src/log/decision-logger.js';
 import { createIdbStore } from '../../src/store/idb-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -66,6 +66,21 @@ describe('attribution (pure)', () => {
     const small = cutRequest(state, 'k', LOG_KEEPALIVE_BYTES);
     expect(JSON.stringify(small.state.out).length).toBeLessThanOrEqual(LOG_KEEPALIVE_BYTES);
   });
+
+  it('never sends an outcome before its decision (the collector would refuse it): it waits, in order, for the request that carries the decision', () => {
+    const record = (i: number): DecisionRecord => ({ id: `d${i}`, t: i, slot: 'hero', model: 'm', group: 'personalized', variant: 'a', candidates: ['default', 'a'], p: 0.5, pm: 'exact', f: {}, cf: {} });
+    const outcome = (d: string, i: number): OutcomeRecord => ({ id: `e${i}`, d, k: 'impression', t: i });
+    const state: LogState = { d: Array.from({ length: 150 }, (_, i) => record(i)), o: [outcome('d149', 1), outcome('d0', 2), outcome('d120', 3), outcome('d1', 4)], last: {} };
+    const first = cutRequest(state, 'r1').state;
+    expect(first.out!.decisions.length).toBeGreaterThan(90);
+    expect(first.out!.decisions.length).toBeLessThan(120);
+    expect(first.out!.outcomes.map((o) => o.id)).toEqual(['e2', 'e4']);
+    expect(first.o.map((o) => o.id)).toEqual(['e1', 'e3']);
+    const second = cutRequest(settleRequest(first, 'r1'), 'r2').state;
+    expect(second.out!.decisions.map((d) => d.id)).toContain('d149');
+    expect(second.out!.outcomes.map((o) => o.id)).toEqual(['e1', 'e3']);
+    expect([second.d, second.o]).toEqual([[], []]);
+  });
 });
 
 describe('decision log queue (IndexedDB, fake fetch)', () => {
@@ -77,10 +92,10 @@ describe('decision log queue (IndexedDB, fake fetch)', () => {
   const counters = createDebugLog(false);
   let db = 0;
 
-  const start = (s = store): DecisionLog => {
+  const start = (s = store, own?: Decision[]): DecisionLog => {
     const l = startDecisionLog({
       endpoint: 'http://127.0.0.1:1', writeKey: 'wk', store: s, log: counters, prove: async () => 'key-1',
-      decisions: () => decisions, flushIntervalMs: 50, lockName: 'log-test-' + db,
+      decisions: () => own ?? decisions, flushIntervalMs: 50, lockName: 'log-test-' + db,
     });
     logs.push(l);
     return l;
@@ -165,6 +180,23 @@ describe('decision log queue (IndexedDB, fake fetch)', () => {
     expect(bodies).toHaveLength(1);
     expect(bodies[0]!.decisions).toHaveLength(2);
     expect(bodies[0]!.outcomes.map((o) => o.k)).toEqual(['click']);
+  });
+
+  it('two tabs share one queue: every decision and outcome is sent once, one tab at a time', async () => {
+    // Each tab has its own page, decisions and connection; they share the database and the lock.
+    const tabA = start(store, [decide('hero'), decide('side')]);
+    const tabB = start(createIdbStore('log-test-' + db), [decide('side')]);
+    tabA.observe([ev('view_promotion', Date.now(), { slot: 'hero', variant: 'default' })]);
+    tabB.observe([ev('view_promotion', Date.now(), { slot: 'side', variant: 'default' })]);
+    await Promise.all([tabA.flush(), tabB.flush(), tabA.flush(), tabB.flush()]);
+    await tabA.flush();
+    await tabB.flush();
+    const sent = bodies.flatMap((b) => b.decisions.map((d) => d.id));
+    expect(new Set(bodies.map((b) => b.id)).size).toBe(bodies.length);
+    expect(new Set(sent).size).toBe(sent.length);
+    expect(bodies.flatMap((b) => b.decisions.map((d) => d.slot)).sort()).toEqual(['hero', 'side', 'side']);
+    expect(bodies.flatMap((b) => b.outcomes.map((o) => o.k))).toEqual(['impression', 'impression']);
+    expect(await queued()).toMatchObject({ d: [], o: [] });
   });
 
   it('a keepalive flush sends one small request', async () => {

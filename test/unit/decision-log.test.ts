@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { choose, decideSlot } from '../../src/core/decide.js';
-import { LEARN_MEAN, LEARN_SD, buildDecisionRecord, recordArms, recordPropensity } from '../../src/core/decision-log.js';
+import { LEARN_MEAN, LEARN_SD, buildDecisionRecord, loggable, recordArms, recordPropensity, wireValid } from '../../src/core/decision-log.js';
 import { MAX_LOGGED_CANDIDATES, MAX_LOGGED_FEATURES } from '../../src/core/decision-record.js';
 import type { TrackedEvent } from '../../src/core/events.js';
 import { type Model, parseModel } from '../../src/core/model.js';
@@ -154,6 +154,29 @@ describe('decision record', () => {
     const p = recordPropensity(r, other);
     expect(p).toBeGreaterThanOrEqual(0);
     expect(p).not.toBeCloseTo(r.p, 3);
+  });
+
+  it('a slot that kept its default because it was late is not logged as a policy choice', () => {
+    const d = decideSlot('hero', [], view, noisy, { visitor: 'v', seed: 3 });
+    expect(loggable(d)).toBe(true);
+    expect(loggable({ ...d, variant: 'default', explanation: [{ feature: 'late', value: 0, text: 'late: no-head-rule' }] })).toBe(false);
+  });
+
+  it('markup that breaks the wire rules is not sent (the collector would refuse the whole request); a repeated variant id is named once and its probability sums its entries', () => {
+    const m = model({ explore: { noise: 1 } });
+    const seenView = viewProfile(run([ev('view_promotion', T0, { slot: 'hero', variant: 'x' })]), T0 + MIN);
+    const dup = decideSlot('hero', [{ id: 'x', tags: [] }, { id: 'x', tags: ['running'] }, { id: 'y', tags: [] }], seenView, m, { visitor: 'v', seed: 1 });
+    const r = buildDecisionRecord(dup, 'd', 1);
+    expect(r.candidates).toEqual(['default', 'x', 'y']);
+    expect(wireValid(r)).toBe(true);
+    const ps = choiceProbabilities(dup.inputs.competed.map((c) => ({ mean: c.mean, sd: c.sd })));
+    const expected = dup.inputs.competed.reduce((sum, c, i) => sum + (c.id === dup.variant ? ps[i]! : 0), 0);
+    expect(propensityOf(dup).p).toBeCloseTo(expected, 12);
+    for (const [slot, variant] of [['constructor', 'x'], ['a b', 'x'], ['hero', '__proto__'], ['hero', 'has space']]) {
+      const d = decideSlot(slot!, [{ id: variant!, tags: [] }], viewProfile(emptyProfile(), T0), m, { visitor: 'v', preview: variant });
+      expect(wireValid(buildDecisionRecord(d, 'd', 1))).toBe(false);
+    }
+    expect(wireValid({ ...r, p: Number.NaN })).toBe(false);
   });
 
   it('offers are logged under slot `offer`; a fresh visitor gets "no offer" with p = 1', () => {
