@@ -129,13 +129,13 @@ CREATE TABLE IF NOT EXISTS model_versions (
   source text NOT NULL, evaluation text
 );
 CREATE TABLE IF NOT EXISTS promotions (
-  n bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, version integer NOT NULL REFERENCES model_versions (version),
-  at bigint NOT NULL, reason text NOT NULL
+  n bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, version integer NOT NULL, at bigint NOT NULL, reason text NOT NULL
 );
-CREATE TABLE IF NOT EXISTS live_model (
-  one smallint PRIMARY KEY CHECK (one = 1), version integer NOT NULL REFERENCES model_versions (version)
-);
+CREATE TABLE IF NOT EXISTS live_model (one smallint PRIMARY KEY CHECK (one = 1), version integer NOT NULL);
 `;
+
+/** The table or index a schema statement creates. */
+const CREATED_NAME = /^CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)/;
 
 const VALUE_COLUMNS = ['kr', 'v', 't', 'r', 'f', 'bytes'];
 
@@ -249,7 +249,14 @@ export class PostgresStore implements CollectorStore {
       // Several processes may start at once: one migrates, the others wait for it.
       await session.query('SELECT pg_advisory_xact_lock($1)', [LOCK_MIGRATE]);
       if (this.schema !== undefined) await session.query(`CREATE SCHEMA IF NOT EXISTS ${checkSchemaName(this.schema)}`);
-      for (const statement of SCHEMA_SQL.split(';').map((s) => s.trim()).filter(Boolean)) await session.query(statement);
+      for (const statement of SCHEMA_SQL.split(';').map((s) => s.trim()).filter(Boolean)) {
+        // Only what is missing: `CREATE INDEX IF NOT EXISTS` locks its table before it looks, so a process
+        // starting beside others that apply batches would take table locks in another order than a
+        // batch does (deadlock), for nothing.
+        const name = CREATED_NAME.exec(statement)?.[1];
+        if (name !== undefined && (await session.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [name])).rows[0]?.found) continue;
+        await session.query(statement);
+      }
     });
   }
 
