@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../server/app.js';
 import { prng } from '../../server/learn/fit.js';
+import { replay } from '../../server/learn/policy.js';
 import type { TrainingRunResult } from '../../server/learn/training-run.js';
 import { DEFAULT_TRAIN } from '../../server/learn/trainer.js';
 import type { UpliftReport } from '../../server/report/uplift.js';
@@ -228,7 +229,6 @@ async function flood(base: string, setClock: (t: number) => void, at: number, st
   setClock(at + 2 * 3_600_000);
   const result = await json<TrainingRunResult>(base, 'POST', '/v1/admin/train');
   const after = await json<Model & { release: { version: number } }>(base, 'GET', '/v1/model');
-  const { replay } = await import('../../server/learn/policy.js');
   const logitOf = (model: Model, d: (typeof sample)[number]): number => {
     const record = { ...d, candidates: d.candidates.includes(target) ? d.candidates : [...d.candidates, target] };
     return replay(model, record).find((c) => c.id === target)?.logit ?? 0;
