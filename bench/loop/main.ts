@@ -1,5 +1,5 @@
 /**
- * `npm run bench:loop -- [--json] [--repeats N] [--visitors N] [--days N] [--train-time]`:
+ * `npm run bench:loop -- [--json] [--repeats N] [--visitors N] [--days N] [--train-time | --only-train-time]`:
  * the learning loop on a simulated site (bench/loop/simulate.ts).
  *
  * 1. One full run (seed 1, poisoning check at the end): click and conversion
@@ -39,6 +39,12 @@ const small: Omit<LoopConfig, 'seed'> = { visitors: 400, days: 2, holdout: 0.2, 
 const mean = (xs: readonly number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 const weighted = (days: readonly DayFigures[], pick: (d: DayFigures) => number): number =>
   days.reduce((s, d) => s + pick(d) * d.decisions, 0) / Math.max(1, days.reduce((s, d) => s + d.decisions, 0));
+
+if (flag('--only-train-time')) {
+  // Just the training time (no simulation): `npm run bench:loop -- --only-train-time`.
+  console.log(JSON.stringify({ trainMs1M: timeTraining(1_000_000) }));
+  process.exit(0);
+}
 
 say(`full run: ${full.visitors} visitors, ${full.days} days, holdout ${full.holdout}, exploration noise ${full.noise}`);
 const run = await runLoop(full, true);
