@@ -86,6 +86,7 @@ const result = {
   uplift: { true: run.trueUplift, estimate: overall.estimate, low: overall.low, high: overall.high, metric: 'conversion rate per visitor, personalized − holdout' },
   coverage, repeats,
   opeError: opeErrors.length ? mean(opeErrors) : null,
+  opeCovered: run.ope.length ? run.ope.filter((o) => o.low <= o.measured && o.measured <= o.high).length / run.ope.length : null,
   ope: run.ope,
   poison: run.poison ? { shift: run.poison.shift, bound: run.poison.bound, unbounded: run.poison.unbounded, servedShift: run.poison.servedShift, promoted: run.poison.promoted, devices: run.poison.devices } : null,
   ...(trainMs1M === undefined ? {} : { trainMs1M }),
