@@ -194,15 +194,12 @@ export class SqliteStore implements CollectorStore {
       insertDecision: db.prepare('INSERT INTO decisions (device, id, received_at, skew_ms, outcomes, record) VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING'),
       insertOutcome: db.prepare('INSERT INTO outcomes (device, decision, id, record) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       setOutcomeCount: db.prepare('UPDATE decisions SET outcomes = ? WHERE device = ? AND id = ?'),
-      // Three index ranges after the cursor (the rest of its device at its time, the later devices at
-      // its time, the later times), each limited, merged: SQLite uses only the row value's first column
-      // as an index bound, so one `(received_at, device, id) > (…)` range would read every row of the
-      // cursor's millisecond again on each page. No `received_at >= since` either (the start is never
-      // before it): with two lower bounds SQLite seeks the first, and read the whole window before the cursor.
+      // The row value is the index's start (SQLite seeks `(received_at, device, id) > (…)` directly). No
+      // `received_at >= since` beside it (the start is never before `since`): with two lower bounds SQLite
+      // sought `since` and read the whole window before the cursor on every page.
       scanDecisions: db.prepare<[ScanParameters], DecisionRow & { id: string; outcomes: string }>(
-        ['received_at = @at AND device = @device AND id > @id ORDER BY id', 'received_at = @at AND device > @device ORDER BY device, id', 'received_at > @at ORDER BY received_at, device, id']
-          .map((range) => `SELECT * FROM (SELECT device, id, received_at AS receivedAt, ${OUTCOMES_JSON} AS outcomes, record FROM decisions INDEXED BY decisions_by_receipt WHERE received_at < @until AND ${range} LIMIT @limit)`)
-          .join(' UNION ALL ') + ' ORDER BY receivedAt, device, id LIMIT @limit',
+        `SELECT device, id, received_at AS receivedAt, ${OUTCOMES_JSON} AS outcomes, record FROM decisions INDEXED BY decisions_by_receipt
+         WHERE received_at < @until AND (received_at, device, id) > (@at, @device, @id) ORDER BY received_at, device, id LIMIT @limit`,
       ),
       countDecisions: db.prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM decisions WHERE received_at >= ? AND received_at < ?'),
       deleteDecisions: db.prepare('DELETE FROM decisions WHERE device = ?'),

@@ -92,7 +92,7 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
       try {
         const record = buildDecisionRecord(decision, randomId(), Date.now());
         if (!wireValid(record)) return void log.count('log:invalid-record', decision.slot);
-        // One decision per slot and page view: an offer shown again replaces nothing, it is a new decision.
+        // Impressions and clicks go to the slot's latest decision on this page (an offer shown twice is two decisions).
         const known = page.findIndex((p) => p.slot === record.slot);
         if (known >= 0) page.splice(known, 1);
         page.push({ id: record.id, slot: record.slot, variant: record.variant });
@@ -137,7 +137,7 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
     }, ms);
   }
 
-  /** Sends the waiting request, cutting one first; false when it must be retried later. */
+  /** Sends the waiting request, cutting one first: `sent` (answered), `empty` (nothing waits) or `retry` (try later). */
   async function sendOne(keepalive: boolean, key: string | undefined): Promise<'sent' | 'empty' | 'retry'> {
     let oversize = 0;
     const state = await store.update<LogState>(LOG_KEY, (s) => {

@@ -82,7 +82,7 @@ describeBrowser('decision log', () => {
     // A shop page whose tag asks for consent first (served by the test, on the collector's origin).
     await page.route('**/consent-shop.html', (route) => route.fulfill({
       contentType: 'text/html',
-      body: `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">
+      body: `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><link rel="stylesheet" href="/dist/onetoone.css">
         <script async src="/dist/onetoone.min.js" data-endpoint="/" data-write-key="demo" data-consent="pending" data-flush-interval-ms="100"></script></head>
         <body><div data-o2o-slot="hero"><h1>Default</h1><template data-o2o-variant="running" data-o2o-tags="running"><h1>Run</h1></template></div></body></html>`,
     }));

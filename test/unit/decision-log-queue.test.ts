@@ -199,6 +199,25 @@ describe('decision log queue (IndexedDB, fake fetch)', () => {
     expect(await queued()).toMatchObject({ d: [], o: [] });
   });
 
+  it('holdout and preview decisions are logged with p = 1 and get their outcomes too', async () => {
+    const held = parseModel({ version: 1, id: 'm1', holdout: 0.5, slots: model.slots });
+    if (!held.ok) throw new Error(held.reason);
+    const visitor = Array.from({ length: 50 }, (_, i) => `v${i}`).find((v) => decideSlot('hero', [], viewProfile(emptyProfile(), T0), held.model, { visitor: v }).group === 'holdout')!;
+    const holdout = decideSlot('hero', [], viewProfile(emptyProfile(), T0), held.model, { visitor });
+    const preview = decideSlot('side', [], viewProfile(emptyProfile(), T0), model, { visitor: 'v', preview: 'c' });
+    const l = start(store, [holdout, preview]);
+    l.observe([
+      ev('view_promotion', Date.now(), { slot: 'hero', variant: 'default', group: 'holdout' }),
+      ev('select_promotion', Date.now() + 1, { slot: 'side', variant: 'c', group: 'preview' }),
+      ev('purchase', Date.now() + 2, {}, 30),
+    ]);
+    await l.flush();
+    const body = bodies[0]!;
+    expect(body.decisions.map((d) => [d.slot, d.group, d.variant, d.p])).toEqual([['hero', 'holdout', 'default', 1], ['side', 'preview', 'c', 1]]);
+    const [h, p] = body.decisions.map((d) => d.id);
+    expect(body.outcomes.map((o) => [o.d, o.k, o.v])).toEqual([[h, 'impression', undefined], [p, 'click', undefined], [h, 'purchase', 30], [p, 'purchase', 30]]);
+  });
+
   it('a keepalive flush sends one small request', async () => {
     const l = start();
     l.observe([]);
