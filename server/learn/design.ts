@@ -46,6 +46,22 @@ export class ParamIndex {
   get(name: ParamName): number | undefined {
     return this.ids.get(name);
   }
+
+  /** Per scope (`w`, `cw:<slot>:<candidate>`), feature name → index: a row looks names up without building strings. */
+  private readonly scopes = new Map<string, Map<string, number>>();
+
+  /** The index of `<scope>:<name>` (creating it when `create`), memoized per scope. */
+  scoped(scope: string, name: string, create: boolean): number | undefined {
+    let inner = this.scopes.get(scope);
+    if (!inner) this.scopes.set(scope, (inner = new Map()));
+    let id = inner.get(name);
+    if (id === undefined) {
+      const full = `${scope}:${name}`;
+      id = create ? this.id(full) : this.get(full);
+      if (id !== undefined) inner.set(name, id);
+    }
+    return id;
+  }
 }
 
 const clip = (x: number): number => Math.max(-FEATURE_CLIP, Math.min(FEATURE_CLIP, x));
@@ -58,27 +74,36 @@ const clip = (x: number): number => Math.max(-FEATURE_CLIP, Math.min(FEATURE_CLI
  * markup slot's default without the model's `default` entry.
  */
 export function rowOf(params: ParamIndex, d: LoggedDecision, kind: RewardKind, variant = d.variant, create = true): Row {
-  const entries = new Map<number, number>();
+  const ids: number[] = [];
+  const values: number[] = [];
   const own = d.cf[variant] ?? {};
-  const add = (name: string, x: number): void => {
-    if (x === 0 || !Number.isFinite(x)) return;
-    const id = create ? params.id(name) : params.get(name);
-    if (id !== undefined) entries.set(id, (entries.get(id) ?? 0) + clip(x));
-  };
   const mine = variant !== DEFAULT_ID;
-  add('bias', 1);
-  if (mine) add(`b:${d.slot}:${variant}`, 1);
+  const scope = mine ? `cw:${d.slot}:${variant}` : '';
+  const push = (id: number | undefined, x: number): void => {
+    if (id === undefined) return;
+    ids.push(id);
+    values.push(clip(x));
+  };
+  push(create ? params.id('bias') : params.get('bias'), 1);
+  if (mine) push(params.scoped('b', `${d.slot}:${variant}`, create), 1);
+  let shared = false;
   for (const source of [d.f, own]) {
-    for (const name of Object.keys(source)) {
-      if (isLearnKey(name)) continue;
+    for (const name in source) {
+      if (!Object.prototype.hasOwnProperty.call(source, name) || isLearnKey(name)) continue;
       const x = source[name] as number;
-      add(`w:${name}`, x);
-      if (mine) add(`cw:${d.slot}:${variant}:${name}`, x);
+      if (x === 0 || !Number.isFinite(x)) continue;
+      if (source === own && Object.prototype.hasOwnProperty.call(d.f, name)) shared = true;
+      push(params.scoped('w', name, create), x);
+      if (mine) push(params.scoped(scope, name, create), x);
     }
   }
-  const index = Int32Array.from(entries.keys());
-  const value = Float64Array.from(entries.values());
-  return { index, value, offset: own[LEARN_MEAN] ?? 0, y: reward(d.outcomes, kind), device: d.device, receivedAt: d.receivedAt };
+  // A name in both the visitor's and the candidate's features (never in the client's records) adds up in one entry.
+  if (shared) {
+    const sums = new Map<number, number>();
+    ids.forEach((id, k) => sums.set(id, clip((sums.get(id) ?? 0) + (values[k] as number))));
+    return { index: Int32Array.from(sums.keys()), value: Float64Array.from(sums.values()), offset: own[LEARN_MEAN] ?? 0, y: reward(d.outcomes, kind), device: d.device, receivedAt: d.receivedAt };
+  }
+  return { index: Int32Array.from(ids), value: Float64Array.from(values), offset: own[LEARN_MEAN] ?? 0, y: reward(d.outcomes, kind), device: d.device, receivedAt: d.receivedAt };
 }
 
 /** θ·x + offset for a row. */
