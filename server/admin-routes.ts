@@ -7,10 +7,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sameSecret } from './credential.js';
 import { HttpError } from './http-error.js';
+import { type LearningOptions, registerLearnRoutes } from './learn/learn-routes.js';
+import { learningStoreOf } from './learn/learning-store.js';
+import { registerReportRoutes } from './report/report-routes.js';
 import type { CollectorStore } from './store/store.js';
 
-/** Registers `/healthz`, `/readyz` and (when allowed) `/v1/received` and `/v1/admin/device`. */
-export function registerAdminRoutes(app: FastifyInstance, store: CollectorStore, adminToken: string | undefined, production: boolean): void {
+/**
+ * Registers `/healthz`, `/readyz` and (when allowed) `/v1/received`, `/v1/admin/device`
+ * and, on a store with the decision log and model registry, learning's admin routes and the report.
+ */
+export function registerAdminRoutes(app: FastifyInstance, store: CollectorStore, adminToken: string | undefined, production: boolean, learning: LearningOptions & { modelFile?: string } = {}): void {
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async (request, reply) => {
     try {
@@ -40,4 +46,9 @@ export function registerAdminRoutes(app: FastifyInstance, store: CollectorStore,
     const limit = Number.isSafeInteger(asked) && asked > 0 ? Math.min(asked, 10_000) : 1000;
     return { batches: await store.received(limit) };
   });
+  const learningStore = learningStoreOf(store);
+  if (learningStore) {
+    registerLearnRoutes(app, learningStore, authorize, learning, learning.modelFile);
+    registerReportRoutes(app, learningStore, authorize, learning.now);
+  }
 }

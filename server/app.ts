@@ -110,8 +110,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
     deviceLimiter: new RateLimiter(options.rateLimits?.device ?? DEFAULT_RATE_LIMITS.device),
   });
   registerDecisionRoutes(app, { ...device, decisionLimiter: new RateLimiter(options.rateLimits?.decisions ?? DEFAULT_RATE_LIMITS.decisions) });
-  registerModelRoute(app, options.modelFile);
-  registerAdminRoutes(app, options.store, options.adminToken || undefined, production);
+  registerModelRoute(app, options.modelFile, options.store);
+  registerAdminRoutes(app, options.store, options.adminToken || undefined, production, { ...options.learning, ...(options.modelFile ? { modelFile: options.modelFile } : {}) });
   if (options.staticRoots && Object.keys(options.staticRoots).length) registerStaticFiles(app, options.staticRoots);
   return app;
 }

@@ -116,6 +116,8 @@ export function readConfig(env: Env): ServiceConfig {
   if (identitySecret) app.identitySecret = identitySecret;
   if (adminToken) app.adminToken = adminToken;
   if (env.O2O_MODEL_FILE) app.modelFile = env.O2O_MODEL_FILE;
+  const trainEvery = integer(env, 'O2O_TRAIN_INTERVAL_S', 0, 0, 86_400 * 365);
+  if (trainEvery) app.learning = { intervalMs: trainEvery * 1000 };
   const config: ServiceConfig = {
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',

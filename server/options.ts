@@ -5,6 +5,7 @@
  */
 import type { FastifyServerOptions } from 'fastify';
 import type { CollectorStore } from './store/store.js';
+import type { LearningOptions } from './learn/learn-routes.js';
 import type { RateLimit } from './rate-limit.js';
 
 /** Server-side bounds on what one device may write (docs/security.md). */
@@ -57,6 +58,8 @@ export interface AppOptions {
   asciiKeys?: boolean;
   /** fastify's `trustProxy` (client IP from `X-Forwarded-For` behind a reverse proxy). */
   trustProxy?: FastifyServerOptions['trustProxy'];
+  /** Training settings and schedule (docs/learning.md); training is on demand only unless `intervalMs` is set. */
+  learning?: LearningOptions;
   /** fastify's `forceCloseConnections` (tests close hung requests). */
   forceCloseConnections?: boolean | 'idle';
 }

@@ -126,6 +126,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     rateLimits: options.rateLimits ?? { ip: NO_LIMIT, device: NO_LIMIT, decisions: NO_LIMIT },
     staticRoots: options.staticRoots,
     forceCloseConnections: true,
+    // A demo visit logs a handful of decisions: train from as few as 20 (the service default is 200).
+    learning: { run: { minDecisions: 20 } },
     ...(options.identitySecret ? { identitySecret: options.identitySecret } : {}),
     ...(options.bounds ? { bounds: options.bounds } : {}),
     ...(options.maxBodyBytes ? { bodyLimit: options.maxBodyBytes } : {}),
