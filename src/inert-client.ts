@@ -56,6 +56,9 @@ class InertClient implements OneToOne {
       group: 'personalized',
       model: 'none',
       explanation: [{ feature: NO_PAGE_REASON, value: 0, text: 'no page here (server rendering): the default is shown until the browser decides' }],
+      explored: false,
+      // Nothing competed: no page, no profile, no model.
+      inputs: { features: {}, competed: [] },
     };
   }
 
