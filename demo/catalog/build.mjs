@@ -192,7 +192,12 @@ function personasPage() {
     <p>To compare two personas side by side, open one in a normal window and the other in a private window (they have separate storage). The <em>device</em> is a hint: use DevTools' device mode for mobile and tablet personas.</p>
     <ul class="personas">
       ${PERSONAS.map((p) => `<li><a class="button" href="/?o2o_persona=${p.id}">${esc(p.name)}</a><span>${esc(p.summary)} <em>Device: ${p.device}.</em></span></li>`).join('\n      ')}
-    </ul>`;
+    </ul>
+    <h2>Learning loop</h2>
+    <p>Every decision the pages make is logged to the collector with what followed it. After browsing as a few personas, train a new model from those logs (it is served only if the off-policy evaluation says it is better with confidence), then see how personalized visitors compare with the holdout. Command line: <code>curl -X POST http://127.0.0.1:8080/v1/admin/train</code> or <code>npm run train</code>.</p>
+    <p><button class="button" type="button" data-train>Train now</button> <a class="button" href="/report">Open the uplift report</a></p>
+    <p data-train-result role="status"></p>
+    <script type="module" src="/js/learning.js"></script>`;
   return layout({ title: 'Persona simulator — Stride & Summit', pageType: 'qa', body });
 }
 
