@@ -32,7 +32,7 @@ import { decisionLogBody, postDecisionLog } from './decision-sender.js';
  */
 export const LOG_KEEPALIVE_BYTES = 65_536 - KEEPALIVE_BUDGET - 500;
 
-/** Longest a new record waits in memory before it is written to the queue, ms (a flush writes at once). */
+/** Longest new events wait in memory before they are written to the queue, ms (new decisions and a flush write at once). */
 export const WRITE_DELAY_MS = 1000;
 
 /** What the logger needs. */
@@ -146,9 +146,14 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
 
   function append(events: readonly TrackedEvent[], extra?: Decision): void {
     if (stopped) return;
-    pendingRecords.push(...fresh(extra));
+    const records = fresh(extra);
+    pendingRecords.push(...records);
     pendingEvents.push(...events);
-    if ((pendingRecords.length || pendingEvents.length) && writeTimer === undefined) writeTimer = setTimeout(() => void write(), WRITE_DELAY_MS);
+    // New decisions are written at once: a page has few, and one left right after its slots were
+    // decided would otherwise take them away with it (a navigation does not wait for the delayed
+    // write, nor for the IndexedDB reads a keepalive send needs). Events keep the delay.
+    if (records.length) void write();
+    else if ((pendingRecords.length || pendingEvents.length) && writeTimer === undefined) writeTimer = setTimeout(() => void write(), WRITE_DELAY_MS);
   }
 
   function schedule(ms: number): void {
