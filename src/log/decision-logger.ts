@@ -149,10 +149,12 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
     const records = fresh(extra);
     pendingRecords.push(...records);
     pendingEvents.push(...events);
-    // New decisions are written at once: a page has few, and one left right after its slots were
-    // decided would otherwise take them away with it (a navigation does not wait for the delayed
-    // write, nor for the IndexedDB reads a keepalive send needs). Events keep the delay.
-    if (records.length) void write();
+    // Decisions found without events (the page's own when the log starts, an offer shown) are
+    // written at once: a page left right after its slots were decided would otherwise take them
+    // away (a navigation waits neither for the delayed write nor for the IndexedDB reads a
+    // keepalive send needs). With events, the delay stands: Firefox lost a cart added just before
+    // leaving the page behind a write queued with its commit.
+    if (records.length && !events.length) void write();
     else if ((pendingRecords.length || pendingEvents.length) && writeTimer === undefined) writeTimer = setTimeout(() => void write(), WRITE_DELAY_MS);
   }
 
@@ -221,6 +223,9 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
       .catch((error: unknown) => log.count('log:failed', error))
       .finally(() => (inFlight = undefined)));
   }
+
+  // The page's decisions so far, recorded as soon as the log runs rather than at the page's first event.
+  queueMicrotask(() => append([]));
 
   const self: DecisionLog = {
     observe: (events = []) => append(events),
