@@ -102,4 +102,18 @@ describe('propensity', () => {
       { numRuns: 200, seed: 17 },
     );
   });
+  it('sums to 1 within the bound when candidates without spread compete with spread ones (a point mass cuts the range)', () => {
+    // Summed to 0.9967 with the trapezoid rule over the cut range (docs/learning.md).
+    const mixed = choiceProbabilities([{ mean: 0, sd: 0.5 }, { mean: 0.3, sd: 0.2 }, { mean: -0.2, sd: 1 }, { mean: 0.1, sd: 0 }]);
+    expect(Math.abs(mixed.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(propensityError(4));
+    const point = fc.record({ mean: fc.double({ min: -3, max: 3, noNaN: true }), sd: fc.constant(0) });
+    fc.assert(
+      fc.property(fc.array(arm, { minLength: 1, maxLength: 8 }), fc.array(point, { minLength: 1, maxLength: 4 }), (spread, points) => {
+        const arms = [...spread, ...points].sort((a, b) => a.mean - b.mean || a.sd - b.sd);
+        const sum = choiceProbabilities(arms).reduce((a, b) => a + b, 0);
+        expect(Math.abs(sum - 1)).toBeLessThan(arms.length * propensityError(arms.length));
+      }),
+      { numRuns: 200, seed: 23 },
+    );
+  });
 });
