@@ -1,0 +1,52 @@
+// Mutation testing of the pure core and the sync path (issue #18): `npm run test:mutation`.
+// Not part of `npm test`: it re-runs the unit tests once per mutant (minutes, not seconds).
+// Stryker 9.6 (10.x needs Node 22) with its vitest runner, against vitest 4.
+
+import { readdirSync } from 'node:fs';
+
+/** Unit test files that check the build output (dist/), not the code under mutation: the sandbox has no build. */
+const needsBuild = new Set(['package-exports.test.ts', 'readme-sizes.test.ts']);
+/** The fast happy-dom unit project (test/unit); the other projects start browsers, servers and databases. */
+const testFiles = readdirSync('test/unit')
+  .filter((name) => /\.test\.tsx?$/.test(name) && !needsBuild.has(name))
+  .map((name) => `test/unit/${name}`);
+
+/** Files whose mutants must die; each is reported on its own line. */
+const mutate = [
+  'src/core/events.ts',
+  'src/core/merge.ts',
+  'src/core/decide.ts',
+  'src/core/bandit.ts',
+  'src/core/profile.ts',
+  'src/core/features.ts',
+  'src/sync/backoff.ts',
+  'src/sync/batch.ts',
+];
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  // STRYKER_MUTATE=src/sync/batch.ts narrows a run to one file while working on its tests.
+  mutate: process.env.STRYKER_MUTATE ? process.env.STRYKER_MUTATE.split(',') : mutate,
+  testRunner: 'vitest',
+  plugins: ['@stryker-mutator/vitest-runner'],
+  testFiles,
+  vitest: { configFile: 'vitest.config.ts', related: false },
+  // Each mutant runs only the tests that executed its code during the first (dry) run.
+  coverageAnalysis: 'perTest',
+  // The machine is shared: two workers at most (the npm script also runs under `nice`).
+  concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
+  // Generous: a busy shared machine makes a slow mutant look like an infinite loop.
+  timeoutMS: 10_000,
+  timeoutFactor: 2,
+  // A mutant that would not type-check still runs (the type checker is a separate step). Only source files
+  // get the `// @ts-nocheck` banner: on demo files it would break the committed-pages check.
+  disableTypeChecks: 'src/**/*.ts',
+  // Build output, artifacts and local data are not needed by the unit tests; leave them out of the sandbox.
+  ignorePatterns: ['/dist', '/build', '/coverage', '/test-artifacts', '/.o2o-data', '/bench/results'],
+  tempDirName: 'test-artifacts/stryker-tmp',
+  reporters: ['clear-text', 'progress', 'json', 'html'],
+  clearTextReporter: { allowColor: false, logTests: false, reportTests: false, reportMutants: true, reportScoreTable: true },
+  jsonReporter: { fileName: 'test-artifacts/mutation/mutation.json' },
+  htmlReporter: { fileName: 'test-artifacts/mutation/mutation.html' },
+  thresholds: { high: 90, low: 80, break: null },
+};
