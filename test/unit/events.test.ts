@@ -40,6 +40,11 @@ describe('validateEvent', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(Object.keys(result.event.props)).toHaveLength(EVENT_LIMITS.propertyCount);
+    // Alone (not dropped by the property cap first), a long string is cut to the string cap.
+    const long = validateEvent({ name: 'custom', props: { s: 'x'.repeat(1000), nested: { t: 'y'.repeat(300) } } }, NOW);
+    expect(long.ok && long.event.props).toEqual({ s: 'x'.repeat(EVENT_LIMITS.stringLength), nested: { t: 'y'.repeat(EVENT_LIMITS.stringLength) } });
+    const exact = validateEvent({ name: 'custom', props: { s: 'z'.repeat(EVENT_LIMITS.stringLength) } }, NOW);
+    expect(exact.ok && exact.event.props.s).toBe('z'.repeat(EVENT_LIMITS.stringLength));
     const surrogate = validateEvent({ name: 'custom', props: { s: 'a\uD800b' } }, NOW);
     expect(surrogate.ok && surrogate.event.props.s).toBe('a\uFFFDb');
   });
