@@ -3,7 +3,7 @@ import { decideSlot } from '../../src/core/decide.js';
 import type { TrackedEvent } from '../../src/core/events.js';
 import { applyDeltas } from '../../src/core/merge.js';
 import { BUILTIN_MODEL } from '../../src/core/model.js';
-import { DEFAULT_PROFILE_OPTIONS, type Profile, apply, emptyProfile, priceBand } from '../../src/core/profile.js';
+import { DEFAULT_PROFILE_OPTIONS, type Profile, apply, applyAll, emptyProfile, priceBand } from '../../src/core/profile.js';
 import { viewProfile } from '../../src/core/view.js';
 
 const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
@@ -55,15 +55,37 @@ describe('apply', () => {
 
   it('tracks cart value and monetary value through commerce events', () => {
     const item = { id: 's', category: 'running', price: 40, quantity: 2 };
-    const { profile } = run([
+    const { profile: carted } = run([
       { name: 'add_to_cart', ts: T0, props: {}, items: [item] },
-      { name: 'begin_checkout', ts: T0 + 1, props: {} },
-      { name: 'purchase', ts: T0 + 2, props: {}, value: 80, items: [item] },
+      { name: 'add_to_cart', ts: T0 + 1, props: {}, value: 15.5 },
+      { name: 'begin_checkout', ts: T0 + 2, props: {} },
     ]);
-    const v = viewProfile(profile, T0 + 3);
-    expect(v.number('m.value')).toBe(80);
+    // The cart holds price × quantity of the items, plus an explicit value.
+    expect(viewProfile(carted, T0 + 3).register('c.value')).toBe(95.5);
+    const { profile } = run([{ name: 'purchase', ts: T0 + 3, props: {}, items: [item, { id: 't', price: 9.99 }] }], carted);
+    const v = viewProfile(profile, T0 + 4);
+    // Without a value, a purchase is worth its items (quantity 1 when absent); it empties the cart.
+    expect(v.number('m.value')).toBe(89.99);
     expect(v.register('c.value')).toBe(0);
-    expect(v.register('c.checkout')).toBe(T0 + 1);
+    expect(v.register('c.checkout')).toBe(T0 + 2);
+    expect(v.register('m.last')).toBe(T0 + 3);
+    expect(v.number('i.p.s')).toBe(1);
+    expect(v.number('i.p.t')).toBe(1);
+    const { profile: again } = run([{ name: 'purchase', ts: T0 + 5, props: {}, value: 10 }], profile);
+    expect(viewProfile(again, T0 + 6).number('m.value')).toBe(99.99);
+  });
+
+  it('takes removed items off the cart value, never below zero', () => {
+    const item = { id: 's', price: 12.5, quantity: 2 };
+    const { profile } = run([
+      { name: 'add_to_cart', ts: T0, props: {}, value: 100 },
+      { name: 'remove_from_cart', ts: T0 + 1, props: {}, items: [item] },
+    ]);
+    expect(viewProfile(profile, T0 + 2).register('c.value')).toBe(75);
+    const { profile: less } = run([{ name: 'remove_from_cart', ts: T0 + 2, props: {}, value: 30 }], profile);
+    expect(viewProfile(less, T0 + 3).register('c.value')).toBe(45);
+    const { profile: empty } = run([{ name: 'remove_from_cart', ts: T0 + 3, props: {}, value: 1000 }], less);
+    expect(viewProfile(empty, T0 + 4).register('c.value')).toBe(0);
   });
 
   it('emits numbered deltas that rebuild the same fields', () => {
@@ -76,6 +98,28 @@ describe('apply', () => {
     const events = Array.from({ length: 400 }, (_, i) => view('c' + i, T0 + i));
     const { profile } = run(events);
     expect(Object.keys(profile.own.fields).length).toBeLessThanOrEqual(DEFAULT_PROFILE_OPTIONS.maxFields);
+  });
+
+  it('prunes exactly the weakest long-term affinities with their session and recent twins, and no more', () => {
+    // Category c<i> is viewed i + 1 times, so c0 is the weakest and c9 the strongest; no price, so one label per item.
+    const events: TrackedEvent[] = [];
+    for (let i = 0; i < 10; i++) for (let j = 0; j <= i; j++) events.push({ name: 'view_item', ts: T0 + events.length, props: {}, items: [{ id: 'x', category: 'c' + i }] });
+    const all = applyAll(emptyProfile(), events, { ...DEFAULT_PROFILE_OPTIONS, maxFields: 1000 }).profile.own.fields;
+    const keys = Object.keys(all);
+    // 6 bookkeeping fields (t.first, t.last, s.count, s.start, n.view_item, a.n) + ev:n and 10 categories at 3 horizons.
+    expect(keys).toHaveLength(6 + 3 + 30);
+    const label = (cat: string): string[] => ['l', 's', 'r'].map((h) => `a.${h}.cat:${cat}`);
+    // Six over the limit: the two weakest categories go, each with its two twins.
+    const { profile, deltas } = applyAll(emptyProfile(), events, { ...DEFAULT_PROFILE_OPTIONS, maxFields: keys.length - 6 });
+    const kept = Object.keys(profile.own.fields);
+    expect(kept.sort()).toEqual(keys.filter((k) => ![...label('c0'), ...label('c1')].includes(k)).sort());
+    // Pruned fields are not sent either.
+    expect(deltas.map((d) => d.key).sort()).toEqual(kept.sort());
+    // One over: the weakest category still goes whole (the limit is a ceiling, twins are not split up).
+    const one = Object.keys(applyAll(emptyProfile(), events, { ...DEFAULT_PROFILE_OPTIONS, maxFields: keys.length - 1 }).profile.own.fields);
+    expect(one.sort()).toEqual(keys.filter((k) => !label('c0').includes(k)).sort());
+    // At the limit, nothing goes.
+    expect(Object.keys(applyAll(emptyProfile(), events, { ...DEFAULT_PROFILE_OPTIONS, maxFields: keys.length }).profile.own.fields)).toHaveLength(keys.length);
   });
 
   it.each([[0, 'p0'], [24.99, 'p0'], [25, 'p1'], [299, 'p2'], [5000, 'p3']])('price %d is band %s', (price, band) => {
