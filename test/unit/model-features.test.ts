@@ -97,3 +97,50 @@ describe('catalog items for recommend() from markup and the model', () => {
     expect(catalogItems(document, 'recs', m).map((c) => `${c.id}:${c.tags.join(',')}`)).toEqual(expected);
   });
 });
+
+describe('context features of the moment (cases as data)', () => {
+  const p = run([seen(['a'], T0)]);
+  const moment = (context: Record<string, unknown>): string[] =>
+    Object.entries(visitorFeatures(viewProfile(p, T0 + MIN), context)).filter(([name, v]) => /^ctx\.(night|morning|afternoon|evening|weekend)$/.test(name) && v).map(([name]) => name);
+  const hours: Array<[number, string]> = [[0, 'night'], [4, 'night'], [5, 'morning'], [11, 'morning'], [12, 'afternoon'], [17, 'afternoon'], [18, 'evening'], [23, 'evening']];
+  it.each(hours)('hour %i is %s, and nothing else', (hour, part) => {
+    expect(moment({ hour })).toEqual([`ctx.${part}`]);
+  });
+  it.each([[0, 1], [1, 0], [3, 0], [5, 0], [6, 1]])('weekday %i: ctx.weekend = %i', (weekday, weekend) => {
+    expect(visitorFeatures(viewProfile(p, T0 + MIN), { weekday })['ctx.weekend']).toBe(weekend);
+  });
+  it('sets no time features when the moment is unknown', () => {
+    expect(moment({})).toEqual([]);
+    expect(visitorFeatures(viewProfile(p, T0 + MIN), {})).not.toHaveProperty('ctx.weekend');
+  });
+});
+
+describe('returning visitor and checkout intent (cases as data)', () => {
+  const once = run([seen(['a'], T0)]);
+  const twice = run([seen(['a'], T0), seen(['a'], T0 + DAY)]);
+  const returning: Array<[string, Profile, Record<string, unknown>, number]> = [
+    ['first session, nothing said', once, {}, 0],
+    ['second session, nothing said', twice, {}, 1],
+    ['first session, the browser says returning', once, { returning: true }, 1],
+    ['second session, the browser says new', twice, { returning: false }, 0],
+  ];
+  it.each(returning)('%s: ctx.returning = %i', (_label, profile, context, expected) => {
+    expect(visitorFeatures(viewProfile(profile, T0 + DAY + MIN), context)['ctx.returning']).toBe(expected);
+  });
+
+  const checkout = (events: TrackedEvent[]): Profile => events.reduce((q, e) => apply(q, e).profile, run([seen(['a'], T0)]));
+  const started = checkout([{ name: 'begin_checkout', ts: T0 + MIN, props: {} }]);
+  const bought = checkout([{ name: 'begin_checkout', ts: T0 + MIN, props: {} }, { name: 'purchase', ts: T0 + 2 * MIN, props: {}, value: 5 }]);
+  const rebegun = checkout([{ name: 'purchase', ts: T0 + MIN, props: {}, value: 5 }, { name: 'begin_checkout', ts: T0 + 2 * MIN, props: {} }]);
+  const intent: Array<[string, Profile, number, number]> = [
+    ['no checkout begun', run([seen(['a'], T0)]), T0 + 2 * MIN, 0],
+    ['checkout begun a minute ago', started, T0 + 2 * MIN, 1],
+    ['checkout begun just under a day ago', started, T0 + MIN + DAY - 1, 1],
+    ['checkout begun a day ago', started, T0 + MIN + DAY, 0],
+    ['checkout begun, then bought', bought, T0 + 3 * MIN, 0],
+    ['bought, then a new checkout begun', rebegun, T0 + 3 * MIN, 1],
+  ];
+  it.each(intent)('%s: intent.checkout = %i', (_label, profile, now, expected) => {
+    expect(visitorFeatures(viewProfile(profile, now))['intent.checkout']).toBe(expected);
+  });
+});
