@@ -23,6 +23,9 @@ const mutate = [
   'src/sync/batch.ts',
 ];
 
+/** Report name: `mutation` for the whole run, else STRYKER_REPORT (e.g. one file's name while working on it). */
+const report = process.env.STRYKER_REPORT ?? 'mutation';
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   // STRYKER_MUTATE=src/sync/batch.ts narrows a run to one file while working on its tests.
@@ -43,10 +46,10 @@ export default {
   disableTypeChecks: 'src/**/*.ts',
   // Build output, artifacts and local data are not needed by the unit tests; leave them out of the sandbox.
   ignorePatterns: ['/dist', '/build', '/coverage', '/test-artifacts', '/.o2o-data', '/bench/results'],
-  tempDirName: 'test-artifacts/stryker-tmp',
+  tempDirName: `test-artifacts/stryker-tmp-${report}`,
   reporters: ['clear-text', 'progress', 'json', 'html'],
   clearTextReporter: { allowColor: false, logTests: false, reportTests: false, reportMutants: true, reportScoreTable: true },
-  jsonReporter: { fileName: 'test-artifacts/mutation/mutation.json' },
-  htmlReporter: { fileName: 'test-artifacts/mutation/mutation.html' },
+  jsonReporter: { fileName: `test-artifacts/mutation/${report}.json` },
+  htmlReporter: { fileName: `test-artifacts/mutation/${report}.html` },
   thresholds: { high: 90, low: 80, break: null },
 };

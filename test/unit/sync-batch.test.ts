@@ -59,6 +59,14 @@ describe('splitting the queue into batches', () => {
     expect(splitIntoBatches([pad(1), pad(2)], 'dev', undefined, 100).map((b) => b.deltas.length)).toEqual([1, 1]);
   });
 
+  it('measures bodies in UTF-8 bytes, not characters', () => {
+    expect(byteLength('abc')).toBe(3);
+    expect(byteLength('é')).toBe(2);
+    expect(byteLength('€')).toBe(3);
+    expect(byteLength('😀')).toBe(4);
+    expect(byteLength('')).toBe(0);
+  });
+
   it('makes no batch of an empty queue', () => {
     expect(splitIntoBatches([], 'd')).toEqual([]);
   });
