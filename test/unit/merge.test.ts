@@ -65,6 +65,14 @@ describe('merge laws', () => {
     expect(compactDeltas([late, early])).toEqual([late]);
   });
 
+  it('skips holes (undefined devices and fields) in a replica instead of joining them', () => {
+    const ours: DeviceState = { seq: 2, fields: { 'n.a': { k: 'c', v: 1 } } };
+    const holes = { d1: { seq: 1, fields: { 'n.a': undefined, 'n.b': undefined } }, d2: undefined } as unknown as Record<string, DeviceState>;
+    const merged = mergeReplicas({ d1: ours }, holes);
+    expect(merged).toStrictEqual({ d1: ours });
+    expect(Object.keys(merged.d1?.fields ?? {})).toEqual(['n.a']);
+  });
+
   it.each([
     [{ s: -1, key: 'n.x', f: { k: 'c', v: 1 } }, false],
     [{ s: 0, key: 'n.x', f: { k: 'c', v: 1 } }, true],
