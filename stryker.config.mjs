@@ -2,15 +2,6 @@
 // Not part of `npm test`: it re-runs the unit tests once per mutant (minutes, not seconds).
 // Stryker 9.6 (10.x needs Node 22) with its vitest runner, against vitest 4.
 
-import { readdirSync } from 'node:fs';
-
-/** Unit test files that check the build output (dist/), not the code under mutation: the sandbox has no build. */
-const needsBuild = new Set(['package-exports.test.ts', 'readme-sizes.test.ts']);
-/** The fast happy-dom unit project (test/unit); the other projects start browsers, servers and databases. */
-const testFiles = readdirSync('test/unit')
-  .filter((name) => /\.test\.tsx?$/.test(name) && !needsBuild.has(name))
-  .map((name) => `test/unit/${name}`);
-
 /** Files whose mutants must die; each is reported on its own line. */
 const mutate = [
   'src/core/events.ts',
@@ -32,10 +23,18 @@ export default {
   mutate: process.env.STRYKER_MUTATE ? process.env.STRYKER_MUTATE.split(',') : mutate,
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
-  testFiles,
-  vitest: { configFile: 'vitest.config.ts', related: false },
+  // All unit tests (stryker.vitest.config.ts); STRYKER_TEST_FILES=a.test.ts,b.test.ts narrows them while working on one file.
+  ...(process.env.STRYKER_TEST_FILES ? { testFiles: process.env.STRYKER_TEST_FILES.split(',') } : {}),
+  // Only the unit project, even when Stryker runs every test (see stryker.vitest.config.ts).
+  vitest: { configFile: 'stryker.vitest.config.ts', related: false },
   // Each mutant runs only the tests that executed its code during the first (dry) run.
   coverageAnalysis: 'perTest',
+  // Static mutants (in code that runs when a module is imported: module-level constants such as
+  // EVENT_LIMITS) cannot be measured with this runner under vitest 4.1: a test file's imports are
+  // evaluated before Stryker's setup file switches the mutant on, so every static mutant "survives"
+  // (checked: a direct test of `byteLength` kills its static mutant only when it imports batch.ts
+  // dynamically). They are left out of the score and counted as ignored in the report.
+  ignoreStatic: true,
   // The machine is shared: two workers at most (the npm script also runs under `nice`).
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
   // Generous: a busy shared machine makes a slow mutant look like an infinite loop.
