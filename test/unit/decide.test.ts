@@ -11,6 +11,7 @@ import type { TrackedEvent } from '../../src/core/events.js';
 import { candidateFeatures, visitorFeatures } from '../../src/core/features.js';
 import { type Model, logit, parseModel, sigmoid } from '../../src/core/model.js';
 import { type Profile, apply, emptyProfile } from '../../src/core/profile.js';
+import { unitHash } from '../../src/core/random.js';
 import { viewProfile } from '../../src/core/view.js';
 
 const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
@@ -72,6 +73,12 @@ describe("the slot's own content", () => {
     // A default declared in the list is the base: it is not scored a second time as a candidate with its tags.
     const tagged = model({ slots: { hero: [{ id: 'default', tags: ['running'], bias: -0.5 }, { id: 'camp', tags: ['camping'] }] } });
     expect(choose('hero', tagged.slots.hero ?? [], fan, tagged).variant).toBe('camp');
+    // Its score and explanation have no tag match either, when it wins on its bias.
+    const ahead = model({ slots: { hero: [{ id: 'default', tags: ['running'], bias: 2 }, { id: 'camp', tags: ['camping'] }] } });
+    const d = choose('hero', ahead.slots.hero ?? [], fan, ahead);
+    expect(d.variant).toBe('default');
+    expect(d.score).toBeCloseTo(sigmoid(-1.5 + 2), 9);
+    expect(d.explanation.some((c) => c.feature.startsWith('match.'))).toBe(false);
   });
 });
 
@@ -101,6 +108,14 @@ describe('holdout', () => {
     expect(inHoldout(everyone, undefined)).toBe(false);
     expect(inHoldout({ ...everyone, holdout: 0 }, visitors.find((v) => inHoldout(everyone, v)))).toBe(false);
     expect(decideSlot('hero', markup, fan, everyone)).toMatchObject({ variant: 'run', group: 'personalized' });
+  });
+
+  it('is hash("holdout:" + visitor) < holdout, as documented', () => {
+    const share = model({ holdout: 0.3 });
+    const visitors = Array.from({ length: 300 }, (_, i) => `visitor-${i}`);
+    const expected = visitors.filter((v) => unitHash('holdout:' + v) < 0.3);
+    expect(visitors.filter((v) => inHoldout(share, v))).toEqual(expected);
+    expect(expected.length).toBeGreaterThan(60);
   });
 });
 
@@ -172,5 +187,12 @@ describe('slot feedback', () => {
     expect(slotFeedback(view, 'side')).toEqual(new Map([['a', { n: 1, s: 0 }]]));
     expect(slotFeedback(view, 'her')).toEqual(new Map());
     expect(slotFeedback(view, 'offer')).toEqual(new Map());
+  });
+
+  it('reads only the b.i, b.k and b.v counters, not other counters that look alike', () => {
+    const c = (v: number) => ({ k: 'c' as const, v });
+    const fields = { 'b.i.hero.a': c(2), 'b.k.hero.a': c(1), 'b.x.hero.a': c(5), 'x.i.hero.a': c(3), 'n.vihero.a': c(4) };
+    const view = viewProfile({ ...emptyProfile(), own: { seq: 5, fields } }, T0);
+    expect(slotFeedback(view, 'hero')).toEqual(new Map([['a', { n: 2, s: 1 }]]));
   });
 });
