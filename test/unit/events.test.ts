@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_LIMITS, validateEvent } from '../../src/core/events.js';
+import { EVENT_LIMITS, isSignature, validateEvent } from '../../src/core/events.js';
 
 const NOW = 1_700_000_000_000;
 
@@ -120,9 +120,33 @@ describe('validateEvent at the limits (cases as data)', () => {
         { id: 'c'.repeat(80), quantity: 1e6, price: '9.5' },
       ],
     }).items ?? [];
-    expect(a).toEqual({ id: '42', category: 'trail running', brand: 'acme', price: 0, quantity: 2, tags: ['red', 'blue'] });
-    expect(b).toEqual({ id: 'b', tags: ['ok'] });
-    expect(c).toEqual({ id: 'c'.repeat(64), quantity: 10_000, price: 9.5 });
+    // Strict: a dropped field is absent, not present as undefined.
+    expect(a).toStrictEqual({ id: '42', category: 'trail running', brand: 'acme', price: 0, quantity: 2, tags: ['red', 'blue'] });
+    expect(b).toStrictEqual({ id: 'b', tags: ['ok'] });
+    expect(c).toStrictEqual({ id: 'c'.repeat(64), quantity: 10_000, price: 9.5 });
+  });
+
+  it('drops item fields that are not what they claim: invisible labels, NaN ids, non-numeric prices', () => {
+    const items = ok({
+      name: 'x',
+      items: [
+        { id: NaN },
+        { id: Infinity },
+        { id: 'd', category: '\u200b\u200e', brand: '\u0000', price: true, quantity: '' },
+        { id: 'e', price: '', quantity: ' ', tags: '\u200b' },
+        { id: 'f', price: [], category: Infinity },
+      ],
+    }).items;
+    expect(items).toStrictEqual([{ id: 'd' }, { id: 'e' }, { id: 'f' }]);
+  });
+
+  it('takes only a lowercase 64-digit hex string as a signature', () => {
+    const hex = 'ab'.repeat(32);
+    expect(isSignature(hex)).toBe(true);
+    expect(isSignature(hex.toUpperCase())).toBe(false);
+    expect(isSignature(hex + '0')).toBe(false);
+    expect(isSignature([hex])).toBe(false);
+    expect(isSignature({ toString: () => hex })).toBe(false);
   });
 
   it('replaces lone surrogates anywhere in a string, and keeps pairs', () => {
