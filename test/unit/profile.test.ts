@@ -8,6 +8,7 @@ import { viewProfile } from '../../src/core/view.js';
 
 const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
 const MIN = 60_000;
+const DAY = 86_400_000;
 const view = (category: string, ts: number, price = 50): TrackedEvent => ({ name: 'view_item', ts, props: {}, items: [{ id: category + ts, category, price }] });
 
 function run(events: TrackedEvent[], start: Profile = emptyProfile()) {
@@ -137,5 +138,87 @@ describe('decideSlot', () => {
     const decision = decideSlot('hero', candidates, viewProfile(profile, T0 + 3), BUILTIN_MODEL);
     expect(decision.variant).toBe('running');
     expect(decision.explanation[0]?.feature).toBe('match.long');
+  });
+});
+
+describe('apply: sessions, registers and identity at their edges', () => {
+  const ev = (name: string, ts: number, props: Record<string, unknown> = {}): TrackedEvent => ({ name, ts, props });
+  const fields = (events: TrackedEvent[], start: Profile = emptyProfile()) => run(events, start).profile.own.fields;
+
+  it('keeps one session across a gap of exactly the timeout, and records the gap before a new one', () => {
+    const gap = DEFAULT_PROFILE_OPTIONS.sessionTimeoutMs;
+    expect(fields([view('a', T0), view('a', T0 + gap)])['s.count']).toEqual({ k: 'c', v: 1 });
+    const f = fields([view('a', T0), view('a', T0 + gap + 1)]);
+    expect(f['s.count']).toEqual({ k: 'c', v: 2 });
+    expect(f['s.gap']).toMatchObject({ k: 'r', v: gap + 1 });
+    expect(f['s.start']).toMatchObject({ k: 'r', v: T0 + gap + 1 });
+    expect(fields([view('a', T0)])).not.toHaveProperty('s.gap');
+  });
+
+  it('keeps the first and the latest time when events arrive out of order', () => {
+    const f = fields([view('a', T0 + 10 * MIN), view('a', T0), view('a', T0 + 5 * MIN)]);
+    expect(f['t.first']).toEqual({ k: 'm', v: T0 });
+    expect(f['t.last']).toMatchObject({ k: 'r', v: T0 + 10 * MIN });
+    // The same in one batch as one by one.
+    const batch = applyAll(emptyProfile(), [view('a', T0 + 10 * MIN), view('a', T0), view('a', T0 + 5 * MIN)]).profile.own.fields;
+    expect(batch['t.first']).toEqual({ k: 'm', v: T0 });
+    expect(batch['t.last']).toMatchObject({ v: T0 + 10 * MIN });
+  });
+
+  it('stamps each write of a register later than the one before, so the last write wins a join', () => {
+    const first = fields([ev('identify', T0, { traits: { plan: 'free' } })]);
+    const second = fields([ev('identify', T0, { traits: { plan: 'pro' } })], { ...emptyProfile(), own: { seq: 1, fields: first } });
+    expect(second['u.plan']).toEqual({ k: 'r', v: 'pro', t: T0 + 1 });
+    const batch = applyAll(emptyProfile(), [ev('identify', T0, { traits: { plan: 'free' } }), ev('identify', T0, { traits: { plan: 'pro' } }), ev('identify', T0, { traits: { plan: 'max' } })]);
+    expect(batch.profile.own.fields['u.plan']).toEqual({ k: 'r', v: 'max', t: T0 + 2 });
+  });
+
+  it('takes identity from identify only: a non-empty string user id, scalar traits, never a trait named sig', () => {
+    const f = fields([
+      ev('identify', T0, { userId: 'user-1', traits: { plan: 'pro', age: 30, vip: false, gone: null, nested: { a: 1 }, list: [1], sig: 'ab'.repeat(32) } }),
+      ev('identify', T0 + 1, { userId: '', traits: ['x'] }),
+      ev('identify', T0 + 2, { userId: 42, traits: 'plan' }),
+      ev('custom', T0 + 3, { userId: 'user-2', traits: { plan: 'free' } }),
+    ]);
+    const identity = Object.fromEntries(Object.entries(f).filter(([key]) => key.startsWith('u.')).map(([key, field]) => [key, (field as { v: unknown }).v]));
+    expect(identity).toEqual({ 'u.id': 'user-1', 'u.plan': 'pro', 'u.age': 30, 'u.vip': false, 'u.gone': null });
+  });
+
+  it('counts feedback only for well-formed slots and variants, and credits conversions within the session only', () => {
+    const timeout = DEFAULT_PROFILE_OPTIONS.sessionTimeoutMs;
+    const f = fields([
+      ev('view_promotion', T0, { slot: 'hero', variant: 'a' }),
+      ev('view_promotion', T0, { slot: 'hero', variant: 5 }),
+      ev('view_promotion', T0, { slot: 7, variant: 'a' }),
+      ev('view_promotion', T0, { slot: 'he ro', variant: 'a' }),
+      ev('view_promotion', T0, { slot: 'side', variant: 'a.b' }),
+      ev('offer_shown', T0, { offer: 'ten', slot: 'hero' }),
+      ev('offer_clicked', T0, { offer: 7 }),
+      ev('add_to_cart', T0 + timeout, { value: 1 }),
+      ev('conversion', T0 + timeout + 1),
+    ]);
+    const feedback = Object.fromEntries(Object.entries(f).filter(([key]) => key.startsWith('b.')).map(([key, field]) => [key, (field as { v: unknown }).v]));
+    // add_to_cart exactly at the timeout still counts; the conversion a millisecond later does not.
+    expect(feedback).toEqual({ 'b.i.hero.a': 1, 'b.last.hero': 'a', 'b.i.offer.ten': 1, 'b.last.offer': 'ten', 'b.v.hero.a': 1, 'b.v.offer.ten': 1 });
+  });
+
+  it('adds no affinity for events without a weight or without items, and the event weight for those with both', () => {
+    const items = [{ id: 'x', category: 'running', brand: 'acme', price: 30, tags: ['trail'] }];
+    const none = fields([{ name: 'custom', ts: T0, props: {}, items }, { name: 'view_item', ts: T0 + 1, props: {} }]);
+    expect(Object.keys(none).filter((key) => key.startsWith('a.'))).toEqual([]);
+    const weighted = fields([{ name: 'add_to_cart', ts: T0, props: {}, items }]);
+    expect(weighted['a.n']).toEqual({ k: 'c', v: 1 });
+    for (const label of ['ev:n', 'cat:running', 'brand:acme', 'price:p1', 'tag:trail']) {
+      expect(weighted[`a.l.${label}`]).toEqual({ k: 'd', v: DEFAULT_PROFILE_OPTIONS.eventWeights.add_to_cart, t: T0 });
+      expect(weighted[`a.r.${label}`]).toEqual({ k: 'd', v: DEFAULT_PROFILE_OPTIONS.eventWeights.add_to_cart, t: 1 });
+    }
+  });
+
+  it('decays recent interest by item events, not time: half after five more', () => {
+    const events = [view('running', T0), ...Array.from({ length: 5 }, (_, i) => view('camping', T0 + DAY * (i + 1)))];
+    const f = fields(events);
+    expect(f['a.r.cat:running']).toEqual({ k: 'd', v: 1, t: 1 });
+    const recent = viewProfile(run(events).profile, T0 + 6 * DAY).affinities('r');
+    expect(recent.get('cat:running')).toBeCloseTo(0.5, 9);
   });
 });
