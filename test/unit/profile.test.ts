@@ -3,7 +3,7 @@ import { decideSlot } from '../../src/core/decide.js';
 import type { TrackedEvent } from '../../src/core/events.js';
 import { applyDeltas } from '../../src/core/merge.js';
 import { BUILTIN_MODEL } from '../../src/core/model.js';
-import { DEFAULT_PROFILE_OPTIONS, type Profile, apply, applyAll, emptyProfile, priceBand } from '../../src/core/profile.js';
+import { DEFAULT_PROFILE_OPTIONS, type Profile, affinityKey, apply, applyAll, emptyProfile, priceBand } from '../../src/core/profile.js';
 import { viewProfile } from '../../src/core/view.js';
 
 const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
@@ -220,5 +220,75 @@ describe('apply: sessions, registers and identity at their edges', () => {
     expect(f['a.r.cat:running']).toEqual({ k: 'd', v: 1, t: 1 });
     const recent = viewProfile(run(events).profile, T0 + 6 * DAY).affinities('r');
     expect(recent.get('cat:running')).toBeCloseTo(0.5, 9);
+  });
+});
+
+describe('apply: what must not be written', () => {
+  const ev = (name: string, ts: number, props: Record<string, unknown> = {}, extra: Partial<TrackedEvent> = {}): TrackedEvent => ({ name, ts, props, ...extra });
+  const keys = (events: TrackedEvent[]) => Object.keys(applyAll(emptyProfile(), events).profile.own.fields);
+
+  it('names affinity keys by horizon, dimension and label', () => {
+    expect(affinityKey('l', 'cat', 'running')).toBe('a.l.cat:running');
+    expect(affinityKey('r', 'price', 'p2')).toBe('a.r.price:p2');
+  });
+
+  it('remembers purchased items only under keys a store accepts, and none without items', () => {
+    expect(keys([ev('purchase', T0, {}, { value: 5 })]).filter((k) => k.startsWith('i.p.'))).toEqual([]);
+    const bought = keys([ev('purchase', T0, {}, { items: [{ id: 'constructor' }, { id: '123' }, { id: 'ok' }] })]);
+    expect(bought.filter((k) => k.startsWith('i.p.')).sort()).toEqual(['i.p.123', 'i.p.ok']);
+  });
+
+  it('writes no feedback under a key longer than a store accepts', () => {
+    const long = (c: string) => c.repeat(64);
+    expect(keys([ev('view_promotion', T0, { slot: long('s'), variant: long('v') })]).filter((k) => k.startsWith('b.'))).toEqual([]);
+  });
+
+  it('adds no affinity for an item field that is absent', () => {
+    const written = keys([ev('view_item', T0, {}, { items: [{ id: 'x' }] })]);
+    expect(written.filter((k) => k.includes('undefined'))).toEqual([]);
+    expect(written.filter((k) => k.startsWith('a.l.'))).toEqual(['a.l.ev:n']);
+  });
+
+  it('reads identity from identify events only, and credits conversions from conversion events only', () => {
+    const written = keys([
+      ev('purchase', T0, { userId: 'user-1', traits: { plan: 'pro' } }, { value: 1 }),
+      ev('view_promotion', T0 + 1, { slot: 'hero', variant: 'a' }),
+      ev('begin_checkout', T0 + 2),
+      ev('remove_from_cart', T0 + 3, {}, { value: 1 }),
+      ev('identify', T0 + 4, { traits: { tier: 'gold' } }),
+    ]);
+    expect(written.filter((k) => k.startsWith('u.'))).toEqual(['u.tier']);
+    expect(written.filter((k) => k.startsWith('b.v.'))).toEqual([]);
+  });
+
+  it('sends no delta for a first-seen time that did not move', () => {
+    const first = applyAll(emptyProfile(), [view('a', T0)]).profile;
+    const again = applyAll(first, [view('a', T0)]);
+    expect(again.deltas.map((d) => d.key)).not.toContain('t.first');
+    expect(applyAll(first, [view('a', T0 - 1)]).deltas.map((d) => d.key)).toContain('t.first');
+  });
+
+  it('prunes by value decayed to the latest event, not by raw sums', () => {
+    // `old` was viewed three times 100 days before `fresh` was viewed once: raw 3 > 1, decayed 3 · 2^(-100/30) ≈ 0.3 < 1.
+    const events = [0, 1, 2].map((i) => view('old', T0 + i)).concat([view('fresh', T0 + 100 * DAY)]);
+    const all = Object.keys(applyAll(emptyProfile(), events, { ...DEFAULT_PROFILE_OPTIONS, maxFields: 1000 }).profile.own.fields);
+    const kept = Object.keys(applyAll(emptyProfile(), events, { ...DEFAULT_PROFILE_OPTIONS, maxFields: all.length - 3 }).profile.own.fields);
+    expect(kept).toContain('a.l.cat:fresh');
+    expect(kept).not.toContain('a.l.cat:old');
+  });
+
+  it('prunes a profile stored before recent-interest fields existed down to the limit', () => {
+    // Long-term and session affinities only (no `a.r.` twins): each label is two fields, not three.
+    const fields: Profile['own']['fields'] = {};
+    for (let i = 0; i < 20; i++) {
+      fields[`a.l.cat:c${i}`] = { k: 'd', v: i + 1, t: T0 };
+      fields[`a.s.cat:c${i}`] = { k: 'd', v: i + 1, t: T0 };
+    }
+    const legacy: Profile = { ...emptyProfile(), own: { seq: 40, fields } };
+    const options = { ...DEFAULT_PROFILE_OPTIONS, maxFields: 30 };
+    const after = applyAll(legacy, [{ name: 'custom', ts: T0, props: {} }], options).profile.own.fields;
+    expect(Object.keys(after).length).toBeLessThanOrEqual(30);
+    expect(Object.keys(after)).toContain('a.l.cat:c19');
+    expect(Object.keys(after)).not.toContain('a.l.cat:c0');
   });
 });
