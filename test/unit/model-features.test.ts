@@ -190,7 +190,8 @@ describe('session liveness and visit start, at the boundaries', () => {
 });
 
 describe('transitions (match.next) read only real labels', () => {
-  const p = run([seen(['running'], T0)]);
+  // `western` has no row in the links below.
+  const p = run([seen(['western'], T0), seen(['running'], T0 + 1)]);
   const view = (): ReturnType<typeof viewProfile> => viewProfile(p, T0 + MIN);
   it("ignores the item-event counter's label and labels without a row, even where a tag is named like them", () => {
     // A tag `n` matches the `ev:n` counter's bare name, and `undefined` is what a missing row would be looked up as.
