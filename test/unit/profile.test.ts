@@ -292,3 +292,11 @@ describe('apply: what must not be written', () => {
     expect(Object.keys(after)).not.toContain('a.l.cat:c0');
   });
 });
+
+describe('apply: a stored profile with a damaged register', () => {
+  it('reads a cart value that is not a number as empty, instead of adding to a string', () => {
+    const damaged: Profile = { ...emptyProfile(), own: { seq: 1, fields: { 'c.value': { k: 'r', v: 'oops', t: T0 } } } };
+    const { profile } = apply(damaged, { name: 'add_to_cart', ts: T0 + 1, props: {}, value: 5 });
+    expect(profile.own.fields['c.value']).toEqual({ k: 'r', v: 5, t: T0 + 1 });
+  });
+});
