@@ -183,7 +183,7 @@ function register(b: Batch, key: string, value: Scalar, ts: number): void {
   }
 }
 
-/** A number this device wrote (`t.last`, `c.value`); its own registers always hold numbers here, so the kind test has equivalent mutants. */
+/** A number this device wrote (`t.last`, `c.value`), or undefined; treating every kind as a register (a mutant) is equivalent, as counters hold numbers. */
 function number(b: Batch, key: string): number | undefined {
   const field = b.fields[key];
   if (!field) return undefined;
