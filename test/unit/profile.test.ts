@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideSlot } from '../../src/core/decide.js';
-import type { TrackedEvent } from '../../src/core/events.js';
+import type { Properties, TrackedEvent } from '../../src/core/events.js';
 import { applyDeltas } from '../../src/core/merge.js';
 import { BUILTIN_MODEL } from '../../src/core/model.js';
 import { DEFAULT_PROFILE_OPTIONS, type Profile, affinityKey, apply, applyAll, emptyProfile, priceBand } from '../../src/core/profile.js';
@@ -142,7 +142,7 @@ describe('decideSlot', () => {
 });
 
 describe('apply: sessions, registers and identity at their edges', () => {
-  const ev = (name: string, ts: number, props: Record<string, unknown> = {}): TrackedEvent => ({ name, ts, props });
+  const ev = (name: string, ts: number, props: Properties = {}): TrackedEvent => ({ name, ts, props });
   const fields = (events: TrackedEvent[], start: Profile = emptyProfile()) => run(events, start).profile.own.fields;
 
   it('keeps one session across a gap of exactly the timeout, and records the gap before a new one', () => {
@@ -224,7 +224,7 @@ describe('apply: sessions, registers and identity at their edges', () => {
 });
 
 describe('apply: what must not be written', () => {
-  const ev = (name: string, ts: number, props: Record<string, unknown> = {}, extra: Partial<TrackedEvent> = {}): TrackedEvent => ({ name, ts, props, ...extra });
+  const ev = (name: string, ts: number, props: Properties = {}, extra: Partial<TrackedEvent> = {}): TrackedEvent => ({ name, ts, props, ...extra });
   const keys = (events: TrackedEvent[]) => Object.keys(applyAll(emptyProfile(), events).profile.own.fields);
 
   it('names affinity keys by horizon, dimension and label', () => {
