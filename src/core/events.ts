@@ -79,6 +79,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** Caps a string and removes lone surrogates, which JSON encoders and servers choke on. */
 export function cleanString(value: string, max: number = EVENT_LIMITS.stringLength): string {
+  // Equivalent mutants: slicing always, or at `>=`, gives the same string; scanning non-surrogates
+  // (`[^\uD800-\uDFFF]`) only runs the replace, which changes nothing without a lone surrogate, more often.
   const capped = value.length > max ? value.slice(0, max) : value;
   // Most strings have no surrogate at all: a plain scan is cheaper than the replace with lookarounds.
   return /[\uD800-\uDFFF]/.test(capped) ? capped.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD') : capped;
@@ -99,6 +101,8 @@ export function cleanValue(value: unknown, depth = 0): PropertyValue | undefined
       return value;
     case 'object':
       break;
+    // Equivalent mutant: without this return, a function, symbol, bigint or undefined still ends as
+    // undefined below (not null, not an array, not a plain object).
     default:
       return undefined;
   }
@@ -154,11 +158,13 @@ function cleanTags(value: unknown): string[] | undefined {
 /** A label without control and format characters (invisible, or bidi overrides that disguise it), trimmed and capped. */
 function cleanLabel(value: string): string {
   // Most labels are printable ASCII: a plain scan spares them the Unicode-property replace.
+  // Equivalent mutant: `^[\x20-\x7e]$` (one character) only sends more labels through the replace.
   const visible = /^[\x20-\x7e]*$/.test(value) ? value : value.replace(/[\p{Cc}\p{Cf}]/gu, '');
   return cleanString(visible.trim(), 64);
 }
 
 function optionalLabel(value: unknown): string | undefined {
+  // Equivalent mutant: without `typeof value === 'number'`, Number.isFinite is false for every non-number anyway.
   if (typeof value === 'number' && Number.isFinite(value)) value = String(value);
   if (typeof value !== 'string') return undefined;
   const trimmed = cleanLabel(value);
@@ -167,6 +173,7 @@ function optionalLabel(value: unknown): string | undefined {
 
 function optionalNumber(value: unknown): number | undefined {
   if (typeof value === 'string' && value.trim() !== '') value = Number(value);
+  // Equivalent mutant: as above, Number.isFinite alone refuses every non-number.
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
@@ -181,6 +188,7 @@ export function cleanItem(raw: unknown): Item | undefined {
   const brand = affinityLabel(optionalLabel(raw.brand ?? raw.item_brand)?.toLowerCase());
   if (brand) item.brand = brand;
   const price = optionalNumber(raw.price);
+  // Equivalent mutants: dropping `!== undefined` here or below (undefined >= 0 and undefined > 0 are false).
   if (price !== undefined && price >= 0) item.price = price;
   const quantity = optionalNumber(raw.quantity);
   if (quantity !== undefined && quantity > 0) item.quantity = Math.min(Math.floor(quantity), 10_000);
@@ -251,8 +259,10 @@ let validName = 'page_view';
 /** An event with empty props from its raw parts, or why they were rejected. */
 function build(name: unknown, ts: unknown, tz: unknown, rawItems: unknown, rawValue: unknown): TrackedEvent | RejectReason {
   // `constructor` and `prototype` fit the pattern, but every field keyed by them (`n.constructor`) is refused downstream.
+  // Equivalent mutant: skipping the `validName` shortcut checks a repeated name again, with the same answer.
   if (typeof name !== 'string' || (name !== validName && (name.length > EVENT_LIMITS.nameLength || !NAME.test(name) || PROTOTYPE_KEYS.has(name)))) return 'bad-name';
   validName = name;
+  // Equivalent mutants: the `typeof` tests here and for `tz` repeat what Number.isFinite already refuses.
   if (typeof ts !== 'number' || !Number.isFinite(ts) || ts < 0) return 'bad-timestamp';
   const event: TrackedEvent = { name, ts: Math.floor(ts), props: {} };
   if (typeof tz === 'number' && Number.isFinite(tz) && Math.abs(tz) <= 16 * 60) event.tz = tz;

@@ -47,6 +47,7 @@ function measure(view: ProfileView, horizon: Horizon, tag: string): [number, num
   const events = affinities.get(EVENTS_LABEL) ?? 0;
   let share = 0;
   let top = 0;
+  // `colon >= 0` here (and below) differs only for a tag that starts with ':', which no dimension names.
   for (const dimension of colon > 0 ? [tag.slice(0, colon) as Dimension] : DIMENSIONS) {
     const value = affinities.get(colon > 0 ? tag : dimension + ':' + tag) ?? 0;
     if (!value) continue;
@@ -114,6 +115,8 @@ export function candidateFeatures(view: ProfileView, candidate: Candidate, links
   for (const t of candidate.tags) {
     const [l, f] = tagStrength(view, 'l', t);
     const s = live ? tagStrength(view, 's', t)[0] : 0;
+    // The session-only branch (`!long && s > short`) needs a session affinity without its long-term twin, which
+    // apply never writes (they are created and pruned together): its `false` mutant changes no result.
     if (l > long || (!long && s > short)) tag = t;
     long = Math.max(long, l);
     freq = Math.max(freq, f);

@@ -36,6 +36,8 @@ export { isFieldKey } from './field.js';
 
 /** True when `value` has the shape of a {@link Delta}; used on untrusted input. */
 export function isDelta(value: unknown): value is Delta {
+  // Equivalent mutants: dropping `typeof value !== 'object'` or `typeof d.s === 'number'` changes no answer
+  // (a primitive has no numeric `s`, and Number.isSafeInteger is false for non-numbers); they say what is meant.
   if (value === null || typeof value !== 'object') return false;
   const d = value as Record<string, unknown>;
   return typeof d.s === 'number' && Number.isSafeInteger(d.s) && d.s >= 0 && isFieldKey(d.key) && isField(d.f);
@@ -47,6 +49,7 @@ export function applyDeltas(state: DeviceState, deltas: readonly Delta[]): Devic
   let seq = state.seq;
   for (const delta of deltas) {
     fields[delta.key] = joinFields(fields[delta.key], delta.f);
+    // Equivalent mutant: `>=` assigns the same number.
     if (delta.s > seq) seq = delta.s;
   }
   return { seq, fields };

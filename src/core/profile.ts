@@ -93,6 +93,7 @@ export function priceBand(price: number, bands: readonly number[]): string {
 
 function bandIndex(price: number, bands: readonly number[]): number {
   let band = 0;
+  // Equivalent mutants: past the last band, `price >= undefined` is false and ends the loop anyway.
   while (band < bands.length && price >= (bands[band] as number)) band++;
   return band;
 }
@@ -110,6 +111,9 @@ export function roundDecayed(value: number): number {
   // writes run in the interpreter, where every call counts.
   const scale = value < 1 ? (value < 0.1 ? 0 : 1e7) : value < 10 ? 1e6 : value < 100 ? 1e5 : value < 1e3 ? 1e4 : value < 1e4 ? 1e3 : value < 1e5 ? 100 : value < 1e6 ? 10 : 0;
   // value × scale is in [10^6, 10^7), where adding 0.5 is exact and | 0 is Math.round.
+  // Equivalent mutants: at each exact boundary (0.1, 1, 10 … 10^6) both neighbouring scales give the same
+  // number, and toPrecision(7) rounds values below 1 to the same 7 digits as the 1e7 scale; a value is never
+  // negative, so `value > 0` may be `>= 0` or true.
   return scale ? ((value * scale + 0.5) | 0) / scale : value > 0 ? Number(value.toPrecision(7)) : value;
 }
 
@@ -148,6 +152,8 @@ function put(b: Batch, key: string, field: Field): void {
   b.mine.set(key, field);
 }
 
+// In add, min and register, the branch on this batch's own object only saves an allocation: a mutant that
+// skips it writes a new object with the same value (equivalent).
 function add(b: Batch, key: string, amount: number): void {
   const own = b.mine.get(key);
   if (own?.k === 'c') own.v += amount;
@@ -177,6 +183,7 @@ function register(b: Batch, key: string, value: Scalar, ts: number): void {
   }
 }
 
+/** A number this device wrote (`t.last`, `c.value`), or undefined; treating every kind as a register (a mutant) is equivalent, as counters hold numbers. */
 function number(b: Batch, key: string): number | undefined {
   const field = b.fields[key];
   if (!field) return undefined;
@@ -188,7 +195,8 @@ function ownLabel(b: Batch, dimension: Dimension | 'ev', value: string, ts: numb
   const own = (['l', 's', 'r'] as const).map((horizon) => {
     const key = `a.${horizon}.${dimension}:${value}`;
     const previous = b.fields[key];
-    // A field new to the profile starts at 0 at this write's time, which the first decay turns into the weight.
+    // A field new to the profile starts at 0 at this write's time, which the first decay turns into the weight
+    // (starting it at another time is an equivalent mutant: 0 decays to 0).
     const field: DecayField = previous?.k === 'd' ? { k: 'd', v: previous.v, t: previous.t } : { k: 'd', v: 0, t: horizon === 'r' ? n : ts };
     put(b, key, field);
     return field;
@@ -206,6 +214,7 @@ function touch(b: Batch, dimension: Dimension | 'ev', value: string, weight: num
   for (let h = 0; h < 3; h++) {
     const field = own[h] as DecayField;
     const at = h === 2 ? n : ts;
+    // Equivalent mutants: `at >= field.t` decays by 2^0 = 1; always recomputing the factor gives the same factor.
     if (at > field.t) {
       const horizon = b.horizons[h] as HalfLife;
       const age = at - field.t;
@@ -230,6 +239,8 @@ function localDay(ts: number, tz: number | undefined): number {
  */
 export function startsSession(last: number | undefined, ts: number, tz: number | undefined, timeoutMs = DEFAULT_PROFILE_OPTIONS.sessionTimeoutMs): boolean {
   // Events of a burst share a millisecond: same day, no need to work it out.
+  // Equivalent mutants: without `last === undefined` (NaN compares false, and the day test is true), or
+  // without `ts !== last` (the same millisecond is the same day).
   return last === undefined || ts - last > timeoutMs || (ts !== last && localDay(ts, tz) !== localDay(last, tz));
 }
 
@@ -247,6 +258,7 @@ function trackSession(b: Batch, event: TrackedEvent): void {
 }
 
 function trackAffinities(b: Batch, event: TrackedEvent, weight: number, items: Item[]): void {
+  // Equivalent mutant: without the cached counter, add() finds the same own object.
   if (b.count) b.count.v++;
   else {
     add(b, 'a.n', 1);
@@ -266,6 +278,7 @@ function trackAffinities(b: Batch, event: TrackedEvent, weight: number, items: I
 
 function itemsValue(items: readonly Item[] | undefined): number {
   let total = 0;
+  // Equivalent mutant: any non-item in place of `[]` is worth 0.
   for (const item of items ?? []) total += (item.price ?? 0) * (item.quantity ?? 1);
   return total;
 }
@@ -340,6 +353,8 @@ function trackFeedback(b: Batch, event: TrackedEvent): void {
     b.shown ??= Object.keys(b.fields).filter((key) => key.startsWith(LAST_SHOWN));
     for (const key of b.shown) {
       const last = b.fields[key];
+      // Equivalent mutants: `b.last.*` keys in `shown` are always registers this device wrote with a
+      // valid impression key of the same length, so the kind test and the credit's key test never refuse.
       if (last?.k !== 'r' || event.ts - last.t > b.options.sessionTimeoutMs) continue;
       const credit = `b.v.${key.slice(7)}.${String(last.v)}`;
       if (isFieldKey(credit)) add(b, credit, 1);
@@ -354,6 +369,7 @@ function round2(n: number): number {
 /** Drops the weakest long-term affinities (and their session and recent twins) beyond `maxFields`. */
 function prune(fields: Record<string, Field>, options: ProfileOptions, now: number): void {
   const keys = Object.keys(fields);
+  // Equivalent mutants: going on at or under the limit finds no excess and deletes nothing.
   if (keys.length <= options.maxFields) return;
   const affinities = keys
     .filter((key) => key.startsWith('a.l.'))
@@ -410,6 +426,8 @@ export function applyAll(profile: Profile, events: readonly TrackedEvent[], opti
   for (const event of events) {
     const name = event.name;
     trackSession(b, event);
+    // Equivalent mutants: rebuilding the counter key, or calling the trackers below for every event
+    // (each checks the name itself), only costs time.
     let counter = b.names.get(name);
     if (!counter) b.names.set(name, (counter = 'n.' + name));
     add(b, counter, 1);
@@ -421,6 +439,8 @@ export function applyAll(profile: Profile, events: readonly TrackedEvent[], opti
       trackIdentity(b, event);
       trackFeedback(b, event);
     }
+    // The prune's clock. Taking the last event's time instead of the latest (a mutant) differs only for a
+    // batch out of order, by a decay ratio that the prune's order does not depend on.
     if (event.ts > last) last = event.ts;
   }
   prune(b.fields, options, last);

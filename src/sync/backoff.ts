@@ -14,6 +14,8 @@ export type Verdict = 'ok' | 'retry' | 'drop';
 /** Network errors (status 0), 408, 429 and 5xx retry; other 4xx drop; 2xx is delivered. */
 export function verdictFor(status: number): Verdict {
   if (status >= 200 && status < 300) return 'ok';
+  // Two mutants here are equivalent (no status answers differently): `status === 0` → false, as 0 < 200
+  // retries anyway (it stays to name the network error), and `status < 200` → `<= 200`, as 200 returned above.
   return status === 0 || status === 408 || status === 429 || status >= 500 || status < 200 ? 'retry' : 'drop';
 }
 

@@ -9,10 +9,13 @@
  * `visibilitychange`, exactly what a browser does when a tab goes to the background.
  */
 import { beforeAll, expect, it } from 'vitest';
+import { ITEM_VIEW_DWELL_MS } from '../../src/collect/item-views.js';
 import { type BrowserContext, type Page, describeBrowser, readIndexedDb, useBrowserAndServer, waitFor, watchErrors } from './harness.js';
 
 interface StoredEvent {
   name: string;
+  /** Page clock (Date.now()) when the event was tracked. */
+  ts: number;
   value?: number;
   items?: Array<{ id: string; category?: string }>;
   props: Record<string, unknown>;
@@ -102,15 +105,20 @@ describeBrowser('collection in Chromium', () => {
     const context = await env.browser.newContext();
     await context.addInitScript(HIDE);
     const page = await open(context, shop);
-    const viewed = async (): Promise<boolean> => (await events(page)).some((e) => e.name === 'view_item' && e.items?.[0]?.id === 'sku-low');
+    const view = async (): Promise<StoredEvent | undefined> => (await events(page)).find((e) => e.name === 'view_item' && e.items?.[0]?.id === 'sku-low');
     await page.evaluate(() => (window as unknown as { __setHidden(h: boolean): void }).__setHidden(true));
     await page.evaluate(() => document.getElementById('low')?.scrollIntoView());
+    // Longer than the dwell: a hidden tab that counted would have recorded the view by now.
     await page.waitForTimeout(1800);
-    expect(await viewed()).toBe(false);
-    await page.evaluate(() => (window as unknown as { __setHidden(h: boolean): void }).__setHidden(false));
-    await page.waitForTimeout(400);
-    expect(await viewed()).toBe(false);
-    await waitFor(viewed, 5000, 'the item view');
+    expect(await view()).toBeUndefined();
+    const shownAt = await page.evaluate(() => {
+      (window as unknown as { __setHidden(h: boolean): void }).__setHidden(false);
+      return Date.now();
+    });
+    // Wait for the view, then check on the page's own clock that it took a full second of visibility
+    // (a fixed wait after un-hiding would break on a slow machine).
+    const viewed = await waitFor(view, 5000, 'the item view');
+    expect(viewed.ts - shownAt).toBeGreaterThanOrEqual(ITEM_VIEW_DWELL_MS - 5);
     await context.close();
   });
 

@@ -53,6 +53,7 @@ describeBrowser('reliability: durability across kill points', () => {
     chromium = await launchKillable(profileDir);
     const perPoint = Math.floor(EVENTS / KILL_POINTS);
     let acknowledged = 0;
+    let awaitedTotal = 0;
     let issued = 0;
     const kills: Record<string, number> = {};
     for (let point = 0; point < KILL_POINTS; point++) {
@@ -66,6 +67,7 @@ describeBrowser('reliability: durability across kill points', () => {
       for (let done = 0; done < awaited; done += 25) {
         const results = await trackMany(page, 'rel_event', Math.min(25, awaited - done));
         acknowledged += results.filter(Boolean).length;
+        awaitedTotal += results.length;
         issued += results.length;
       }
       const inFlight = perPoint - awaited;
@@ -113,8 +115,13 @@ describeBrowser('reliability: durability across kill points', () => {
       lost,
       duplicated,
       violations: devices - 1,
-      notes: `${acknowledged} acknowledged durable, ${localCount} in IndexedDB, ${remoteCount} at the collector; raw duplicates sent: ${resent} re-sent batches, ${skipped} deltas skipped as already applied; ${batches.length} batches`,
+      notes: `${acknowledged} of ${awaitedTotal} awaited acknowledged durable, ${localCount} in IndexedDB, ${remoteCount} at the collector; raw duplicates sent: ${resent} re-sent batches, ${skipped} deltas skipped as already applied; ${batches.length} batches`,
     });
+    // "Lost 0" counts only acknowledged events: anchor it. Every track() awaited in a live page, before any
+    // kill, must have been acknowledged, so a client that never acknowledged could not pass as "nothing lost".
+    expect(awaitedTotal).toBe(KILL_POINTS * Math.floor(perPoint / 2));
+    expect(acknowledged).toBe(awaitedTotal);
+    expect(remoteCount).toBeGreaterThanOrEqual(awaitedTotal);
     expect(lost).toBe(0);
     expect(duplicated).toBe(0);
     // One device throughout: a kill never costs the visitor their identity.

@@ -47,7 +47,39 @@ describe('merge laws', () => {
     }));
   });
 
+  it('keeps the highest sequence number of the merged states', () => {
+    fc.assert(fc.property(replica, replica, (a, b) => {
+      const merged = mergeReplicas(a, b);
+      for (const device of Object.keys(merged)) {
+        expect(merged[device]?.seq).toBe(Math.max(a[device]?.seq ?? 0, b[device]?.seq ?? 0));
+      }
+    }));
+    const low = { seq: 3, fields: {} };
+    const high = { seq: 9, fields: { 'n.a': { k: 'c' as const, v: 1 } } };
+    expect(mergeReplicas({ d1: low }, { d1: high }).d1).toEqual(high);
+    expect(mergeReplicas({ d1: high }, { d1: low }).d1).toEqual(high);
+    // Compaction keeps the later write's number too, whichever order the queue is in.
+    const early = { s: 2, key: 'n.a', f: { k: 'c' as const, v: 1 } };
+    const late = { s: 7, key: 'n.a', f: { k: 'c' as const, v: 2 } };
+    expect(compactDeltas([early, late])).toEqual([late]);
+    expect(compactDeltas([late, early])).toEqual([late]);
+  });
+
+  it('skips holes (undefined devices and fields) in a replica instead of joining them', () => {
+    const ours: DeviceState = { seq: 2, fields: { 'n.a': { k: 'c', v: 1 } } };
+    const holes = { d1: { seq: 1, fields: { 'n.a': undefined, 'n.b': undefined } }, d2: undefined } as unknown as Record<string, DeviceState>;
+    const merged = mergeReplicas({ d1: ours }, holes);
+    expect(merged).toStrictEqual({ d1: ours });
+    expect(Object.keys(merged.d1?.fields ?? {})).toEqual(['n.a']);
+  });
+
   it.each([
+    [{ s: -1, key: 'n.x', f: { k: 'c', v: 1 } }, false],
+    [{ s: 0, key: 'n.x', f: { k: 'c', v: 1 } }, true],
+    [{ s: '1', key: 'n.x', f: { k: 'c', v: 1 } }, false],
+    [{ s: 2 ** 53, key: 'n.x', f: { k: 'c', v: 1 } }, false],
+    [null, false],
+    ['n.x', false],
     [{ s: 1, key: '__proto__', f: { k: 'c', v: 1 } }, false],
     [{ s: 1, key: 'a.constructor.x', f: { k: 'c', v: 1 } }, false],
     [{ s: 1, key: 'n.x', f: { k: 'c', v: -1 } }, false],

@@ -83,6 +83,16 @@ describe('roundDecayed', () => {
     [1234567.89, 1234568],
     [99999995, 100000000],
     [0, 0],
+    // One value per scale of the comparison chain, so a wrong scale anywhere shows as a wrong digit count.
+    [0.0123456789, 0.01234568],
+    [0.123456789, 0.1234568],
+    [5.123456789, 5.123457],
+    [50.123456789, 50.12346],
+    [500.123456789, 500.1235],
+    [5000.123456789, 5000.123],
+    [50000.123456789, 50000.12],
+    [500000.123456789, 500000.1],
+    [5000000.5, 5000001],
   ])('%d → %d', (input, output) => expect(roundDecayed(input)).toBe(output));
 
   it('stores short decayed sums', () => {

@@ -45,8 +45,13 @@ describe.each(stores)('%s store', (_name, make) => {
     const store = make();
     const id = await store.deviceId();
     expect(await store.deviceId()).toBe(id);
+    await store.commit([event(0)], reduce);
     await store.clear();
     expect((await store.readQueue()).length).toBe(0);
+    // forget() relies on this: the erased visitor must not come back under the same device id.
+    const fresh = await store.deviceId();
+    expect(fresh).not.toBe(id);
+    expect(await store.deviceId()).toBe(fresh);
   });
 });
 

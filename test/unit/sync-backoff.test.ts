@@ -5,6 +5,7 @@ describe('status handling', () => {
   it.each([
     [200, 'ok'], [204, 'ok'], [0, 'retry'], [408, 'retry'], [429, 'retry'], [500, 'retry'], [503, 'retry'], [599, 'retry'],
     [400, 'drop'], [401, 'drop'], [403, 'drop'], [404, 'drop'], [413, 'drop'], [422, 'drop'], [301, 'drop'],
+    [299, 'ok'], [300, 'drop'], [499, 'drop'], [100, 'retry'], [199, 'retry'],
   ])('status %i → %s', (status, verdict) => {
     expect(verdictFor(status)).toBe(verdict);
   });
@@ -16,6 +17,13 @@ describe('status handling', () => {
     expect(parseRetryAfter('Tue, 31 Dec 2024 00:00:00 GMT', now)).toBe(0);
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter(null, now)).toBeUndefined();
+    expect(parseRetryAfter('', now)).toBeUndefined();
+    // Only a whole string of digits is seconds: padded, several digits, or an ISO date that starts or ends in digits.
+    expect(parseRetryAfter(' 3 ', now)).toBe(3000);
+    expect(parseRetryAfter('30', now)).toBe(30_000);
+    expect(parseRetryAfter('2025-01-01T00:00:10Z', now)).toBe(10_000);
+    expect(parseRetryAfter('2025-01-01T00:00:10.000+00:00', now)).toBe(10_000);
+    expect(parseRetryAfter('3 seconds', now)).toBeUndefined();
   });
 });
 
