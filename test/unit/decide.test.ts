@@ -146,7 +146,7 @@ describe('score and learning', () => {
     expect(learned(m, feedback, 'b', '').mean).toBeCloseTo(odds((3 + k * r) / (3 + k)) - odds(r), 12);
     expect(learned(m, feedback, 'c', '').mean).toBeCloseTo(odds((0 + k * r) / (6 + k)) - odds(r), 12);
     // No feedback on a variant: nothing learned, and without noise the draw is the mean.
-    expect(learned(m, feedback, 'd', 'seed')).toEqual({ mean: 0, draw: 0 });
+    expect(learned(m, feedback, 'd', 'seed')).toEqual({ mean: 0, sd: 0, draw: 0 });
     expect(learned(m, feedback, 'a', 'seed').draw).toBe(learned(m, feedback, 'a', '').mean);
   });
 
