@@ -62,6 +62,7 @@ export function learned(model: Model, feedback: SlotFeedback, id: string, seed: 
   const n = own ? Math.max(own.n, own.s) : 0;
   const base = (wins + 1) / (total + 2);
   const k = model.explore.prior;
+  // n > 0 only when `own` exists, so `own?.s` and `own.s` agree here (an equivalent mutant).
   const mean = n ? logOdds(((own?.s ?? 0) + k * base) / (n + k)) - logOdds(base) : 0;
   // No feedback in the slot yet: nothing to explore from (see above).
   const sd = total ? model.explore.noise / Math.sqrt(1 + n) : 0;

@@ -85,6 +85,7 @@ export interface DecideOptions {
 
 /** True when this visitor is in the model's holdout share; stable across slots, pages and model versions. */
 export function inHoldout(model: Model, visitor: string | undefined): boolean {
+  // `<` against `<=` differs only for a hash exactly equal to the share (an equivalent mutant in practice).
   return visitor !== undefined && unitHash('holdout:' + visitor) < model.holdout;
 }
 
@@ -93,10 +94,12 @@ export function inHoldout(model: Model, visitor: string | undefined): boolean {
  * The default content competes with no tags, under the model's `default` entry if it declares one.
  */
 export function choose(slot: string, list: readonly CandidateModel[], view: ProfileView, model: Model, options: DecideOptions = {}): Decision {
+  // The default's tags are never matched (it competes with no tags), so what this list holds changes nothing.
   const base: CandidateModel = list.find((c) => c.id === DEFAULT_VARIANT) ?? { id: DEFAULT_VARIANT, tags: [] };
   const group: DecisionGroup = options.preview ? 'preview' : inHoldout(model, options.visitor) ? 'holdout' : 'personalized';
   const visitor = options.features ?? visitorFeatures(view, options.context, model.segments);
   const feedback = slotFeedback(view, slot);
+  // Any constant stands in for a missing visitor or page view: the draw stays reproducible (equivalent mutants).
   const seed = `${options.visitor ?? ''}|${slot}|${options.seed ?? ''}|`;
   const visitorList = Object.entries(visitor);
   const competed: Competitor[] = [];
@@ -104,8 +107,8 @@ export function choose(slot: string, list: readonly CandidateModel[], view: Prof
   let bestDraw = -Infinity;
   let top = base;
   let topMean = -Infinity;
-  for (const candidate of [base, ...list]) {
-    if (candidate.id === DEFAULT_VARIANT && candidate !== base) continue;
+  // The default competes once, first, as `base` (a declared `default` entry in the list is that base).
+  for (const candidate of [base, ...list.filter((c) => c.id !== DEFAULT_VARIANT)]) {
     if (group === 'holdout' && candidate !== base) break;
     if (group === 'preview' && candidate.id !== options.preview) continue;
     if (!satisfies(candidate.eligibility, visitor)) continue;

@@ -11,7 +11,7 @@ import type { TrackedEvent } from '../../src/core/events.js';
 import { candidateFeatures, visitorFeatures } from '../../src/core/features.js';
 import { type Model, logit, parseModel, sigmoid } from '../../src/core/model.js';
 import { type Profile, apply, emptyProfile } from '../../src/core/profile.js';
-import { unitHash } from '../../src/core/random.js';
+import { normalFrom, unitHash } from '../../src/core/random.js';
 import { viewProfile } from '../../src/core/view.js';
 
 const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
@@ -194,5 +194,34 @@ describe('slot feedback', () => {
     const fields = { 'b.i.hero.a': c(2), 'b.k.hero.a': c(1), 'b.x.hero.a': c(5), 'x.i.hero.a': c(3), 'n.vihero.a': c(4) };
     const view = viewProfile({ ...emptyProfile(), own: { seq: 5, fields } }, T0);
     expect(slotFeedback(view, 'hero')).toEqual(new Map([['a', { n: 2, s: 1 }]]));
+  });
+});
+
+describe('what a decision records it was made from (the decision log)', () => {
+  it('a holdout decision lists the default alone as what competed', () => {
+    const d = decideSlot('hero', markup, fan, model({ holdout: 0.5 }), { visitor: [...Array(100).keys()].map((i) => `v${i}`).find((v) => unitHash('holdout:' + v) < 0.5) as string });
+    expect(d.group).toBe('holdout');
+    expect(d.inputs.competed.map((c) => c.id)).toEqual(['default']);
+  });
+
+  it("a declared `default` entry competes once, as the slot's own content (twice, it skewed the logged propensity)", () => {
+    const slots = { hero: [{ id: 'default', tags: [], bias: 0.2 }, { id: 'run', tags: ['running'] }] };
+    const d = decideSlot('hero', [], fan, model({ slots }), { visitor: 'v' });
+    expect(d.inputs.competed.map((c) => c.id)).toEqual(['default', 'run']);
+  });
+
+  it('draws mean + sd · z with z seeded by visitor, slot, page view and candidate, so visitors explore apart', () => {
+    const seen = viewProfile(run([promo('view_promotion', T0, 'hero', 'run'), viewItem('running', T0 + 1)]), T0 + MIN);
+    // No weights: the candidates' means are close, so exploration often changes the choice.
+    const m = model({ weights: {}, explore: { prior: 20, noise: 1 } });
+    const feedback = slotFeedback(seen, 'hero');
+    const l = learned(m, feedback, 'camp', 'v1|hero|3|camp');
+    expect(l.sd).toBeGreaterThan(0);
+    expect(l.draw).toBeCloseTo(l.mean + l.sd * normalFrom('v1|hero|3|camp'), 12);
+    // Two visitors on the same page view with the same profile explore independently.
+    const draws = (visitor: string): string => JSON.stringify(decideSlot('hero', markup, seen, m, { visitor, seed: 3 }).inputs.competed.map((c) => c.mean));
+    const variants = new Set(Array.from({ length: 40 }, (_, i) => decideSlot('hero', markup, seen, m, { visitor: `v${i}`, seed: 3 }).variant));
+    expect(draws('v1')).toBe(draws('v2'));
+    expect(variants.size).toBeGreaterThan(1);
   });
 });

@@ -60,10 +60,11 @@ describe('exploration is said, never contradicted', () => {
   const seen = run([ev('view_promotion', T0, { slot: 'hero', variant: 'default' })]);
   const view = viewProfile(seen, T0 + MIN);
   const noisy = model({ explore: { noise: 1 }, slots: hero.slots });
-  const decisions = Array.from({ length: 60 }, (_, seed) => decideSlot('hero', [], view, noisy, { visitor: 'v', seed }));
+  // Decided inside each test, not while the file is collected: mutation testing switches a mutant on per test.
+  const decisions = (): ReturnType<typeof decideSlot>[] => Array.from({ length: 60 }, (_, seed) => decideSlot('hero', [], view, noisy, { visitor: 'v', seed }));
 
   it('an explored choice says so first, in plain words, and names what the model rates higher', () => {
-    const explored = decisions.filter((d) => d.explored);
+    const explored = decisions().filter((d) => d.explored);
     expect(explored.length).toBeGreaterThan(5);
     for (const d of explored) {
       const { best, p, exploration } = propensityOf(d);
@@ -75,7 +76,7 @@ describe('exploration is said, never contradicted', () => {
   });
 
   it('the debug panel gives QA the chance and the exploration share in words', () => {
-    const explored = decisions.find((d) => d.explored)!;
+    const explored = decisions().find((d) => d.explored)!;
     const { best } = propensityOf(explored);
     expect(explorationWords(explored)).toMatch(new RegExp(`^Exploration: shown with probability \\d+(\\.\\d)?%; the model rates ${best} higher, and exploration shows another variant \\d+(\\.\\d)?% of the time here\\.$`));
     const fresh = decideSlot('hero', [], viewProfile(emptyProfile(), T0), noisy, { visitor: 'v' });
@@ -83,7 +84,7 @@ describe('exploration is said, never contradicted', () => {
   });
 
   it('a choice exploration did not change carries no exploration words and is the best mean', () => {
-    const kept = decisions.filter((d) => !d.explored);
+    const kept = decisions().filter((d) => !d.explored);
     expect(kept.length).toBeGreaterThan(5);
     for (const d of kept) {
       expect(d.explanation.some((c) => c.feature === 'explore')).toBe(false);
