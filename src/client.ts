@@ -5,7 +5,7 @@
  * host page.
  */
 import { type DecideOptions, type Decision, choose, decideSlot } from './core/decide.js';
-import { type TrackedEvent, type ValidationResult, isSignature, validateEvent, validateTrack } from './core/events.js';
+import { type ValidationResult, isSignature, validateEvent, validateTrack } from './core/events.js';
 import { BUILTIN_MODEL, type Model, VALIDATED_MODEL, isModelShaped, slotCandidates } from './core/model.js';
 import { type Profile, applyAll, emptyProfile } from './core/profile.js';
 import { type ProfileView, viewProfile } from './core/view.js';
@@ -20,8 +20,7 @@ import type { ClientInternals } from './debug/internals.js';
 import { DEBUG_EVENT, panelInUrl } from './debug/loader.js';
 import { addAntiFlicker } from './render/anti-flicker.js';
 import { renderSlots } from './render/page-slots.js';
-import { parsePreview, previewParam } from './render/preview.js';
-import { CONVERSIONS, offerConversion } from './render/offer-conversion.js';
+import { CONVERSIONS } from './render/offer-conversion.js';
 import { decideOffer } from './core/offers.js';
 import { type Recommendation, recommend } from './core/recommend.js';
 import { catalogItems } from './render/catalog.js';
@@ -29,86 +28,24 @@ import { LATE, type PageSlot } from './render/slots.js';
 import { createMemoryStore } from './store/memory-store.js';
 import { openStore } from './store/open-store.js';
 import type { Reducer } from './store/state.js';
-import { PREVIEW_KEY, type StorageMode, type Store } from './store/store.js';
+import type { StorageMode, Store } from './store/store.js';
 import { tabChannel } from './store/tabs.js';
 import { watchPageLifecycle } from './store/page-lifecycle.js';
 import type { RestoreHost, Sync } from './sync/connect.js';
 import { CREDENTIAL, type DeviceCredential } from './sync/credential.js';
-import { configuredModel, forgetRemote, startExitOffers, startSync } from './stage/lazy.js';
+import { configuredModel, forgetRemote, persistMemoryState, startSync } from './stage/lazy.js';
+import { type PageDecisions, pageDecisions } from './first/decisions.js';
+import { readPreview } from './first/preview.js';
+import { slotOptions, visitorOptions } from './first/decide-options.js';
+import { type EventWriter, eventWriter } from './second/event-writer.js';
+import { type History, attributeConversion, startOffers } from './second/offer-flow.js';
 import type { CachedModel } from './sync/pull.js';
-import type { VariantSpec, describedCandidates } from './core/variants.js';
+import type { VariantSpec } from './core/variants.js';
 
-/** Turns variants described in code into candidates (core/variants.ts): lent by the npm door; the script tag's variants are markup. */
-export type DescribeVariants = typeof describedCandidates;
+export type { DescribeVariants, IdentifyOptions, OneToOne, TrackProperties } from './api.js';
+import type { DescribeVariants, IdentifyOptions, OneToOne, TrackProperties } from './api.js';
 
-/** Properties of a tracked event; `items` and `value` are lifted into the event. */
-export type TrackProperties = Record<string, unknown> & { items?: unknown[]; value?: number };
-
-/** The OneToOne client returned by `init()`. */
-export interface OneToOne {
-  /** Resolves when storage is open, the profile is loaded and the page's slots are decided. */
-  readonly ready: Promise<void>;
-  /** Current storage mode: `indexeddb`, or `memory` when IndexedDB is unavailable or consent is not granted. */
-  readonly storageMode: StorageMode;
-  /** Counts of rejected input and failures by reason. */
-  readonly counters: Readonly<Record<string, number>>;
-  /**
-   * Records an event. Resolves `true` once it is durable in storage, `false` if it was rejected.
-   * Never throws.
-   */
-  track(name: string, properties?: TrackProperties): Promise<boolean>;
-  /**
-   * Links this visitor to a user id, with optional traits. With
-   * `options.signature` (see {@link IdentifyOptions}) the collector verifies the
-   * link and joins this device's profile with the user's other devices.
-   * Resolves `false` when the call is refused (an invalid signature is counted, and nothing is written).
-   */
-  identify(userId: string, traits?: Record<string, unknown>, options?: IdentifyOptions): Promise<boolean>;
-  /**
-   * The decision for a slot on this page, made once per page view: from the slot's markup, else from
-   * `variants` (variants your code renders, with their tags and optional eligibility: decided from the
-   * local profile, no model needed), else from the model's declaration. `undefined` until the profile is
-   * loaded, and for a slot none of them describes.
-   */
-  decide(slot: string, variants?: readonly VariantSpec[]): Decision | undefined;
-  /**
-   * Up to `n` catalog items for this visitor, best first and diverse, leaving out what they bought:
-   * `data-o2o-item` elements inside `[data-o2o-recommend="<slot>"]` and the model's candidates for the slot.
-   * Empty until the profile is loaded.
-   */
-  recommend(slot: string, n?: number): Recommendation[];
-  /** Calls `callback` for every decision made from now on (and the ones already made). Returns an unsubscribe function. */
-  onDecision(callback: (decision: Decision) => void): () => void;
-  /** The visitor's profile values now, once loaded. */
-  profile(): ProfileView | undefined;
-  /** Sends queued deltas now. */
-  flush(): Promise<void>;
-  /** Erases this visitor's local state and asks the backend to erase theirs. */
-  forget(): Promise<void>;
-  /** Records a page view now (for apps that route without the History API), with optional extra properties. */
-  page(properties?: Record<string, unknown>): Promise<void>;
-  /** This visit's context (device, time, referrer class, campaign, session number), once loaded. */
-  context(): VisitContext | undefined;
-  /** Current consent state; while not `granted`, nothing is stored (memory only) or sent. */
-  readonly consent: ConsentState;
-  /** Records the visitor's choice: `granted` persists this page's state and starts syncing; otherwise writing and sending stop. */
-  setConsent(state: ConsentState): Promise<void>;
-  /** Opens or closes the debug panel (script tag: loaded on demand; npm: after `installDebugPanel()` from `onetoone/debug`). */
-  debug(): void;
-}
-
-/** Options of {@link OneToOne.identify}. */
-export interface IdentifyOptions {
-  /**
-   * Lowercase hex HMAC-SHA256 of the user id, keyed with the site's identity
-   * secret and computed by the site's own server (never in the page). Written
-   * as the register `u.sig` next to `u.id`; only a verified user id links devices.
-   */
-  signature?: string;
-}
-
-/** The `feature` of the explanation line a decision gets when its forced variant could not be shown. */
-export const PREVIEW_MISSING = 'preview-missing';
+export { PREVIEW_MISSING } from './first/decisions.js';
 
 /** How long one profile view is reused while the profile is unchanged, ms (affinities decay over minutes). */
 const VIEW_REUSE_MS = 1000;
@@ -123,18 +60,10 @@ class Client implements OneToOne {
   private sender: Sync | undefined;
   private current: Profile | undefined;
   private view: { of: Profile; view: ProfileView } | undefined;
-  private pending: TrackedEvent[] = [];
-  /** The pending batch's outcome: every event of one commit shares one promise, so a burst allocates one, not one per call. */
-  private batch: Promise<boolean> | undefined;
-  private settle: (stored: boolean) => void = () => undefined;
-  /** The timezone offset of the pending batch: one `Date` per batch, not one per `track()`. */
-  private tz = 0;
-  private writing: Promise<void> = Promise.resolve();
-  private scheduled = false;
   private opened = false;
-  private readonly decisions = new Map<string, Decision>();
+  private readonly decisions: PageDecisions;
+  private readonly writer: EventWriter;
   private decideWith: DecideOptions = {};
-  private readonly listeners = new Set<(decision: Decision) => void>();
   /** Forced variants (QA preview): from this page's URL, else as remembered with the visitor's state. */
   private preview = new Map<string, string>();
   private visit: VisitContext | undefined;
@@ -145,6 +74,16 @@ class Client implements OneToOne {
     private readonly describe?: DescribeVariants,
   ) {
     this.log = createDebugLog(config.debug);
+    this.decisions = pageDecisions(this.log);
+    this.writer = eventWriter({
+      store: () => this.store,
+      reduce: this.reduce,
+      log: this.log,
+      committed: (profile, events) => {
+        this.current = profile;
+        this.sender?.schedule(events);
+      },
+    });
     this.model = config.model === undefined ? BUILTIN_MODEL : configuredModel(config.model, this.log);
     this.consent = startingConsent(config.consent, config.respectGpc, config.databaseName);
     // Storage opens first: the browser opens the database while the rest of this task runs.
@@ -171,21 +110,26 @@ class Client implements OneToOne {
     const cached = start.model as CachedModel | undefined;
     if (this.config.model === undefined && cached?.v === VALIDATED_MODEL && isModelShaped(cached.doc)) this.model = cached.doc;
     this.current = start.profile;
-    this.readPreview(start.preview);
+    this.preview = readPreview(this.store, this.log, location.search, start.preview);
     // QA left the debug panel open on an earlier page: reopen it (the loader fetches it on demand),
     // unless `?o2o_debug=1` opens it already (`debug()` toggles, so a second call would close it).
     if (start.panel && !panelInUrl()) this.debug();
     this.visit = collectContext(window, this.profile());
-    this.decideWith = this.visitorOptions(start.device);
+    this.decideWith = visitorOptions(this.profile(), start.device, this.visit);
     this.opened = true;
     this.decidePageSlots();
     // Nothing below is needed for the page's slots, so it runs after they are shown.
     // Another tab committed: reload so this tab decides on the shared profile.
     tabChannel(this.config.databaseName)?.addEventListener('message', () => void this.store.loadProfile().then((p) => (this.current = p)));
     if (this.consent === 'granted') this.startSync(start.created);
-    this.startOffers();
+    startOffers(this.config, this.model, {
+      choose: () => decideOffer(this.profile() as ProfileView, this.model, this.forSlot('offer')),
+      history: this.history,
+      record: (name, props) => this.record({ name, props }),
+      count: (reason, detail) => this.log.count(reason, detail),
+    });
     this.recordPage = startCollectors({ ...this.config, log: this.log, record: (raw) => void this.record(raw) });
-    this.flushPendingWrites();
+    this.writer.start();
     // A page entering the back/forward cache is not gone: it sends when restored (WebKit aborts its lock request now).
     addEventListener('pagehide', (event) => event.persisted || void this.sender?.flush(true));
     document.addEventListener('visibilitychange', () => {
@@ -209,23 +153,12 @@ class Client implements OneToOne {
     }
   }
 
-  /** Applies this page's `?o2o_preview=`, remembering it, or else the remembered one. */
-  private readPreview(remembered: unknown): void {
-    const param = previewParam(location.search);
-    if (param !== null) void this.store.update(PREVIEW_KEY, () => param || undefined).catch((error: unknown) => this.log.count('preview:not-saved', error));
-    this.preview = parsePreview(param ?? remembered);
-    this.preview.forEach((variant, slot) => this.log.info(`preview: ${slot} forced to ${variant}`));
-  }
 
   /** What a restore of this device needs (sync/connect.ts): the reducer, and a turn in this page's write chain. */
   private readonly host: RestoreHost = {
     reduce: this.reduce,
-    decisions: () => this.decisions.values(),
-    exclusive: (task) => {
-      const turn = this.writing.then(task);
-      this.writing = turn.catch(() => undefined);
-      return turn;
-    },
+    decisions: () => this.decisions.made.values(),
+    exclusive: (task) => this.writer.exclusive(task),
   };
 
   private startSync(newDevice?: boolean): void {
@@ -238,9 +171,10 @@ class Client implements OneToOne {
     rememberConsent(state, this.config.databaseName);
     this.consent = state;
     await this.ready;
-    this.writing = this.writing.then(async () => {
+    await this.writer.exclusive(async () => {
       if (state === 'granted' && !this.sender) {
-        await this.persistMemoryState();
+        const open = async (): Promise<Store> => (this.store = await openStore(this.config.databaseName, this.log));
+        this.current = (await persistMemoryState(this.store, this.current, open, this.reduce)).profile;
         this.startSync();
       } else if (state !== 'granted' && this.sender) {
         this.sender.stop();
@@ -248,64 +182,21 @@ class Client implements OneToOne {
         this.store = createMemoryStore({ profile: this.current });
       }
     });
-    await this.writing;
+    await this.writer.settled();
   }
 
-  /**
-   * Moves what this page kept in memory before consent into durable storage.
-   * On a first grant the memory profile and queue are the whole story and are
-   * stored as they are (the bounded event log could not rebuild them); when a
-   * profile is already stored, this page's logged events are folded into it.
-   */
-  private async persistMemoryState(): Promise<void> {
-    const memory = this.store;
-    const [events, queue] = await Promise.all([memory.readEvents(), memory.readQueue()]);
-    const profile = this.current;
-    this.store = await openStore(this.config.databaseName, this.log);
-    const stored = await this.store.loadProfile();
-    if (profile && stored.own.seq === 0) {
-      await this.store.update('profile', () => profile);
-      await this.store.update('queue', () => queue);
-      // Append this page's log without folding it again.
-      if (events.length) await this.store.commit(events, (p) => ({ profile: p, deltas: [] }));
-      this.current = await this.store.loadProfile();
-    } else {
-      this.current = events.length ? (await this.store.commit(events, this.reduce)).profile : stored;
-    }
-  }
 
-  private startOffers(): void {
-    // Without offers in the model there is nothing to watch for (and no offer decision to make now).
-    if (!this.model.offers.length) return;
-    const c = this.config;
-    startExitOffers({
-      choose: () => decideOffer(this.profile() as ProfileView, this.model, this.forSlot('offer')),
-      history: () => this.history(),
-      record: (name, props) => this.record({ name, props }),
-      count: (reason, detail) => this.log.count(reason, detail),
-    }, { minMs: c.offerMinMs, idleMs: c.offerIdleMs, perSession: c.offerPerSession, cooldownDays: c.offerCooldownDays, dialogUrl: c.dialogUrl });
-  }
 
-  /** The stored event log and this session's start. */
-  private async history(): Promise<{ events: TrackedEvent[]; sessionStart: number }> {
-    return { events: await this.store.readEvents(), sessionStart: Number(this.profile()?.register('s.start') ?? 0) };
-  }
+  private readonly history: History = async () => ({ events: await this.store.readEvents(), sessionStart: Number(this.profile()?.register('s.start') ?? 0) });
 
-  /** Records `offer_converted` once `conversion` is stored, when it follows an offer shown in this session. */
-  private async attributeConversion(stored: Promise<boolean>, conversion: TrackedEvent): Promise<void> {
-    if (!(await stored)) return;
-    const { events, sessionStart } = await this.history();
-    const converted = offerConversion(events, sessionStart, conversion);
-    if (converted) void this.record(converted);
-  }
 
   private decidePageSlots(): void {
     const view = this.profile();
     if (!view) return;
     renderSlots(document, {
       decide: (slot: PageSlot) =>
-        this.decisions.get(slot.name) ?? decideSlot(slot.name, slot.candidates, this.profile() ?? view, this.model, this.forSlot(slot.name)),
-      shown: (decision) => void (this.decisions.has(decision.slot) || this.made(decision)),
+        this.decisions.made.get(slot.name) ?? decideSlot(slot.name, slot.candidates, this.profile() ?? view, this.model, this.forSlot(slot.name)),
+      shown: (decision) => void (this.decisions.made.has(decision.slot) || this.made(decision)),
       record: (name, props) => this.record({ name, props }),
       late: (slot, reason) => {
         this.log.count('slot:late-' + reason, slot);
@@ -317,62 +208,21 @@ class Client implements OneToOne {
     });
   }
 
-  private notify(listener: (decision: Decision) => void, decision: Decision): void {
-    try {
-      listener(decision);
-    } catch (error) {
-      this.log.count('callback:threw', error);
-    }
-  }
 
   private record(raw: RawEvent | Record<string, unknown>): Promise<boolean> {
     return this.accept(validateEvent(raw, Date.now()), raw);
   }
 
-  /** Queues a validated event for the next write, or counts why it was rejected. */
+  /** Hands a validated event to the writer; a conversion may follow an offer shown in this session. */
   private accept(result: ValidationResult, raw: unknown, name?: string): Promise<boolean> {
-    if (!result.ok) {
-      this.log.count(`event:${result.reason}`, name === undefined ? raw : { name, properties: raw });
-      return Promise.resolve(false);
-    }
-    this.pending.push(result.event);
-    this.batch ??= new Promise<boolean>((resolve) => (this.settle = resolve));
-    this.flushPendingWrites();
-    if (CONVERSIONS.includes(result.event.name)) void this.attributeConversion(this.batch, result.event);
-    return this.batch;
-  }
-
-  /** Batches every event recorded in the same task into one storage transaction. */
-  private flushPendingWrites(): void {
-    if (!this.opened || this.scheduled || !this.pending.length) return;
-    this.scheduled = true;
-    queueMicrotask(() => {
-      this.scheduled = false;
-      const events = this.pending;
-      const settle = this.settle;
-      this.pending = [];
-      this.batch = undefined;
-      this.writing = this.writing.then(() => this.commit(events, settle));
-    });
-  }
-
-  private async commit(events: TrackedEvent[], settle: (stored: boolean) => void): Promise<void> {
-    try {
-      const result = await this.store.commit(events, this.reduce);
-      this.current = result.profile;
-      if (result.dropped) this.log.count('queue:dropped', result.dropped);
-      settle(true);
-      this.sender?.schedule(events);
-    } catch (error) {
-      this.log.count('storage:commit-failed', error);
-      settle(false);
-    }
+    const stored = this.writer.accept(result, raw, name);
+    if (result.ok && CONVERSIONS.includes(result.event.name)) void attributeConversion(stored, result.event, this.history, (event) => this.record(event), this.log).catch((error: unknown) => this.log.count('offer:attribution-failed', error));
+    return stored;
   }
 
   track(name: string, properties?: TrackProperties): Promise<boolean> {
     try {
-      if (!this.batch) this.tz = -new Date().getTimezoneOffset();
-      return this.accept(validateTrack(name, properties, Date.now(), this.tz), properties, name);
+      return this.accept(validateTrack(name, properties, Date.now(), this.writer.timezone()), properties, name);
     } catch (error) {
       this.log.count('track:threw', error);
       return Promise.resolve(false);
@@ -415,20 +265,13 @@ class Client implements OneToOne {
 
   decide(slot: string, variants?: readonly VariantSpec[]): Decision | undefined {
     if (typeof slot !== 'string') return void this.log.count('api:bad-argument', { slot });
-    return this.decisions.get(slot) ?? this.decideDeclared(slot, variants);
+    return this.decisions.made.get(slot) ?? this.decideDeclared(slot, variants);
   }
 
-  /** Seeds holdout and exploration for this page view: the user id when known, else the device id. */
-  private visitorOptions(device: string): DecideOptions {
-    const view = this.profile();
-    const user = view?.register('u.id');
-    return { visitor: typeof user === 'string' ? user : device, seed: view?.number('n.page_view') ?? 0, context: this.visit };
-  }
 
   /** Decide options for one slot: a QA preview forces its variant. */
   private forSlot(slot: string): DecideOptions {
-    const preview = this.preview.get(slot);
-    return preview ? { ...this.decideWith, preview } : this.decideWith;
+    return slotOptions(this.decideWith, this.preview, slot);
   }
 
   /** Decides, once per page view, a slot the markup does not hold: from the caller's variants, else the model's (Preact and JS API). */
@@ -440,25 +283,13 @@ class Client implements OneToOne {
     return this.made(choose(slot, list, view, this.model, this.forSlot(slot)));
   }
 
-  /**
-   * Records a decision of this page view (one per slot), logs it in debug mode and tells every listener.
-   * A forced variant the slot could not show (no markup or description for it here, or not eligible) left
-   * the default, with group `preview`: the decision says so first. The text is short (the script-tag core
-   * carries it); the debug panel explains it in full.
-   */
+  /** Records a decision of this page view (see {@link PageDecisions.add}). */
   private made(decision: Decision): Decision {
-    const forced = this.preview.get(decision.slot);
-    if (forced && decision.variant !== forced) decision.explanation.unshift({ feature: PREVIEW_MISSING, value: 0, text: `forced ${forced} missing` });
-    this.decisions.set(decision.slot, decision);
-    this.log.info(`decision ${decision.slot} → ${decision.variant}`, decision);
-    this.listeners.forEach((listener) => this.notify(listener, decision));
-    return decision;
+    return this.decisions.add(decision, this.preview.get(decision.slot));
   }
 
   onDecision(callback: (decision: Decision) => void): () => void {
-    this.listeners.add(callback);
-    this.decisions.forEach((decision) => this.notify(callback, decision));
-    return () => this.listeners.delete(callback);
+    return this.decisions.listen(callback);
   }
 
   async page(properties?: Record<string, unknown>): Promise<void> {
@@ -484,7 +315,7 @@ class Client implements OneToOne {
   }
 
   async flush(): Promise<void> {
-    await this.writing;
+    await this.writer.settled();
     await this.sender?.flush();
   }
 
@@ -499,7 +330,7 @@ class Client implements OneToOne {
 
   async forget(): Promise<void> {
     try {
-      await this.writing;
+      await this.writer.settled();
       const durable = this.store.mode === 'indexeddb';
       const stored = durable
         ? storedDevice(await this.store.deviceId(), await this.store.update<DeviceCredential>(CREDENTIAL, (c) => c))

@@ -9,7 +9,7 @@
  * @packageDocumentation
  */
 export { init } from './init.js';
-export type { IdentifyOptions, OneToOne, TrackProperties } from './client.js';
+export type { IdentifyOptions, OneToOne, TrackProperties } from './api.js';
 export { ConfigError } from './config.js';
 export type { ConsentState, OneToOneConfig } from './config.js';
 export type { Decision, DecisionGroup } from './core/decide.js';

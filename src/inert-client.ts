@@ -5,7 +5,7 @@
  * a server process that calls `init()` exits by itself: no DOM access, no
  * storage, no network, no timer, no MessagePort or BroadcastChannel.
  */
-import type { IdentifyOptions, OneToOne, TrackProperties } from './client.js';
+import type { IdentifyOptions, OneToOne, TrackProperties } from './api.js';
 import { DEFAULT_VARIANT, type Decision } from './core/decide.js';
 import type { Recommendation } from './core/recommend.js';
 import type { ConsentState, ResolvedConfig } from './config.js';

@@ -9,9 +9,9 @@ import { lifecycleStage, registerNumber } from './lifecycle.js';
 import { type Rule, type TagMatrix, satisfies } from './model.js';
 import { DEFAULT_PROFILE_OPTIONS, type Dimension, EVENTS_LABEL, type Horizon } from './profile.js';
 import type { ProfileView } from './view.js';
+import type { Features } from './feature-vector.js';
 
-/** A sparse, named feature vector. */
-export type Features = Record<string, number>;
+export type { Features } from './feature-vector.js';
 
 /** Something a slot can show, described by tags such as `running` or `brand:acme`. */
 export interface Candidate {

@@ -2,7 +2,8 @@
  * The scoring model: a versioned JSON document (format in docs/model.md),
  * validated on load, and a logistic score per candidate.
  */
-import type { Features } from './features.js';
+import type { Features } from './feature-vector.js';
+import { CANDIDATE_ID } from './ids.js';
 import { PROTOTYPE_KEYS, hasOwn } from './field.js';
 import type { OfferContent } from './offer.js';
 
@@ -113,8 +114,7 @@ type Json = Record<string, unknown>;
 const isRecord = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const NAME = /^[\w.:-]{1,64}$/;
-/** Ids of variants and offers, as markup allows them. */
-export const CANDIDATE_ID = /^[\w-]{1,64}$/;
+export { CANDIDATE_ID } from './ids.js';
 
 /** Thrown inside the parser only; {@link parseModel} turns it into a reason. */
 class Invalid extends Error {}

@@ -10,7 +10,7 @@
 import { type Item, type TrackedEvent, isSignature } from './events.js';
 import { type CounterField, type DecayField, type Field, type Scalar, decayedValue, hasOwn } from './field.js';
 import { type Delta, type DeviceState, type Replica, emptyDeviceState, isFieldKey } from './merge.js';
-import { CANDIDATE_ID } from './model.js';
+import { CANDIDATE_ID } from './ids.js';
 
 /** Schema version of {@link Profile}; bumped with a migration in the store. */
 export const PROFILE_VERSION = 1;

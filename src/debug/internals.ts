@@ -6,7 +6,7 @@ import type { Model } from '../core/model.js';
 import type { Profile } from '../core/profile.js';
 import type { Store } from '../store/store.js';
 import type { DebugLog } from './log.js';
-import type { OneToOne } from '../client.js';
+import type { OneToOne } from '../api.js';
 
 /** Live internals of one client, read fresh on every panel refresh. */
 export interface ClientInternals {

@@ -4,7 +4,7 @@
  * the panel is asked for — by `OneToOne.debug()`, Alt+Shift+O, or
  * `?o2o_debug=1` (the panel is remembered with the visitor's state until it is closed).
  */
-import type { OneToOne } from '../client.js';
+import type { OneToOne } from '../api.js';
 import { loadScript } from '../render/script-url.js';
 
 /** The window event `debug()` dispatches; the loaded panel toggles on it. */

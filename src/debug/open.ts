@@ -4,7 +4,7 @@
  * `o2o:debug` event that `client.debug()` dispatches.
  */
 import { h, render } from 'preact';
-import type { OneToOne } from '../client.js';
+import type { OneToOne } from '../api.js';
 import type { InspectableClient } from './internals.js';
 import { DEBUG_EVENT } from './loader.js';
 import { installNetwork } from './network.js';

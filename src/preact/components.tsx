@@ -1,6 +1,6 @@
 import { type ComponentChildren, createContext, type VNode } from 'preact';
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';
-import type { OneToOne } from '../client.js';
+import type { OneToOne } from '../api.js';
 import { DEFAULT_VARIANT, type Decision } from '../core/decide.js';
 import type { Rule } from '../core/model.js';
 import type { VariantSpec } from '../core/variants.js';

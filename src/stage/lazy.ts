@@ -57,6 +57,11 @@ export function forgetRemote(config: ResolvedConfig, device: string, deviceKey?:
   return new Promise((resolve) => withStage((stage) => void stage.forgetRemote(config, device, deviceKey).then(resolve), () => resolve(false)));
 }
 
+/** Moves the page's memory state into durable storage once the second stage is there; rejects when it cannot load. */
+export function persistMemoryState(...args: Parameters<Stage['persistMemoryState']>): ReturnType<Stage['persistMemoryState']> {
+  return new Promise((resolve, reject) => withStage((stage) => stage.persistMemoryState(...args).then(resolve, reject), reject));
+}
+
 /** Starts exit-intent offers when one is possible for this visitor; only then is the second stage needed for them. */
 export function startExitOffers(host: OfferHost, options: Parameters<Stage['startExitOffers']>[1]): void {
   if (options.perSession && host.choose().content) withStage((stage) => stage.startExitOffers(host, options), (error) => host.count('offer:load-failed', error));

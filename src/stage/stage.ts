@@ -11,6 +11,8 @@ import { forgetRemote, startSync } from '../sync/connect.js';
 import { parseModel } from '../core/model.js';
 import { forgetWipeFlag, noticeWipe } from '../store/wipe-flag.js';
 import { activeDecisionLog } from '../log/decision-logger.js';
+import { persistMemoryState } from '../second/persist-memory-state.js';
+import { offerConversion } from '../render/offer-conversion.js';
 
 /** What the second stage provides. */
 export interface Stage {
@@ -24,6 +26,10 @@ export interface Stage {
   watchDataLayer: typeof watchDataLayer;
   /** See {@link parseModel}: the model validator ships here, where pulled models are validated before they are cached. */
   parseModel: typeof parseModel;
+  /** See {@link persistMemoryState}: needed only when consent is granted after the page started. */
+  persistMemoryState: typeof persistMemoryState;
+  /** See {@link offerConversion}: needed only after a conversion event is stored. */
+  offerConversion: typeof offerConversion;
 }
 
 /** The second stage's functions. */
@@ -36,4 +42,6 @@ export const STAGE: Stage = {
   startExitOffers: (host, options) => startExitOffers({ ...host, decided: (decision) => activeDecisionLog()?.decided(decision) }, options),
   watchDataLayer,
   parseModel,
+  persistMemoryState,
+  offerConversion,
 };

@@ -1,0 +1,19 @@
+/**
+ * The options every decision of a page view shares: whom holdout and
+ * exploration are seeded for, and this visit's context.
+ */
+import type { DecideOptions } from '../core/decide.js';
+import type { VisitContext } from '../core/context.js';
+import type { ProfileView } from '../core/view.js';
+
+/** Seeds holdout and exploration for this page view: the user id when known, else the device id. */
+export function visitorOptions(view: ProfileView | undefined, device: string, context: VisitContext | undefined): DecideOptions {
+  const user = view?.register('u.id');
+  return { visitor: typeof user === 'string' ? user : device, seed: view?.number('n.page_view') ?? 0, context };
+}
+
+/** Decide options for one slot: a QA preview forces its variant. */
+export function slotOptions(shared: DecideOptions, preview: ReadonlyMap<string, string>, slot: string): DecideOptions {
+  const forced = preview.get(slot);
+  return forced ? { ...shared, preview: forced } : shared;
+}
