@@ -9,8 +9,13 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, normalize } from 'node:path';
 
-/** Budgets in bytes. Measured 2026-11-30 on branch doors: 285,891 packed, 855,833 unpacked (223 files; main had 639,921 / 2,133,672 with 1,584,423 of source maps); headroom for the next features. */
-export const PACK_BUDGET = { packed: 320 * 1024, unpacked: 1024 * 1024 };
+/**
+ * Budgets in bytes. Measured 2026-11-30 on branch doors: 285,891 packed, 855,833 unpacked (223 files;
+ * main had 639,921 / 2,133,672 with 1,584,423 of source maps). Raised the same day after the decision
+ * log, the learning docs and the stage split merged: 338,686 packed, 1,013,335 unpacked (256 files,
+ * of which types 314,632 — each declaration ships as .d.ts and .d.cts); headroom ~4 %.
+ */
+export const PACK_BUDGET = { packed: 352 * 1024, unpacked: 1056 * 1024 };
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const [pack] = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));

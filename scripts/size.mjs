@@ -14,8 +14,8 @@ const STAGE = 'dist/onetoone-stage.min.js';
 
 /** Budgets in bytes of brotli (issue #7): one file, or the sum of several. */
 export const BUDGETS = [
-  { label: 'script-tag core', files: [CORE], bytes: 7 * 1024, ceiling: 18_692 },
-  { label: 'everything a script-tag site loads (core + second stage + offer dialog)', files: [CORE, STAGE, DIALOG], bytes: 12 * 1024, ceiling: 28_495 },
+  { label: 'script-tag core', files: [CORE], bytes: 7 * 1024, ceiling: 18_733 },
+  { label: 'everything a script-tag site loads (core + second stage + offer dialog)', files: [CORE, STAGE, DIALOG], bytes: 12 * 1024, ceiling: 28_596 },
 ];
 
 function weigh(file) {
