@@ -26,8 +26,11 @@ function startPage(base: string | null): string {
   <link rel="icon" href="data:,">
   <title>Slot links</title>
   <link rel="stylesheet" href="/test-pages/render-style.css">
+  <!-- This suite is about clicks, not timing: a long anti-flicker window keeps a busy machine from
+       revealing the default before the slot is decided (the head rule and the option agree). -->
+  <link rel="stylesheet" href="/slot-links/slow-reveal.css">
   ${base === null ? '' : `<base target="${base}">`}
-  <script async src="/dist/onetoone.min.js" data-endpoint="/" data-write-key="demo"></script>
+  <script async src="/dist/onetoone.min.js" data-endpoint="/" data-write-key="demo" data-anti-flicker-ms="5000"></script>
   <script defer src="/slot-links/host.js"></script>
 </head>
 <body>
@@ -89,6 +92,7 @@ describeBrowser('links in decided slots in Chromium', () => {
       const url = new URL(route.request().url());
       const html = (body: string) => route.fulfill({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': DEMO_CSP, 'cache-control': 'no-cache' }, body });
       if (url.pathname === '/slot-links/host.js') return route.fulfill({ status: 200, headers: { 'content-type': 'text/javascript' }, body: HOST_JS });
+      if (url.pathname === '/slot-links/slow-reveal.css') return route.fulfill({ status: 200, headers: { 'content-type': 'text/css' }, body: '[data-o2o-slot]:not([data-o2o-state]) { animation-delay: 5000ms; }' });
       if (url.pathname === '/slot-links/start.html') return html(startPage(url.searchParams.get('base')));
       return html(NEXT);
     });
