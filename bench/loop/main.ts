@@ -14,7 +14,7 @@
  *
  * Output ends with one JSON object (issue #15's shape, plus details).
  */
-import { prng } from '../../server/learn/fit.js';
+import { prng } from '../../src/core/random.js';
 import { type LoggedDecision } from '../../server/store/decision-log-store.js';
 import { train } from '../../server/learn/trainer.js';
 import { BUILTIN_MODEL, dict } from '../../src/core/model.js';

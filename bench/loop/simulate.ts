@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../server/app.js';
-import { prng } from '../../server/learn/fit.js';
+import { prng } from '../../src/core/random.js';
 import { replay } from '../../server/learn/policy.js';
 import type { TrainingRunResult } from '../../server/learn/training-run.js';
 import { DEFAULT_TRAIN } from '../../server/learn/trainer.js';

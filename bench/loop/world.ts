@@ -6,7 +6,7 @@
  * purchase after it, follows from these hidden values: the model only ever
  * sees what the SDK collects from the visitor's behaviour.
  */
-import { prng } from '../../server/learn/fit.js';
+import { prng } from '../../src/core/random.js';
 
 /** Product categories; each hero candidate features one. */
 export const CATEGORIES = ['running', 'camping', 'fashion', 'kids', 'electronics'] as const;

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { prng } from '../../src/core/random.js';
 
 /** A visitor's persona as MovieLens describes users. */
 export interface Persona {
@@ -63,17 +64,6 @@ export function loadMovieLens(dir: string): Dataset {
   return { genres: GENRES, items, users, ratings };
 }
 
-/** Mulberry32: a small seeded PRNG for reproducible benchmarks. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A synthetic population: each visitor has an individual taste (a few

@@ -6,7 +6,7 @@
  */
 import type { Features } from '../../src/core/features.js';
 import { type CandidateModel, type Model, type TagMatrix, BUILTIN_MODEL, sigmoid } from '../../src/core/model.js';
-import { prng } from './data.js';
+import { prng } from '../../src/core/random.js';
 
 /** One training example: a candidate shown in a situation, and whether it was a hit. */
 export interface Row {

@@ -16,7 +16,8 @@ import { PostgresStore, type SqlPool } from '../../server/store/postgres-store.j
 import { SqliteStore } from '../../server/store/sqlite-store.js';
 import type { CollectorStore, DeviceBounds } from '../../server/store/store.js';
 import { populatePostgres, populateSqlite } from './population.js';
-import { BatchMaker, percentile, populationDevice, random } from './workload.js';
+import { prng as random } from '../../src/core/random.js';
+import { BatchMaker, percentile, populationDevice } from './workload.js';
 
 const BOUNDS: DeviceBounds = { maxFields: 1024, maxBytes: 256 * 1024, maxSeqStep: 1_000_000 };
 

@@ -19,7 +19,8 @@ import { openStore } from '../../server/store/open-store.js';
 import type { PostgresStore } from '../../server/store/postgres-store.js';
 import type { SqliteStore } from '../../server/store/sqlite-store.js';
 import type { CollectorStore } from '../../server/store/store.js';
-import { percentile, populationDevice, random } from './workload.js';
+import { prng as random } from '../../src/core/random.js';
+import { percentile, populationDevice } from './workload.js';
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(name);

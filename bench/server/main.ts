@@ -34,7 +34,8 @@ import type { PostgresStore } from '../../server/store/postgres-store.js';
 import type { SqliteStore } from '../../server/store/sqlite-store.js';
 import type { CollectorStore, DeviceBounds } from '../../server/store/store.js';
 import { populatePostgres, populateSqlite } from './population.js';
-import { BatchMaker, percentile, populationDevice, populationDeviceKey, random } from './workload.js';
+import { prng as random } from '../../src/core/random.js';
+import { BatchMaker, percentile, populationDevice, populationDeviceKey } from './workload.js';
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(name);

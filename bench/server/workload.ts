@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Field } from '../../src/core/field.js';
 import type { Delta } from '../../src/core/merge.js';
+import { prng as random } from '../../src/core/random.js';
 
 /** Fields per generated device. */
 export const POPULATION_FIELDS = 20;
@@ -70,17 +71,6 @@ const BRANDS = ['acme', 'zenith', 'nordik', 'alto', 'brava', 'kumo'];
 const EVENTS = ['page_view', 'view_item', 'add_to_cart', 'click', 'scroll', 'search', 'view_item_list'];
 const SLOTS = ['hero', 'promo', 'exit', 'reco'];
 
-/** A small deterministic random source (mulberry32), so every run sends the same kind of traffic. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What a simulated browser remembers of its device between batches. */
 interface DeviceClock {

@@ -6,6 +6,7 @@
  * Objective: Σ wᵢ·logloss(yᵢ, σ(offsetᵢ + θ·xᵢ)) + ½ Σⱼ λⱼ (θⱼ − θ⁰ⱼ)².
  */
 import type { Row } from './design.js';
+import { prng } from '../../src/core/random.js';
 
 /** Fitting settings. */
 export interface FitOptions {
@@ -26,17 +27,6 @@ export const DEFAULT_FIT: FitOptions = { epochs: 3, batch: 512, rate: 0.05, seed
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
-/** A small deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Fits θ. `weights[i]` is row i's weight (0 leaves it out), `prior` the vector

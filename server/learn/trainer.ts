@@ -17,7 +17,8 @@ import type { Model } from '../../src/core/model.js';
 import { CANDIDATE_ID, parseModel } from '../../src/core/model.js';
 import type { LoggedDecision } from '../store/decision-log-store.js';
 import { ParamIndex, type Row, rowLogit, rowOf } from './design.js';
-import { DEFAULT_FIT, type FitOptions, fitLogistic, prng } from './fit.js';
+import { prng } from '../../src/core/random.js';
+import { DEFAULT_FIT, type FitOptions, fitLogistic } from './fit.js';
 import { DEFAULT_ID, candidateEntry } from './policy.js';
 import type { RewardKind } from './reward.js';
 

@@ -23,3 +23,15 @@ export function normalFrom(seed: string): number {
   const u = 1 - unitHash(seed + '\u0001');
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * unitHash(seed + '\u0002'));
 }
+
+/** Mulberry32: a small seeded PRNG (uniform in [0, 1)) for reproducible simulations, training and benchmarks. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,6 +1,6 @@
 /** The learning statistics: normal quantiles, choice probabilities and the always-valid interval's coverage under continuous monitoring. */
 import { describe, expect, it } from 'vitest';
-import { prng } from '../../server/learn/fit.js';
+import { prng } from '../../src/core/random.js';
 import { choiceProbabilities } from '../../server/learn/policy.js';
 import { alwaysValidInterval, msprtHalfWidth, normalCdf, normalInterval, normalQuantile, sampleToResolve } from '../../server/learn/stats.js';
 

@@ -8,7 +8,7 @@ import type { DecisionRecord } from '../../src/core/decision-record.js';
 import type { Model } from '../../src/core/model.js';
 import { BUILTIN_MODEL, dict } from '../../src/core/model.js';
 import type { LoggedDecision } from '../../server/store/decision-log-store.js';
-import { prng } from '../../server/learn/fit.js';
+import { prng } from '../../src/core/random.js';
 import { LEARN_SD, choiceProbabilities, replay } from '../../server/learn/policy.js';
 
 /** The logging model: the built-in one with three declared hero candidates and wide exploration. */
