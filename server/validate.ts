@@ -105,10 +105,22 @@ function checkCommon(body: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/** Validates a push body (`asciiKeys`: see {@link keyAllowed}). */
-export function checkBatch(body: unknown, asciiKeys = false): Checked<ValidBatch> {
+/** What every push (`/v1/batch`, `/v1/decisions`) carries besides its records. */
+interface PushHead {
+  id: string;
+  device: string;
+  deviceKey: string;
+  writeKey?: string;
+  sentAt: number;
+}
+
+/**
+ * The envelope shared by both pushes: a JSON object with only `allowed` keys, the device
+ * credential, a request id, the device and write key, and the client clock.
+ */
+function checkPush(body: unknown, allowed: readonly string[]): Checked<{ body: Record<string, unknown>; head: PushHead }> {
   if (!isRecord(body)) return bad('body must be a JSON object');
-  const extra = unknownKey(body, BATCH_KEYS);
+  const extra = unknownKey(body, allowed);
   if (extra !== undefined) return bad(`unknown field "${extra}"`);
   const credential = checkCredential(body);
   if (!credential.ok) return credential;
@@ -116,6 +128,16 @@ export function checkBatch(body: unknown, asciiKeys = false): Checked<ValidBatch
   const common = checkCommon(body);
   if (common) return bad(common);
   if (typeof body.sentAt !== 'number' || !Number.isFinite(body.sentAt)) return bad('sentAt must be a number');
+  const head: PushHead = { id: body.id, device: body.device as string, deviceKey: credential.value, sentAt: body.sentAt };
+  if (body.writeKey !== undefined) head.writeKey = body.writeKey as string;
+  return { ok: true, value: { body, head } };
+}
+
+/** Validates a push body (`asciiKeys`: see {@link keyAllowed}). */
+export function checkBatch(input: unknown, asciiKeys = false): Checked<ValidBatch> {
+  const envelope = checkPush(input, BATCH_KEYS);
+  if (!envelope.ok) return envelope;
+  const { body, head } = envelope.value;
   if (!Array.isArray(body.deltas) || body.deltas.length > MAX_DELTAS) return bad(`deltas must be an array of at most ${MAX_DELTAS}`);
   const seq = body.seq;
   if (seq !== undefined && !(Array.isArray(seq) && seq.length === 2 && seq.every(Number.isSafeInteger) && seq[0] <= seq[1])) {
@@ -130,9 +152,8 @@ export function checkBatch(body: unknown, asciiKeys = false): Checked<ValidBatch
     if (keyAllowed(delta.value.key, asciiKeys)) deltas.push(delta.value);
     else refusedKeys++;
   }
-  const value: ValidBatch = { id: body.id, device: body.device as string, deviceKey: credential.value, sentAt: body.sentAt, deltas, refusedKeys };
+  const value: ValidBatch = { ...head, deltas, refusedKeys };
   if (seq) value.seq = [seq[0], seq[1]];
-  if (body.writeKey !== undefined) value.writeKey = body.writeKey as string;
   return { ok: true, value };
 }
 
@@ -278,19 +299,13 @@ function cleanOutcome(value: unknown, at: string): Checked<OutcomeRecord> {
  * decisions (≤ 100), outcomes (≤ 400) }`, unknown keys refused at every level. Feature names the
  * service's key rule refuses ({@link keyAllowed}) are left out and counted, as batch keys are.
  */
-export function checkDecisionLog(body: unknown, asciiKeys = false): Checked<ValidDecisionLog> {
-  if (!isRecord(body)) return bad('body must be a JSON object');
-  const extra = unknownKey(body, DECISION_LOG_KEYS);
-  if (extra !== undefined) return bad(`unknown field "${extra}"`);
-  const credential = checkCredential(body);
-  if (!credential.ok) return credential;
-  if (typeof body.id !== 'string' || !ID.test(body.id)) return bad('id must be 1-64 letters, digits, "_" or "-"');
-  const common = checkCommon(body);
-  if (common) return bad(common);
-  if (typeof body.sentAt !== 'number' || !Number.isFinite(body.sentAt)) return bad('sentAt must be a number');
+export function checkDecisionLog(input: unknown, asciiKeys = false): Checked<ValidDecisionLog> {
+  const envelope = checkPush(input, DECISION_LOG_KEYS);
+  if (!envelope.ok) return envelope;
+  const { body, head } = envelope.value;
   if (!Array.isArray(body.decisions) || body.decisions.length > MAX_DECISIONS_PER_REQUEST) return bad(`decisions must be an array of at most ${MAX_DECISIONS_PER_REQUEST}`);
   if (!Array.isArray(body.outcomes) || body.outcomes.length > MAX_OUTCOMES_PER_REQUEST) return bad(`outcomes must be an array of at most ${MAX_OUTCOMES_PER_REQUEST}`);
-  const value: ValidDecisionLog = { id: body.id, device: body.device as string, deviceKey: credential.value, sentAt: body.sentAt, decisions: [], outcomes: [], refusedFeatures: 0 };
+  const value: ValidDecisionLog = { ...head, decisions: [], outcomes: [], refusedFeatures: 0 };
   for (let i = 0; i < body.decisions.length; i++) {
     const checked = cleanDecision(body.decisions[i], `decisions[${i}]`, asciiKeys);
     if (!checked.ok) return checked;
@@ -302,7 +317,6 @@ export function checkDecisionLog(body: unknown, asciiKeys = false): Checked<Vali
     if (!checked.ok) return checked;
     value.outcomes.push(checked.value);
   }
-  if (body.writeKey !== undefined) value.writeKey = body.writeKey as string;
   return { ok: true, value };
 }
 
