@@ -56,13 +56,16 @@ export const banner = () => useDecision('banner', variants);
 export const used = [decision?.variant, Slot, OneToOneProvider, useDecision, props, ConfigError];
 `;
 
+/** The same consumer, compiled as CommonJS (.cts) and as an ES module (.mts). */
+const CONSUMER = `import { ConfigError, init, type Decision, type OneToOne, type VariantSpec } from 'onetoone';\nimport { OneToOneProvider, Slot, useDecision, type SlotProps } from 'onetoone/preact';\n${USES}`;
+
 describe('the packed package in a consumer project', () => {
   it('type-checks from a CommonJS .cts file under module node16', () => {
     // Run the checks against the installed copy, not a worktree self-reference.
     expect(resolveFrom('onetoone')).toBe(join(installed, 'dist/index.cjs'));
     const result = typecheck(
       'consumer.cts',
-      `import { ConfigError, init, type Decision, type OneToOne, type VariantSpec } from 'onetoone';\nimport { OneToOneProvider, Slot, useDecision, type SlotProps } from 'onetoone/preact';\n${USES}`,
+      CONSUMER,
     );
     expect(result.output).toBe('');
     expect(result.status).toBe(0);
@@ -71,7 +74,7 @@ describe('the packed package in a consumer project', () => {
   it('type-checks from an ES module .mts file under module node16', () => {
     const result = typecheck(
       'consumer.mts',
-      `import { ConfigError, init, type Decision, type OneToOne, type VariantSpec } from 'onetoone';\nimport { OneToOneProvider, Slot, useDecision, type SlotProps } from 'onetoone/preact';\n${USES}`,
+      CONSUMER,
     );
     expect(result.output).toBe('');
     expect(result.status).toBe(0);
