@@ -123,6 +123,8 @@ function Decisions({ snapshot, forced }: { snapshot: Snapshot; forced: Map<strin
         const wanted = forced.get(slot.name);
         // Forced (by URL or remembered) to a variant this slot cannot show: say so, and keep it visible in the menu.
         const missing = wanted !== undefined && (!slot.variants.includes(wanted) || d?.explanation.some((c) => c.feature === PREVIEW_MISSING)) ? wanted : undefined;
+        // Once per decision: it integrates the propensity of every candidate.
+        const exploration = d && explorationWords(d);
         return (
           <div class="decision" data-slot={slot.name} key={slot.name}>
             {d ? (
@@ -139,7 +141,7 @@ function Decisions({ snapshot, forced }: { snapshot: Snapshot; forced: Map<strin
                 ) : (
                   <p class="muted" data-why>The model scores this variant highest for this visitor.</p>
                 )}
-                {explorationWords(d) && <p class="muted" data-exploration>{explorationWords(d)}</p>}
+                {exploration && <p class="muted" data-exploration>{exploration}</p>}
               </div>
             ) : (
               <div><strong>{slot.name}</strong> <span class="muted">not decided yet</span></div>
