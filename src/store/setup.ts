@@ -1,0 +1,31 @@
+/**
+ * A new database's first contents, and the keys both stages read: the first
+ * file creates the database when it opens it for its start read, the second
+ * stage when it opens one on its own (npm builds, a consent granted later).
+ * One setup for both, so a database never depends on which stage created it.
+ */
+import { SCHEMA, STORE_SCHEMA } from './schema.js';
+import { randomId } from './store.js';
+
+/** Key of this browser's device id. */
+export const DEVICE_KEY = 'device';
+/** Key of the model sync cached (`sync/pull.ts`), validated before it was stored. */
+export const MODEL_KEY = 'model';
+/** Key of the decision snapshot the second stage writes and the first file decides from (`core/snapshot.ts`). */
+export const SNAPSHOT_KEY = 'snapshot';
+/**
+ * Key of the pre-stage buffer: raw calls and events a page kept in memory
+ * before its second stage ran, written when the page was hidden or left, and
+ * drained (validated like any input) by the next second stage that starts.
+ */
+export const PENDING_KEY = 'pending';
+/** Most entries kept under {@link PENDING_KEY}: a page that leaves before its stage rarely has more than a few; beyond this the oldest go (counted). */
+export const PENDING_LIMIT = 1000;
+
+/** Sets up a database this open created, inside its upgrade transaction; returns the new device id. */
+export function setUpDatabase(store: IDBObjectStore): string {
+  const device = randomId();
+  store.put(STORE_SCHEMA, SCHEMA);
+  store.put(device, DEVICE_KEY);
+  return device;
+}
