@@ -1,16 +1,19 @@
 /**
  * The pre-stage buffer: calls and collected events that arrive before the
- * second stage wait here, in memory, in order. When the page is hidden or
- * left before the stage ran (or the stage failed to load), the ones that
- * change the visitor's state are written to IndexedDB under `pending` (only
- * with consent), where the next second stage to start drains them, validating
+ * second stage wait here, in memory, in order. The ones that change the
+ * visitor's state are written (only with consent): to IndexedDB
+ * (`['pending', …]`) once the first decisions are shown (or the stage failed
+ * to load), one write per task; and when the page is hidden or left, to
+ * localStorage, synchronously (`store/pending-local.ts` says why not
+ * IndexedDB then). The next second stage to start drains both, validating
  * them like any input. So nothing is lost when the visitor leaves in the
- * first moments of a page.
+ * first moments of a page, and nothing is written before the first decisions.
  */
 import type { ConsentState } from '../config.js';
 import type { DebugLog } from '../debug/log.js';
 import type { Connection } from '../store/connection.js';
-import { PENDING_KEY, PENDING_LIMIT } from '../store/setup.js';
+import { appendLocalPending } from '../store/pending-local.js';
+import { PENDING_KEY } from '../store/setup.js';
 import type { BufferedCall, PendingCall } from './handoff.js';
 
 /** Calls written to storage: the ones whose effect is stored state. The others (`setConsent` is remembered at once, `flush`, `debug`) only matter on this page. */
@@ -22,6 +25,8 @@ export interface BufferHost {
   consent(): ConsentState;
   /** The connection to write through (opened on demand). */
   connection(): Connection;
+  /** The database's name (names the localStorage copy too). */
+  database: string;
   log: DebugLog;
 }
 
@@ -31,21 +36,23 @@ export interface PreStageBuffer {
   push(call: PendingCall): Promise<unknown>;
   /** Hands every call still in memory to the second stage; the buffer is closed after. */
   take(): BufferedCall[];
-  /** Writes the stored kinds of call to IndexedDB now (consent permitting); resolves when done or failed. */
-  persist(): Promise<void>;
-  /** The second stage cannot load: every call is written as it comes. */
-  orphan(): void;
+  /** Writes the stored kinds of call now (consent permitting): to IndexedDB, or with `leaving` synchronously to localStorage; resolves when done or failed. */
+  persist(leaving?: boolean): Promise<void>;
+  /** From now on (the first decisions are shown, or the stage cannot load), calls are written as they come, one write per task. */
+  writeThrough(): void;
+  /** Opens the connection ahead of a write (consent was just granted). */
+  connect(): Promise<void>;
 }
 
-/** Appends `entries` to the stored `pending` list in one transaction, keeping the newest {@link PENDING_LIMIT}. */
-function append(connection: Connection, entries: unknown[], log: DebugLog): Promise<void> {
+/**
+ * Writes `entries` as one new chunk in one transaction. One blind put, issued in the task that calls this
+ * (the connection is open): a page being left runs no further task, so a read before the write would never write.
+ */
+function append(connection: Connection, entries: unknown[]): Promise<void> {
   return connection.run('readwrite', (store) => {
-    const request = store.get(PENDING_KEY);
-    request.onsuccess = () => {
-      const list = (Array.isArray(request.result) ? request.result : []).concat(entries);
-      if (list.length > PENDING_LIMIT) log.count('pending:dropped', list.length - PENDING_LIMIT);
-      store.put(list.slice(-PENDING_LIMIT), PENDING_KEY);
-    };
+    store.put(entries, [PENDING_KEY, Date.now(), Math.random()]);
+    // Committed now rather than when the page's tasks run out: there may be none left.
+    store.transaction.commit?.();
     return new Promise<void>((resolve, reject) => {
       store.transaction.oncomplete = () => resolve();
       store.transaction.onabort = () => reject(store.transaction.error);
@@ -57,9 +64,10 @@ function append(connection: Connection, entries: unknown[], log: DebugLog): Prom
 export function preStageBuffer(host: BufferHost): PreStageBuffer {
   let calls: BufferedCall[] = [];
   let taken = false;
-  let orphaned = false;
+  let through = false;
+  let scheduled = false;
 
-  const persist = async (): Promise<void> => {
+  const persist = async (leaving?: boolean): Promise<void> => {
     if (taken || host.consent() !== 'granted') return;
     const writing = calls.filter((b) => STORED.includes(b.call[1]));
     if (!writing.length) return;
@@ -75,7 +83,8 @@ export function preStageBuffer(host: BufferHost): PreStageBuffer {
       }
     }
     try {
-      await append(host.connection(), entries, host.log);
+      if (leaving) appendLocalPending(host.database, entries);
+      else await append(host.connection(), entries);
       writing.forEach((b) => b.done(true));
     } catch (error) {
       host.log.count('pending:not-saved', error);
@@ -85,8 +94,8 @@ export function preStageBuffer(host: BufferHost): PreStageBuffer {
     }
   };
 
-  addEventListener('pagehide', () => void persist());
-  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && void persist());
+  addEventListener('pagehide', () => void persist(true));
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && void persist(true));
 
   return {
     push: (call) =>
@@ -94,7 +103,13 @@ export function preStageBuffer(host: BufferHost): PreStageBuffer {
         // `forget` erases what came before it.
         if (call[1] === 'forget') calls = calls.filter((b) => !STORED.includes(b.call[1]) || void b.done(false));
         calls.push({ call, done });
-        if (orphaned) void persist();
+        if (!through || scheduled) return;
+        // Every call of this task in one write.
+        scheduled = true;
+        queueMicrotask(() => {
+          scheduled = false;
+          void persist(false);
+        });
       }),
     take: () => {
       taken = true;
@@ -103,9 +118,10 @@ export function preStageBuffer(host: BufferHost): PreStageBuffer {
       return all;
     },
     persist,
-    orphan: () => {
-      orphaned = true;
-      void persist();
+    writeThrough: () => {
+      through = true;
+      void persist(false);
     },
+    connect: () => host.connection().ready().catch((error: unknown) => host.log.count('pending:not-opened', error)),
   };
 }

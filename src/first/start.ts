@@ -110,12 +110,14 @@ export function startFirst(script: HTMLScriptElement | null): OneToOne | undefin
     log,
     decisions: pageDecisions(log),
     consent: startingConsent(config.consent, config.respectGpc, name),
-    buffer: preStageBuffer({ consent: () => state.consent, connection: () => (connection ??= connect(name, log, () => (created = true))), log }),
+    buffer: preStageBuffer({ consent: () => state.consent, connection: () => (connection ??= connect(name, log, () => (created = true))), database: name, log }),
     ready: new Promise((resolve) => (ready = resolve)),
     setConsent: (value: ConsentState) => {
       if (value !== 'granted' && value !== 'pending' && value !== 'denied') return;
       rememberConsent(value, name);
       state.consent = value;
+      // Opened now: a page being left has no time to open it before writing its buffer.
+      if (value === 'granted') void state.buffer.connect();
     },
     page: (properties) => {
       const [view] = pageLoadEvents(document, location);
@@ -130,16 +132,15 @@ export function startFirst(script: HTMLScriptElement | null): OneToOne | undefin
   queued.forEach((call) => dispatch(api, log, call));
   pageLoadEvents(document, location).forEach((event, i) => (i ? config.collect.items : config.collect.pages) && void record(event as unknown as Record<string, unknown>));
 
-  const slotRecord = (event: string, props: Record<string, unknown>): Promise<unknown> => {
-    const stored = record({ name: event, props });
-    // A click may follow a link at once: its record is written now, and the link waits for it (render/feedback.ts).
-    if (event === 'select_promotion' && !state.client) void state.buffer.persist();
-    return stored;
-  };
+  // A click on a slot's link waits for its record (render/feedback.ts): before the stage, its write to the buffer.
+  const slotRecord = (event: string, props: Record<string, unknown>): Promise<unknown> => record({ name: event, props });
   const decided = (state.consent === 'granted' ? readFirst(name, log) : Promise.resolve(memoryRead())).then((read) => {
     connection ??= read.connection;
     created ||= !!read.created;
-    return decideFirst(state, read, slotRecord);
+    const first = decideFirst(state, read, slotRecord);
+    // Shown: what waits for the stage is written from now on, off the first decisions' path.
+    state.buffer.writeThrough();
+    return first;
   });
   let loading: Promise<Stage> | undefined;
   const load = (): Promise<Stage> => (loading ??= loadStage(script?.src));
@@ -159,8 +160,8 @@ export function startFirst(script: HTMLScriptElement | null): OneToOne | undefin
     )
     .catch((error: unknown) => {
       log.count('stage:load-failed', error);
-      // What waits for the stage is written now and from now on; the next page's stage folds it in.
-      state.buffer.orphan();
+      // What waits for the stage is written as it comes; the next page's stage folds it in.
+      state.buffer.writeThrough();
     });
   return api;
 }

@@ -48,6 +48,7 @@ import { slotOptions, visitorOptions } from '../first/decide-options.js';
 import { type EventWriter, eventWriter } from './event-writer.js';
 import { type History, attributeConversion, startOffers } from './offer-flow.js';
 import { drainPending } from './drain.js';
+import { takeLocalPending } from '../store/pending-local.js';
 import type { CachedModel } from '../sync/pull.js';
 import type { VariantSpec } from '../core/variants.js';
 
@@ -154,7 +155,7 @@ class Client implements StageClient {
       count: (reason, detail) => this.log.count(reason, detail),
     });
     // Calls of earlier pages that left before their stage ran, then this page's, in the order they were made.
-    if (this.store.mode === 'indexeddb') (await drainPending(this.store, this.log).catch((error: unknown) => void this.log.count('pending:drain-failed', error)))?.forEach((call) => void this.run(call));
+    if (this.store.mode === 'indexeddb') (await drainPending(this.store, this.config.databaseName, this.log).catch((error: unknown) => void this.log.count('pending:drain-failed', error)))?.forEach((call) => void this.run(call));
     if (handoff) this.replay(handoff.calls);
     this.recordPage = startCollectors({ ...this.config, log: this.log, record: (raw) => void this.record(raw), loaded: !!handoff });
     this.writer.start();
@@ -401,6 +402,7 @@ class Client implements StageClient {
         : await eraseStoredDatabase(this.config.databaseName);
       this.sender?.stop();
       await this.store.clear();
+      takeLocalPending(this.config.databaseName);
       this.current = emptyProfile();
       rememberConsent('pending', this.config.databaseName);
       if (stored && !(await forgetEverywhere(this.config, stored.device, stored.key))) this.log.count('forget:remote-failed');

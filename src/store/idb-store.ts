@@ -10,7 +10,7 @@ import type { Delta } from '../core/merge.js';
 import { SCHEMA, STORE_SCHEMA, migrate } from './schema.js';
 import { type CommitResult, STORE_LIMITS, foldEvents, migrateProfile, removeAcknowledged } from './state.js';
 import { PANEL_KEY, PREVIEW_KEY, type StartState, type Store, randomId } from './store.js';
-import { DEVICE_KEY as DEVICE, MODEL_KEY as MODEL, SNAPSHOT_KEY, setUpDatabase } from './setup.js';
+import { DEVICE_KEY as DEVICE, MODEL_KEY as MODEL, SNAPSHOT_KEY, pendingRange, setUpDatabase } from './setup.js';
 import type { Profile } from '../core/profile.js';
 
 const PROFILE = 'profile';
@@ -191,6 +191,12 @@ export function createIdbStore(name: string, notice?: ConnectionNotice, bounds?:
       transact(db, 'readwrite', (store) => {
         store.clear();
         return () => undefined;
+      }),
+    takePending: () =>
+      transact(db, 'readwrite', (store) => {
+        const request = store.getAll(pendingRange());
+        store.delete(pendingRange());
+        return () => (request.result as unknown[]).flat();
       }),
   };
 }

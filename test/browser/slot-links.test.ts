@@ -88,7 +88,7 @@ type Promotion = { name: string; time: number; props?: Record<string, unknown> }
 const selects = async (page: Page): Promise<Promotion[]> => {
   const entries = await readIndexedDb(page);
   const logged = entries.filter(([key]) => Array.isArray(key) && key[0] === 'e').flatMap(([, value]) => value as Promotion | Promotion[]);
-  const pending = ((entries.find(([key]) => key === 'pending')?.[1] ?? []) as unknown[][]).filter((call) => call[1] === 'record').map((call) => call[2] as Promotion);
+  const pending = entries.filter(([key]) => Array.isArray(key) && key[0] === 'pending').flatMap(([, chunk]) => chunk as unknown[][]).filter((call) => call[1] === 'record').map((call) => call[2] as Promotion);
   return [...logged, ...pending].filter((e) => e.name === 'select_promotion');
 };
 const prevented = (page: Page): Promise<boolean | null> => page.evaluate(() => (window as unknown as { __prevented(): boolean | null }).__prevented());

@@ -1,9 +1,11 @@
 /**
  * A proxy in front of the shop, on 127.0.0.1, that serves the script-tag
- * build under `/slow-dist/` with a second stage that never answers: a page
- * loading the core from there runs without its second stage for as long as
- * it stays, deterministically in every engine. Everything else passes
- * through unchanged (same origin for the pages, so one IndexedDB).
+ * build under `/slow-dist/` with a second stage held for {@link HOLD_MS} and
+ * then refused (503): a page loading the core from there runs without its
+ * second stage for that long, deterministically in every engine. (Never
+ * answering is not an option: Firefox then never fires the next page's
+ * `load`.) Everything else passes through unchanged (same origin for the
+ * pages, so one IndexedDB).
  */
 import { type IncomingMessage, type ServerResponse, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,10 +13,13 @@ import type { AddressInfo } from 'node:net';
 /** Where the held second stage is served. */
 export const SLOW_CORE = '/slow-dist/onetoone.min.js';
 
+/** How long the second stage under `/slow-dist/` is held before it is refused, ms. */
+export const HOLD_MS = 2000;
+
 /** The running proxy. */
 export interface StageDelayProxy {
   url: string;
-  /** Requests for the held second stage so far (none of them was answered). */
+  /** Requests for the held second stage so far (none of them was served). */
   readonly heldStageRequests: number;
   close(): Promise<void>;
 }
@@ -37,6 +42,8 @@ export async function startStageDelayProxy(target: string): Promise<StageDelayPr
     if (incoming.url?.startsWith('/slow-dist/onetoone-stage.min.js')) {
       held++;
       pending.add(response);
+      const timer = setTimeout(() => (pending.delete(response), response.writeHead(503).end()), HOLD_MS);
+      response.on('close', () => clearTimeout(timer));
       return;
     }
     forward(incoming, response);
