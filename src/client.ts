@@ -9,6 +9,7 @@ import { type ValidationResult, isSignature, validateEvent, validateTrack } from
 import { BUILTIN_MODEL, type Model, VALIDATED_MODEL, isModelShaped, slotCandidates } from './core/model.js';
 import { type Profile, applyAll, emptyProfile } from './core/profile.js';
 import { type ProfileView, viewProfile } from './core/view.js';
+import { type DecisionSnapshot, snapshotOf } from './core/snapshot.js';
 import { type ConsentState, type OneToOneConfig, type ResolvedConfig, resolveConfig } from './config.js';
 import { eraseStoredDatabase, rememberConsent, startingConsent, storedDevice } from './consent/consent.js';
 import type { VisitContext } from './core/context.js';
@@ -60,6 +61,7 @@ class Client implements OneToOne {
   private sender: Sync | undefined;
   private current: Profile | undefined;
   private view: { of: Profile; view: ProfileView } | undefined;
+  private decisionSnapshot: { of: Profile; snapshot: DecisionSnapshot } | undefined;
   private opened = false;
   private readonly decisions: PageDecisions;
   private readonly writer: EventWriter;
@@ -123,7 +125,7 @@ class Client implements OneToOne {
     tabChannel(this.config.databaseName)?.addEventListener('message', () => void this.store.loadProfile().then((p) => (this.current = p)));
     if (this.consent === 'granted') this.startSync(start.created);
     startOffers(this.config, this.model, {
-      choose: () => decideOffer(this.profile() as ProfileView, this.model, this.forSlot('offer')),
+      choose: () => decideOffer(this.snapshot() as DecisionSnapshot, this.model, { ...this.forSlot('offer'), now: Date.now() }),
       history: this.history,
       record: (name, props) => this.record({ name, props }),
       count: (reason, detail) => this.log.count(reason, detail),
@@ -191,11 +193,11 @@ class Client implements OneToOne {
 
 
   private decidePageSlots(): void {
-    const view = this.profile();
-    if (!view) return;
+    const snapshot = this.snapshot();
+    if (!snapshot) return;
     renderSlots(document, {
       decide: (slot: PageSlot) =>
-        this.decisions.made.get(slot.name) ?? decideSlot(slot.name, slot.candidates, this.profile() ?? view, this.model, this.forSlot(slot.name)),
+        this.decisions.made.get(slot.name) ?? decideSlot(slot.name, slot.candidates, this.snapshot() ?? snapshot, this.model, { ...this.forSlot(slot.name), now: Date.now() }),
       shown: (decision) => void (this.decisions.made.has(decision.slot) || this.made(decision)),
       record: (name, props) => this.record({ name, props }),
       late: (slot, reason) => {
@@ -249,14 +251,14 @@ class Client implements OneToOne {
   }
 
   recommend(slot: string, n = 3): Recommendation[] {
-    const view = this.opened ? this.profile() : undefined;
+    const snapshot = this.opened ? this.snapshot() : undefined;
     // Untyped callers (the script tag's o2o()) may pass anything: no slot, no recommendations.
     if (typeof slot !== 'string' || typeof n !== 'number' || !(n >= 0)) {
       this.log.count('api:bad-argument', { slot, n });
       return [];
     }
     try {
-      return view ? recommend(slot, catalogItems(document, slot, this.model), view, this.model, n, this.decideWith) : [];
+      return snapshot ? recommend(slot, catalogItems(document, slot, this.model), snapshot, this.model, n, { ...this.decideWith, now: Date.now() }) : [];
     } catch (error) {
       this.log.count('recommend:failed', error);
       return [];
@@ -276,11 +278,11 @@ class Client implements OneToOne {
 
   /** Decides, once per page view, a slot the markup does not hold: from the caller's variants, else the model's (Preact and JS API). */
   private decideDeclared(slot: string, variants?: readonly VariantSpec[]): Decision | undefined {
-    const view = this.opened ? this.profile() : undefined;
+    const snapshot = this.opened ? this.snapshot() : undefined;
     const declared = slotCandidates(this.model, slot);
     const list = variants && this.describe ? this.describe(variants, declared, (bad) => this.log.count('api:bad-variant', bad)) : declared;
-    if (!view || !list) return undefined;
-    return this.made(choose(slot, list, view, this.model, this.forSlot(slot)));
+    if (!snapshot || !list) return undefined;
+    return this.made(choose(slot, list, snapshot, this.model, { ...this.forSlot(slot), now: Date.now() }));
   }
 
   /** Records a decision of this page view (see {@link PageDecisions.add}). */
@@ -312,6 +314,18 @@ class Client implements OneToOne {
     const view = viewProfile(current, now);
     this.view = { of: current, view };
     return view;
+  }
+
+  /**
+   * What every decision reads: the current profile's snapshot, made once per
+   * profile object (it stays right until the profile changes; each decision
+   * passes its own `now`).
+   */
+  private snapshot(): DecisionSnapshot | undefined {
+    const current = this.current;
+    if (!current) return undefined;
+    if (this.decisionSnapshot?.of !== current) this.decisionSnapshot = { of: current, snapshot: snapshotOf(this.profile() as ProfileView) };
+    return this.decisionSnapshot.snapshot;
   }
 
   async flush(): Promise<void> {

@@ -2,8 +2,9 @@
  * Explanations: a decision's largest contributions, in plain words such as
  * `long-term affinity for running: +1.2`.
  */
-import type { Features } from './features.js';
-import { type CandidateModel, type Contribution, type Model, weightOf } from './model.js';
+import type { Features } from './feature-vector.js';
+import type { CandidateModel, Contribution, Model } from './model-shape.js';
+import { weightOf } from './score.js';
 
 /** Phrases for features that are about a candidate; others are cited by their name. */
 const PHRASES: Record<string, string> = {
