@@ -8,11 +8,11 @@
 import { learned, slotFeedback } from './bandit.js';
 import type { VisitContext } from './context.js';
 import { explain } from './explain.js';
-import { type Candidate, type Features, candidateFeatures, visitorFeatures } from './features.js';
+import { type Candidate, type Features, candidateFeatures, sharedVisitorFeatures } from './features.js';
 import { type CandidateModel, type Contribution, type Model, slotCandidates } from './model-shape.js';
 import { unitHash } from './random.js';
 import { satisfies } from './rule.js';
-import { logit, sigmoid } from './score.js';
+import { type FeatureList, logit, sigmoid } from './score.js';
 import type { DecisionSnapshot } from './snapshot.js';
 
 /** The id the decision uses for a slot's own default content (and for "no offer"). */
@@ -25,7 +25,7 @@ export type DecisionGroup = 'personalized' | 'holdout' | 'preview';
 export interface Competitor {
   /** Variant id. */
   id: string;
-  /** Its own candidate features (`match.*`) at decision time. */
+  /** Its own candidate features (`match.*`) at decision time (shared by decisions on one snapshot: do not change). */
   own: Features;
   /** Its logit plus the learned mean: the centre of its draw. */
   mean: number;
@@ -90,6 +90,15 @@ export interface DecideOptions {
   features?: Features;
 }
 
+/** Visitor features as a list, made once per features object (shared by the slots of a page). */
+function listOf(features: Features): FeatureList {
+  let list = lists.get(features);
+  if (!list) lists.set(features, (list = Object.entries(features)));
+  return list;
+}
+
+const lists = new WeakMap<Features, FeatureList>();
+
 /** True when this visitor is in the model's holdout share; stable across slots, pages and model versions. */
 export function inHoldout(model: Model, visitor: string | undefined): boolean {
   // `<` against `<=` differs only for a hash exactly equal to the share (an equivalent mutant in practice).
@@ -105,11 +114,11 @@ export function choose(slot: string, list: readonly CandidateModel[], snapshot: 
   const base: CandidateModel = list.find((c) => c.id === DEFAULT_VARIANT) ?? { id: DEFAULT_VARIANT, tags: [] };
   const group: DecisionGroup = options.preview ? 'preview' : inHoldout(model, options.visitor) ? 'holdout' : 'personalized';
   const now = options.now ?? snapshot.at;
-  const visitor = options.features ?? visitorFeatures(snapshot, now, options.context, model.segments);
+  const visitor = options.features ?? sharedVisitorFeatures(snapshot, now, options.context, model.segments);
   const feedback = slotFeedback(snapshot, slot);
   // Any constant stands in for a missing visitor or page view: the draw stays reproducible (equivalent mutants).
   const seed = `${options.visitor ?? ''}|${slot}|${options.seed ?? ''}|`;
-  const visitorList = Object.entries(visitor);
+  const visitorList = listOf(visitor);
   const competed: Competitor[] = [];
   let best = base;
   let bestDraw = -Infinity;

@@ -110,6 +110,18 @@ export interface CandidateFeatures {
  */
 export function candidateFeatures(snapshot: DecisionSnapshot, now: number, candidate: Candidate, links?: TagMatrix): CandidateFeatures {
   const live = sessionLive(snapshot, now);
+  // Every slot of a page, and the explanation, ask again for the same candidates: match each tag list once
+  // per snapshot, liveness and links (by identity: a list is read once, so pass a new one to change it).
+  let memo = matchMemo.get(snapshot);
+  if (memo?.live !== live || memo.links !== links) matchMemo.set(snapshot, (memo = { live, links, byTags: new WeakMap() }));
+  let known = memo.byTags.get(candidate.tags);
+  if (!known) memo.byTags.set(candidate.tags, (known = match(snapshot, live, candidate.tags, links)));
+  return known;
+}
+
+const matchMemo = new WeakMap<DecisionSnapshot, { live: boolean; links: TagMatrix | undefined; byTags: WeakMap<readonly string[], CandidateFeatures> }>();
+
+function match(snapshot: DecisionSnapshot, live: boolean, tags: readonly string[], links: TagMatrix | undefined): CandidateFeatures {
   const next = live && links ? nextStrengths(snapshot, links) : undefined;
   let transition = 0;
   let long = 0;
@@ -118,7 +130,7 @@ export function candidateFeatures(snapshot: DecisionSnapshot, now: number, candi
   let freq = 0;
   let recentFreq = 0;
   let tag: string | undefined;
-  for (const t of candidate.tags) {
+  for (const t of tags) {
     const [l, f] = tagStrength(snapshot, 'l', t);
     const s = live ? tagStrength(snapshot, 's', t)[0] : 0;
     // The session-only branch (`!long && s > short`) needs a session affinity without its long-term twin, which
@@ -197,3 +209,18 @@ export function visitorFeatures(snapshot: DecisionSnapshot, now: number, context
   for (const name of Object.keys(segments)) if (satisfies(segments[name], f)) f[`seg.${name}`] = 1;
   return f;
 }
+
+/**
+ * {@link visitorFeatures}, computed once for the same snapshot, moment,
+ * context and segments (by identity): a page's slots decided at one moment
+ * share them. The result is shared: do not change it.
+ */
+export function sharedVisitorFeatures(snapshot: DecisionSnapshot, now: number, context: VisitContext | undefined, segments: Record<string, Rule>): Features {
+  const known = visitorMemo.get(snapshot);
+  if (known && known.now === now && known.context === context && known.segments === segments) return known.features;
+  const features = visitorFeatures(snapshot, now, context, segments);
+  visitorMemo.set(snapshot, { now, context, segments, features });
+  return features;
+}
+
+const visitorMemo = new WeakMap<DecisionSnapshot, { now: number; context: VisitContext | undefined; segments: Record<string, Rule>; features: Features }>();

@@ -10,7 +10,7 @@ import { learned, slotFeedback } from './bandit.js';
 import type { DecideOptions } from './decide.js';
 import type { Item } from './events.js';
 import { hasOwn } from './field.js';
-import { type Candidate, candidateFeatures, visitorFeatures } from './features.js';
+import { type Candidate, candidateFeatures, sharedVisitorFeatures } from './features.js';
 import { type Model, type TagMatrix, slotCandidates } from './model-shape.js';
 import { satisfies } from './rule.js';
 import { logit, sigmoid } from './score.js';
@@ -53,7 +53,7 @@ export function recommend(
   options: DecideOptions = {}, diversity = 1,
 ): Recommendation[] {
   const now = options.now ?? snapshot.at;
-  const visitor = options.features ?? visitorFeatures(snapshot, now, options.context, model.segments);
+  const visitor = options.features ?? sharedVisitorFeatures(snapshot, now, options.context, model.segments);
   const declared = slotCandidates(model, slot) ?? [];
   const feedback = slotFeedback(snapshot, slot);
   const pool: Array<Recommendation & { tags: readonly string[]; chance: number }> = [];

@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import type { TrackedEvent } from '../../src/core/events.js';
-import { candidateFeatures, tagStrength, visitorFeatures } from '../../src/core/features.js';
-import { type Model, logit, parseModel, weightOf } from '../../src/core/model.js';
+import { candidateFeatures, sharedVisitorFeatures, tagStrength, visitorFeatures } from '../../src/core/features.js';
+import { type Model, type TagMatrix, logit, parseModel, weightOf } from '../../src/core/model.js';
 import { type Profile, apply, emptyProfile } from '../../src/core/profile.js';
 import { snapshotAt } from './support/snapshot-at.js';
 import { catalogItems } from '../../src/render/catalog.js';
@@ -262,5 +262,42 @@ describe('visitor features: names and values', () => {
   it('counts a purchase at the same moment as the checkout began as the checkout done', () => {
     const p = run([{ name: 'begin_checkout', ts: T0, props: {} }, { name: 'purchase', ts: T0, props: {}, value: 5 }]);
     expect(visitorFeatures(snapshotAt(p, T0 + MIN), T0 + MIN)['intent.checkout']).toBe(0);
+  });
+});
+
+describe('features shared by the decisions on one snapshot', () => {
+  const p = run([seen(['running'], T0), seen(['camping'], T0 + 1), seen(['running'], T0 + 2)]);
+  const links = { running: { camping: 0.5 }, camping: { running: 0.7 } };
+  const tags = ['running', 'trail'];
+  it('match a tag list once per liveness and links: the same list asked at a live moment, after the visit and live again reads right each time', () => {
+    const snapshot = snapshotAt(p, T0 + MIN);
+    const fresh = (now: number, l: TagMatrix = links) => candidateFeatures(snapshotAt(p, T0 + MIN), now, { id: 'x', tags }, l).features;
+    const live = candidateFeatures(snapshot, T0 + MIN, { id: 'x', tags }, links);
+    expect(candidateFeatures(snapshot, T0 + 2 * MIN, { id: 'y', tags }, links)).toBe(live);
+    expect(live.features).toEqual(fresh(T0 + MIN));
+    expect(live.features['match.short']).toBeGreaterThan(0);
+    const over = candidateFeatures(snapshot, T0 + DAY, { id: 'x', tags }, links).features;
+    expect(over).toEqual(fresh(T0 + DAY));
+    expect(over).toMatchObject({ 'match.short': 0, 'match.recent': 0, 'match.next': 0 });
+    expect(candidateFeatures(snapshot, T0 + MIN, { id: 'x', tags }, links).features).toEqual(live.features);
+    const other = { running: { running: 1 } };
+    expect(candidateFeatures(snapshot, T0 + MIN, { id: 'x', tags }, other).features).toEqual(fresh(T0 + MIN, other));
+    // Another list is matched on its own, never answered from the first one.
+    expect(candidateFeatures(snapshot, T0 + MIN, { id: 'x', tags: ['camping'] }, links).features)
+      .toEqual(candidateFeatures(snapshotAt(p, T0 + MIN), T0 + MIN, { id: 'x', tags: ['camping'] }, links).features);
+  });
+  it('compute visitor features once for the same moment, context and segments, and again when any of them changes', () => {
+    const snapshot = snapshotAt(p, T0 + MIN);
+    const context = { device: 'mobile' as const };
+    const segments = { big: { 'rfm.frequency': [0.5, null] as [number, null] } };
+    const first = sharedVisitorFeatures(snapshot, T0 + MIN, context, segments);
+    expect(first).toEqual(visitorFeatures(snapshot, T0 + MIN, context, segments));
+    expect(sharedVisitorFeatures(snapshot, T0 + MIN, context, segments)).toBe(first);
+    const later = sharedVisitorFeatures(snapshot, T0 + DAY, context, segments);
+    expect(later).toEqual(visitorFeatures(snapshot, T0 + DAY, context, segments));
+    expect(later['ctx.sessionStart']).toBe(1);
+    expect(sharedVisitorFeatures(snapshot, T0 + DAY, { device: 'desktop' }, segments)).toEqual(visitorFeatures(snapshot, T0 + DAY, { device: 'desktop' }, segments));
+    expect(sharedVisitorFeatures(snapshot, T0 + DAY, context, {})).not.toHaveProperty('seg.big');
+    expect(sharedVisitorFeatures(snapshotAt(p, T0 + MIN), T0 + MIN, context, segments)).not.toBe(first);
   });
 });
