@@ -81,14 +81,15 @@ export function dict<T>(entries?: Iterable<readonly [string, T]>): Record<string
 }
 
 /** The model used until (or unless) one is loaded. */
+// `dict` calls are marked pure so a bundle that never reads it (the decision path alone) drops it.
 export const BUILTIN_MODEL: Model = {
   version: 1,
   id: 'builtin-1',
   bias: -1.5,
-  weights: dict([['match.long', 3], ['match.short', 2]]),
-  slots: dict(),
+  weights: /* @__PURE__ */ dict([['match.long', 3], ['match.short', 2]]),
+  slots: /* @__PURE__ */ dict(),
   offers: [],
-  segments: dict(),
+  segments: /* @__PURE__ */ dict(),
   holdout: 0.05,
   explore: { prior: 20, noise: 0.1 },
 };
