@@ -26,38 +26,49 @@ export interface Candidate {
 const DIMENSIONS: readonly Dimension[] = ['cat', 'tag', 'brand', 'price'];
 const DAY = 86_400_000;
 
+/** What a tag that matches nothing weighs. */
+const NONE: Strength = [0, 0];
+
 /**
  * How strongly one tag holds the visitor's interest in one horizon: its share
  * of their affinity in its dimension, and the share of their item events that
  * touched it (per-event frequency, an estimate of the chance the next one does).
- * A bare tag (`running`) matches every dimension; a qualified one (`brand:acme`) only its own.
+ * A bare tag (`running`) matches every dimension (the strongest counts); a
+ * qualified one (`brand:acme`) only its own. The result is shared: do not change it.
  */
 export function tagStrength(snapshot: DecisionSnapshot, horizon: Horizon, tag: string): Strength {
-  // Decisions and recommendations on one snapshot ask for the same tags again: compute each once per snapshot.
-  let cache = memo.get(snapshot);
-  if (!cache) memo.set(snapshot, (cache = { l: new Map(), s: new Map(), r: new Map() }));
-  let known = cache[horizon].get(tag);
-  if (!known) cache[horizon].set(tag, (known = measure(snapshot.a[horizon], tag)));
-  return known;
+  // `> 0` against `>= 0` differs only for a tag that starts with ':', which names no dimension.
+  if (tag.indexOf(':') <= 0) return bareStrengths(snapshot, horizon).get(tag) ?? NONE;
+  const strengths = snapshot.a[horizon];
+  // Own keys only: a tag such as `cat:constructor` must not reach Object.prototype.
+  return (hasOwn(strengths, tag) ? strengths[tag] : undefined) ?? NONE;
 }
 
-const memo = new WeakMap<DecisionSnapshot, Record<Horizon, Map<string, Strength>>>();
-
-function measure(strengths: Record<string, Strength>, tag: string): Strength {
-  const colon = tag.indexOf(':');
-  let share = 0;
-  let freq = 0;
-  // `colon >= 0` here (and below) differs only for a tag that starts with ':', which no dimension names.
-  for (const dimension of colon > 0 ? [tag.slice(0, colon)] : DIMENSIONS) {
-    const label = colon > 0 ? tag : dimension + ':' + tag;
-    // Own keys only: a tag such as `cat:constructor` must not reach Object.prototype.
-    const strength = hasOwn(strengths, label) ? strengths[label] : undefined;
-    if (!strength) continue;
-    share = Math.max(share, strength[0]);
-    freq = Math.max(freq, strength[1]);
+/**
+ * Per snapshot and horizon, each bare tag's strongest share and frequency over
+ * the four dimensions, made in one pass over the labels: a page's first
+ * decision asks for many tags, and a lookup per tag and dimension (a new
+ * string each) cost several times the pass.
+ */
+function bareStrengths(snapshot: DecisionSnapshot, horizon: Horizon): Map<string, Strength> {
+  let indexes = bareMemo.get(snapshot);
+  if (!indexes) bareMemo.set(snapshot, (indexes = {}));
+  let index = indexes[horizon];
+  if (index) return index;
+  index = indexes[horizon] = new Map();
+  const strengths = snapshot.a[horizon];
+  for (const label of Object.keys(strengths)) {
+    const colon = label.indexOf(':');
+    if (!DIMENSIONS.includes(label.slice(0, colon) as Dimension)) continue;
+    const bare = label.slice(colon + 1);
+    const [share, freq] = strengths[label] as Strength;
+    const known = index.get(bare);
+    index.set(bare, known ? [Math.max(known[0], share), Math.max(known[1], freq)] : [share, freq]);
   }
-  return [share, freq];
+  return index;
 }
+
+const bareMemo = new WeakMap<DecisionSnapshot, Partial<Record<Horizon, Map<string, Strength>>>>();
 
 /**
  * Where the visitor is likely to go next, per tag: the model's transitions
@@ -70,9 +81,10 @@ function nextStrengths(snapshot: DecisionSnapshot, links: TagMatrix): Map<string
   const out = new Map<string, number>();
   let total = 0;
   for (const label of Object.keys(snapshot.ages)) {
+    if (label === EVENTS_LABEL) continue;
     // Own rows only: a label such as `cat:constructor` must not reach Object.prototype.
-    const key = [label, label.slice(label.indexOf(':') + 1)].find((k) => hasOwn(links, k));
-    const row = key === undefined || label === EVENTS_LABEL ? undefined : links[key];
+    const bare = label.slice(label.indexOf(':') + 1);
+    const row = hasOwn(links, label) ? links[label] : hasOwn(links, bare) ? links[bare] : undefined;
     if (!row) continue;
     const w = 0.5 ** (snapshot.ages[label] as number);
     total += w;

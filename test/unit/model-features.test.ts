@@ -214,14 +214,20 @@ describe('strengths are computed once per snapshot', () => {
     });
     return { view, reads };
   }
-  it('reads the snapshot once per horizon and tag, and once per model for transitions', () => {
+  it('reads its strengths once per horizon for bare tags, and its ages once per model for transitions', () => {
     const { view, reads } = counted();
     const first = tagStrength(view, 'l', 'running');
     const after = reads.a;
+    expect(after).toBe(1);
     expect(tagStrength(view, 'l', 'running')).toBe(first);
+    expect(tagStrength(view, 'l', 'camping')[0]).toBeGreaterThan(0);
+    expect(tagStrength(view, 'l', 'nothing')).toEqual([0, 0]);
     expect(reads.a).toBe(after);
-    tagStrength(view, 'l', 'camping');
+    tagStrength(view, 's', 'camping');
     expect(reads.a).toBe(after + 1);
+    // A qualified tag is one own-key read.
+    expect(tagStrength(view, 'l', 'cat:running')).toEqual(first);
+    expect(reads.a).toBe(after + 2);
     const links = { running: { camping: 1 } };
     const a = candidateFeatures(view, view.at, { id: 'x', tags: ['camping'] }, links).features['match.next'];
     const ages = reads.ages;
@@ -299,5 +305,19 @@ describe('features shared by the decisions on one snapshot', () => {
     expect(sharedVisitorFeatures(snapshot, T0 + DAY, { device: 'desktop' }, segments)).toEqual(visitorFeatures(snapshot, T0 + DAY, { device: 'desktop' }, segments));
     expect(sharedVisitorFeatures(snapshot, T0 + DAY, context, {})).not.toHaveProperty('seg.big');
     expect(sharedVisitorFeatures(snapshotAt(p, T0 + MIN), T0 + MIN, context, segments)).not.toBe(first);
+  });
+});
+
+describe('bare and qualified tags', () => {
+  it('a bare tag matches its value in the four dimensions only (the strongest share and frequency), a qualified one its own label', () => {
+    const snapshot = snapshotAt(emptyProfile(), T0);
+    snapshot.a.l = { 'cat:running': [0.2, 0.5], 'brand:running': [0.6, 0.1], 'odd:running': [0.9, 0.9], 'tag:a:b': [0.3, 0.3] };
+    expect(tagStrength(snapshot, 'l', 'running')).toEqual([0.6, 0.5]);
+    expect(tagStrength(snapshot, 'l', 'odd:running')).toEqual([0.9, 0.9]);
+    expect(tagStrength(snapshot, 'l', 'cat:running')).toEqual([0.2, 0.5]);
+    // `a:b` is qualified (dimension `a`): the tag dimension's value `a:b` does not answer it.
+    expect(tagStrength(snapshot, 'l', 'a:b')).toEqual([0, 0]);
+    expect(tagStrength(snapshot, 'l', 'constructor')).toEqual([0, 0]);
+    expect(tagStrength(snapshot, 'l', 'cat:constructor')).toEqual([0, 0]);
   });
 });
