@@ -18,9 +18,9 @@ const NPM_APP = 'npm app (init + track)';
 
 /** Budgets in bytes of brotli (issue #16): one file, or the sum of several. */
 export const BUDGETS = [
-  { label: 'script-tag core (the first file)', files: [CORE], bytes: 7 * 1024, ceiling: 11_110 },
-  { label: 'everything a script-tag site loads (core + second stage + offer dialog)', files: [CORE, STAGE, DIALOG], bytes: 20 * 1024, ceiling: 31_929 },
-  { label: 'an npm app importing init and track', files: [NPM_APP], bytes: 20 * 1024, ceiling: 26_657 },
+  { label: 'script-tag core (the first file)', files: [CORE], bytes: 7 * 1024, ceiling: 11_377 },
+  { label: 'everything a script-tag site loads (core + second stage + offer dialog)', files: [CORE, STAGE, DIALOG], bytes: 20 * 1024, ceiling: 32_310 },
+  { label: 'an npm app importing init and track', files: [NPM_APP], bytes: 20 * 1024, ceiling: 27_019 },
 ];
 
 function weigh(file) {

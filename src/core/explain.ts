@@ -2,8 +2,9 @@
  * Explanations: a decision's largest contributions, in plain words such as
  * `long-term affinity for running: +1.2`.
  */
-import type { Features } from './features.js';
-import { type CandidateModel, type Contribution, type Model, weightOf } from './model.js';
+import type { Features } from './feature-vector.js';
+import type { CandidateModel, Contribution, Model } from './model-shape.js';
+import { weightOf } from './score.js';
 
 /** Phrases for features that are about a candidate; others are cited by their name. */
 const PHRASES: Record<string, string> = {
@@ -31,14 +32,15 @@ export function explain(
   tag: string | undefined, learnedValue: number, limit = 3,
 ): Contribution[] {
   const id = candidate?.id ?? 'default';
-  const list: Contribution[] = [];
+  const list: Array<[feature: string, value: number, subject: string]> = [];
   const add = (feature: string, value: number, subject: string): void => {
-    if (Math.abs(value) >= 0.005) list.push(contribution(feature, value, subject));
+    if (Math.abs(value) >= 0.005) list.push([feature, value, subject]);
   };
   add('prior', candidate?.bias ?? 0, id);
   add('learned', learnedValue, id);
   // Own keys only: a host page may have added enumerable members to Object.prototype.
   for (const name of Object.keys(own)) add(name, weightOf(model, candidate, name) * (own[name] as number), tag ?? id);
   for (const name of Object.keys(visitor)) add(name, weightOf(model, candidate, name) * (visitor[name] as number), id);
-  return list.sort((a, b) => Math.abs(b.value) - Math.abs(a.value)).slice(0, limit);
+  // Words only for the few shown: a decision over 64 features formatted 60 texts to keep 3 (a stable sort keeps ties in order).
+  return list.sort((a, b) => Math.abs(b[1]) - Math.abs(a[1])).slice(0, limit).map(([feature, value, subject]) => contribution(feature, value, subject));
 }

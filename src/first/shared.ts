@@ -10,10 +10,13 @@
 import { learned, slotFeedback } from '../core/bandit.js';
 import { DEFAULT_VARIANT, choose, decideSlot, inHoldout } from '../core/decide.js';
 import { explain } from '../core/explain.js';
-import { candidateFeatures, tagStrength, visitorFeatures } from '../core/features.js';
-import { lifecycleStage, registerNumber } from '../core/lifecycle.js';
-import { BUILTIN_MODEL, dict, isModelShaped, logit, satisfies, sigmoid, slotCandidates, weightOf, weightsOf } from '../core/model.js';
+import { candidateFeatures, sessionLive, sharedVisitorFeatures, tagStrength, visitorFeatures } from '../core/features.js';
+import { lifecycleStage } from '../core/lifecycle.js';
+import { BUILTIN_MODEL, dict, isModelShaped, slotCandidates } from '../core/model-shape.js';
 import { hash32, normalFrom, unitHash } from '../core/random.js';
+import { satisfies } from '../core/rule.js';
+import { logit, sigmoid, weightOf, weightsOf } from '../core/score.js';
+import { registerNumber, snapshotNumber, snapshotRegister } from '../core/snapshot.js';
 import { collectContext, deviceClass, referrerClass, sessionNumber } from '../collect/context.js';
 import { attributeNumber, readItem } from '../collect/item.js';
 import { pageLoadEvents } from '../collect/page-view.js';
@@ -35,10 +38,10 @@ import { randomId } from '../store/store.js';
 
 /** The lent functions and values, by name. */
 export const SHARED = {
-  learned, slotFeedback, DEFAULT_VARIANT, choose, decideSlot, inHoldout, explain, candidateFeatures, tagStrength, visitorFeatures,
-  lifecycleStage, registerNumber, BUILTIN_MODEL, dict, isModelShaped, logit, satisfies, sigmoid, slotCandidates, weightOf, weightsOf,
-  hash32, normalFrom, unitHash, collectContext, deviceClass, referrerClass, sessionNumber, attributeNumber, readItem, pageLoadEvents,
-  rememberConsent, startingConsent, createDebugLog, pageDecisions, slotOptions, visitorOptions, readPreview, addAntiFlicker,
-  antiFlickerCss, canSwap, lateReason, observeSlotFeedback, renderSlots, parsePreview, previewParam, loadScript, setScriptSrc,
-  findSlots, readSlot, showVariant, createConnection, watchPageLifecycle, setUpDatabase, randomId,
+  learned, slotFeedback, DEFAULT_VARIANT, choose, decideSlot, inHoldout, explain, candidateFeatures, sessionLive, sharedVisitorFeatures,
+  tagStrength, visitorFeatures, lifecycleStage, BUILTIN_MODEL, dict, isModelShaped, slotCandidates, hash32, normalFrom, unitHash, satisfies,
+  logit, sigmoid, weightOf, weightsOf, registerNumber, snapshotNumber, snapshotRegister, collectContext, deviceClass, referrerClass,
+  sessionNumber, attributeNumber, readItem, pageLoadEvents, rememberConsent, startingConsent, createDebugLog, pageDecisions, slotOptions,
+  visitorOptions, readPreview, addAntiFlicker, antiFlickerCss, canSwap, lateReason, observeSlotFeedback, renderSlots, parsePreview,
+  previewParam, loadScript, setScriptSrc, findSlots, readSlot, showVariant, createConnection, watchPageLifecycle, setUpDatabase, randomId,
 };

@@ -29,7 +29,6 @@ import type { Handoff, Stage } from './handoff.js';
 import { readPreview } from './preview.js';
 import { type FirstRead, connect, memoryRead, readFirst } from './read.js';
 import { storedSnapshot } from './snapshot.js';
-import { snapshotView } from './snapshot-view.js';
 import { loadStage } from './stage-loader.js';
 
 type QueuedCall = ArrayLike<unknown>;
@@ -57,16 +56,16 @@ function decideFirst(state: FirstState, read: FirstRead, record: RecordFeedback)
   // A model pulled on an earlier page applies from this one; the second stage validated it before storing it.
   const cached = read.model as { v?: number; doc?: unknown } | undefined;
   const model = cached?.v === VALIDATED_MODEL && isModelShaped(cached.doc) ? cached.doc : BUILTIN_MODEL;
-  const view = snapshotView(storedSnapshot(read.snapshot, now), now);
+  const snapshot = storedSnapshot(read.snapshot, now);
   const preview = readPreview(read.connection && put(read.connection, PREVIEW_KEY), log, location.search, read.preview);
-  const visit = collectContext(window, view, now);
-  const shared = visitorOptions(view, read.device, visit);
+  const visit = collectContext(window, snapshot, now);
+  const shared = visitorOptions(snapshot, read.device, visit);
   try {
     renderSlots(document, {
       decide: (slot) =>
         decisions.made.get(slot.name) ??
         state.client?.decidePageSlot(slot) ??
-        decideSlot(slot.name, slot.candidates, view, model, slotOptions(shared, preview, slot.name)),
+        decideSlot(slot.name, slot.candidates, snapshot, model, { ...slotOptions(shared, preview, slot.name), now: Date.now() }),
       shown: (decision) => void (decisions.made.has(decision.slot) || decisions.add(decision, preview.get(decision.slot))),
       record,
       late: (slot, reason) => {

@@ -11,7 +11,7 @@ import { type DecideOptions, type Decision, choose, decideSlot } from '../core/d
 import { type ValidationResult, isSignature, validateEvent, validateTrack } from '../core/events.js';
 import { BUILTIN_MODEL, type Model, VALIDATED_MODEL, isModelShaped, parseModel, slotCandidates } from '../core/model.js';
 import { type Profile, applyAll, emptyProfile } from '../core/profile.js';
-import { SNAPSHOT_VERSION, snapshotOf } from '../core/snapshot.js';
+import { type DecisionSnapshot, SNAPSHOT_VERSION, snapshotOf } from '../core/snapshot.js';
 import { type ProfileView, viewProfile } from '../core/view.js';
 import { type ConsentState, type OneToOneConfig, type ResolvedConfig, resolveConfig } from '../config.js';
 import { eraseStoredDatabase, rememberConsent, startingConsent, storedDevice } from '../consent/consent.js';
@@ -76,6 +76,7 @@ class Client implements StageClient {
   private sender: Sync | undefined;
   private current: Profile | undefined;
   private view: { of: Profile; view: ProfileView } | undefined;
+  private decisionSnapshot: { of: Profile; snapshot: DecisionSnapshot } | undefined;
   private opened = false;
   private readonly decisions: PageDecisions;
   private readonly writer: EventWriter;
@@ -138,8 +139,8 @@ class Client implements StageClient {
     // QA left the debug panel open on an earlier page: reopen it (the loader fetches it on demand),
     // unless `?o2o_debug=1` opens it already (`debug()` toggles, so a second call would close it).
     if (start.panel && !panelInUrl()) this.debug();
-    this.visit = handoff?.visit ?? collectContext(window, this.profile());
-    this.decideWith = visitorOptions(this.profile(), start.device, this.visit);
+    this.visit = handoff?.visit ?? collectContext(window, this.snapshot());
+    this.decideWith = visitorOptions(this.snapshot(), start.device, this.visit);
     this.opened = true;
     if (!handoff) this.decidePageSlots();
     // A visitor from before the split, or a snapshot of another version: the next page decides from this one.
@@ -149,7 +150,7 @@ class Client implements StageClient {
     tabChannel(this.config.databaseName)?.addEventListener('message', () => void this.store.loadProfile().then((p) => (this.current = p)));
     if (this.consent === 'granted') this.startSync(handoff ? handoff.read.created : start.created);
     startOffers(this.config, this.model, {
-      choose: () => decideOffer(this.profile() as ProfileView, this.model, this.forSlot('offer')),
+      choose: () => decideOffer(this.snapshot() as DecisionSnapshot, this.model, { ...this.forSlot('offer'), now: Date.now() }),
       history: this.history,
       record: (name, props) => this.record({ name, props }),
       count: (reason, detail) => this.log.count(reason, detail),
@@ -189,8 +190,8 @@ class Client implements StageClient {
 
   /** Writes the snapshot of the profile now (a pull merged, consent persisted the page's state); commits write theirs themselves. */
   private saveSnapshot(): void {
-    const view = this.profile();
-    if (view) void this.store.update(SNAPSHOT_KEY, () => snapshotOf(view)).catch((error: unknown) => this.log.count('snapshot:not-saved', error));
+    const snapshot = this.snapshot();
+    if (snapshot) void this.store.update(SNAPSHOT_KEY, () => snapshot).catch((error: unknown) => this.log.count('snapshot:not-saved', error));
   }
 
   /**
@@ -262,8 +263,8 @@ class Client implements StageClient {
   }
 
   decidePageSlot(slot: PageSlot): Decision | undefined {
-    const view = this.opened ? this.profile() : undefined;
-    return this.decisions.made.get(slot.name) ?? (view && decideSlot(slot.name, slot.candidates, view, this.model, this.forSlot(slot.name)));
+    const snapshot = this.opened ? this.snapshot() : undefined;
+    return this.decisions.made.get(slot.name) ?? (snapshot && decideSlot(slot.name, slot.candidates, snapshot, this.model, { ...this.forSlot(slot.name), now: Date.now() }));
   }
 
   collect(raw: Record<string, unknown>): Promise<boolean> {
@@ -315,14 +316,14 @@ class Client implements StageClient {
   }
 
   recommend(slot: string, n = 3): Recommendation[] {
-    const view = this.opened ? this.profile() : undefined;
+    const snapshot = this.opened ? this.snapshot() : undefined;
     // Untyped callers (the script tag's o2o()) may pass anything: no slot, no recommendations.
     if (typeof slot !== 'string' || typeof n !== 'number' || !(n >= 0)) {
       this.log.count('api:bad-argument', { slot, n });
       return [];
     }
     try {
-      return view ? recommend(slot, catalogItems(document, slot, this.model), view, this.model, n, this.decideWith) : [];
+      return snapshot ? recommend(slot, catalogItems(document, slot, this.model), snapshot, this.model, n, { ...this.decideWith, now: Date.now() }) : [];
     } catch (error) {
       this.log.count('recommend:failed', error);
       return [];
@@ -341,11 +342,11 @@ class Client implements StageClient {
 
   /** Decides, once per page view, a slot the markup does not hold: from the caller's variants, else the model's (Preact and JS API). */
   private decideDeclared(slot: string, variants?: readonly VariantSpec[]): Decision | undefined {
-    const view = this.opened ? this.profile() : undefined;
+    const snapshot = this.opened ? this.snapshot() : undefined;
     const declared = slotCandidates(this.model, slot);
     const list = variants && this.describe ? this.describe(variants, declared, (bad) => this.log.count('api:bad-variant', bad)) : declared;
-    if (!view || !list) return undefined;
-    return this.made(choose(slot, list, view, this.model, this.forSlot(slot)));
+    if (!snapshot || !list) return undefined;
+    return this.made(choose(slot, list, snapshot, this.model, { ...this.forSlot(slot), now: Date.now() }));
   }
 
   /** Records a decision of this page view (see {@link PageDecisions.add}). */
@@ -377,6 +378,18 @@ class Client implements StageClient {
     const view = viewProfile(current, now);
     this.view = { of: current, view };
     return view;
+  }
+
+  /**
+   * What every decision reads: the current profile's snapshot, made once per
+   * profile object (it stays right until the profile changes; each decision
+   * passes its own `now`).
+   */
+  private snapshot(): DecisionSnapshot | undefined {
+    const current = this.current;
+    if (!current) return undefined;
+    if (this.decisionSnapshot?.of !== current) this.decisionSnapshot = { of: current, snapshot: snapshotOf(this.profile() as ProfileView) };
+    return this.decisionSnapshot.snapshot;
   }
 
   async flush(): Promise<void> {
