@@ -66,22 +66,26 @@ export function preStageBuffer(host: BufferHost): PreStageBuffer {
   let taken = false;
   let through = false;
   let scheduled = false;
+  /** Calls JSON cannot hold (hostile getters, cycles): kept for the stage only. */
+  const unstorable = new WeakSet<BufferedCall>();
 
   const persist = async (leaving?: boolean): Promise<void> => {
     if (taken || host.consent() !== 'granted') return;
-    const writing = calls.filter((b) => STORED.includes(b.call[1]));
-    if (!writing.length) return;
-    calls = calls.filter((b) => !writing.includes(b));
+    const writing: BufferedCall[] = [];
     const entries: unknown[] = [];
-    for (const buffered of writing) {
+    for (const buffered of calls) {
+      if (!STORED.includes(buffered.call[1]) || unstorable.has(buffered)) continue;
       try {
-        // What IndexedDB can clone and the stage can validate: functions, cycles and throwing getters stay behind.
-        entries.push(JSON.parse(JSON.stringify(buffered.call)));
-      } catch (error) {
-        host.log.count('pending:unserializable', error);
-        buffered.done(false);
+        // What storage can hold and the stage can validate: functions and big integers are left out.
+        entries.push(JSON.parse(JSON.stringify(buffered.call, (_, value: unknown) => (typeof value === 'bigint' ? undefined : value))));
+        writing.push(buffered);
+      } catch {
+        // A throwing getter or proxy trap, or a cycle: it stays in memory for the stage, whose validation says what it is.
+        unstorable.add(buffered);
       }
     }
+    if (!writing.length) return;
+    calls = calls.filter((b) => !writing.includes(b));
     try {
       if (leaving) appendLocalPending(host.database, entries);
       else await append(host.connection(), entries);
