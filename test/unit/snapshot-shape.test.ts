@@ -177,3 +177,12 @@ describe('snapshotOf', () => {
     decideAll(made);
   });
 });
+
+describe('untyped callers', () => {
+  it('a candidate whose tags are a string (not a list) is matched as before, without a TypeError from the shared matches', () => {
+    const snapshot = good();
+    const odd = { id: 'v9', tags: 'running' as unknown as string[] };
+    expect(() => decideSlot('hero', [odd], snapshot, model, { visitor: 'u1' })).not.toThrow();
+    expect(() => recommend('hero', [odd], snapshot, model, 1)).not.toThrow();
+  });
+});
