@@ -122,12 +122,15 @@ export interface CandidateFeatures {
  */
 export function candidateFeatures(snapshot: DecisionSnapshot, now: number, candidate: Candidate, links?: TagMatrix): CandidateFeatures {
   const live = sessionLive(snapshot, now);
+  const tags = candidate.tags;
+  // A list that is not an object (an untyped caller's) cannot key a WeakMap: matched each time, never a TypeError.
+  if (Object(tags) !== tags) return match(snapshot, live, tags, links);
   // Every slot of a page, and the explanation, ask again for the same candidates: match each tag list once
   // per snapshot, liveness and links (by identity: a list is read once, so pass a new one to change it).
   let memo = matchMemo.get(snapshot);
   if (memo?.live !== live || memo.links !== links) matchMemo.set(snapshot, (memo = { live, links, byTags: new WeakMap() }));
-  let known = memo.byTags.get(candidate.tags);
-  if (!known) memo.byTags.set(candidate.tags, (known = match(snapshot, live, candidate.tags, links)));
+  let known = memo.byTags.get(tags);
+  if (!known) memo.byTags.set(tags, (known = match(snapshot, live, tags, links)));
   return known;
 }
 

@@ -53,7 +53,10 @@ const MAX_KEYS = 32_768;
 const MAX_KEY = 256;
 
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-const isScalar = (value: unknown): boolean => value === null || typeof value === 'string' || typeof value === 'boolean' || isNumber(value);
+/** Longest register text: tracked strings are cut at 256 characters, so anything much longer was not written by the SDK. */
+const MAX_TEXT = 1024;
+
+const isScalar = (value: unknown): boolean => value === null || (typeof value === 'string' && value.length <= MAX_TEXT) || typeof value === 'boolean' || isNumber(value);
 const isShare = (value: unknown): boolean => isNumber(value) && value >= 0 && value <= 1;
 const isStrength = (value: unknown): boolean => Array.isArray(value) && value.length === 2 && isShare(value[0]) && isShare(value[1]);
 const isAge = (value: unknown): boolean => isNumber(value) && value >= 0;

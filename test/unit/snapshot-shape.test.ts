@@ -71,6 +71,7 @@ describe('isSnapshot', () => {
     ['a counter as text', (s) => ({ ...s, n: { 's.count': '3' } })],
     ['a NaN counter', (s) => ({ ...s, n: { 's.count': NaN } })],
     ['a register holding an object', (s) => ({ ...s, r: { 'u.plan': { toString: 1 } } })],
+    ['a register text of a megabyte', (s) => ({ ...s, r: { 'u.plan': 'x'.repeat(1 << 20) } })],
     ['no horizons', (s) => ({ ...s, a: {} })],
     ['a horizon missing', (s) => ({ ...s, a: { l: {}, s: {} } })],
     ['a strength of one number', (s) => ({ ...s, a: { l: { 'cat:x': [0.5] }, s: {}, r: {} } })],
@@ -162,6 +163,7 @@ describe('snapshotOf', () => {
             's.count': { k: 'c', v: NaN },
             'm.value': { k: 'c', v: Infinity },
             'u.plan': { k: 'r', v: { nested: true } as never, t: T0 + 10 },
+            'u.bio': { k: 'r', v: 'y'.repeat(5000), t: T0 + 10 },
             'a.l.cat:running': { k: 'd', v: -50, t: T0 },
             'a.l.cat:broken': { k: 'd', v: NaN, t: T0 },
             'a.r.cat:future': { k: 'd', v: 1, t: 1e9 },
@@ -173,7 +175,17 @@ describe('snapshotOf', () => {
     expect(isSnapshot(made)).toBe(true);
     expect(isSnapshot(JSON.parse(JSON.stringify(made)))).toBe(true);
     expect(made.n).not.toHaveProperty('s.count');
+    expect(made.r).not.toHaveProperty('u.bio');
     expect(made.a.l).not.toHaveProperty('cat:broken');
     decideAll(made);
+  });
+});
+
+describe('untyped callers', () => {
+  it('a candidate whose tags are a string (not a list) is matched as before, without a TypeError from the shared matches', () => {
+    const snapshot = good();
+    const odd = { id: 'v9', tags: 'running' as unknown as string[] };
+    expect(() => decideSlot('hero', [odd], snapshot, model, { visitor: 'u1' })).not.toThrow();
+    expect(() => recommend('hero', [odd], snapshot, model, 1)).not.toThrow();
   });
 });

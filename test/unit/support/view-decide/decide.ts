@@ -7,7 +7,7 @@
  */
 import { learned, slotFeedback } from './bandit.js';
 import type { VisitContext } from '../../../../src/core/context.js';
-import { explain } from '../../../../src/core/explain.js';
+import { explain } from './explain.js';
 import { type Candidate, type Features, candidateFeatures, visitorFeatures } from './features.js';
 import { type CandidateModel, type Contribution, type Model, logit, satisfies, sigmoid, slotCandidates } from '../../../../src/core/model.js';
 import { unitHash } from '../../../../src/core/random.js';
