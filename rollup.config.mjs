@@ -7,22 +7,41 @@ import { builtinModules } from 'node:module';
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 
-// The script-tag core reaches the second stage by loading its file; npm builds bundle it (src/stage/with-stage.ts).
-const loadStageLazily = () => ({
-  name: 'load-stage-lazily',
-  resolveId: (id, importer) => (id.endsWith('/with-stage.js') && importer ? resolve('src/stage/with-stage-script.ts') : null),
-});
-// Modules the second stage takes from the core (src/stage/with-stage-script.ts lends them), so they ship once
-// and the Trusted Types policy is created once (a second 'onetoone' policy is refused under strict CSP).
-const SHARED = /\/(core\/field|render\/script-url|store\/state|store\/store)(\.js|\.ts)?$/;
-const lent = () => /OneToOneShared = \{([^}]*)\}/.exec(readFileSync('src/stage/with-stage-script.ts', 'utf8'))[1].split(',').map((n) => n.trim());
-const checkShared = () => ({
-  name: 'check-shared',
-  generateBundle(_, bundle) {
-    const missing = Object.values(bundle).flatMap((c) => Object.values(c.importedBindings ?? {}).flat()).filter((n) => !lent().includes(n));
-    if (missing.length) this.error(`the second stage imports ${missing.join(', ')} from the core, which does not lend them`);
-  },
-});
+// The second stage takes from the core what the core lends it (src/first/shared.ts), so it ships once and
+// the Trusted Types policy is created once (a second 'onetoone' policy is refused under strict CSP). Each
+// module a lent name comes from is replaced, in the stage build only, by one that reads the lent names from
+// `window.OneToOneShared` and re-exports the module's other exports from the module itself.
+const lentNames = () => {
+  const text = readFileSync('src/first/shared.ts', 'utf8');
+  const byModule = new Map();
+  for (const [, names, from] of text.matchAll(/^import \{([^}]*)\} from '([^']+)';$/gm)) {
+    byModule.set(resolve('src/first', from.replace(/\.js$/, '.ts')), names.split(',').map((n) => n.trim()).filter(Boolean));
+  }
+  const object = /SHARED = \{([^}]*)\}/.exec(text)[1].split(',').map((n) => n.trim()).filter(Boolean);
+  const imported = [...byModule.values()].flat();
+  if (imported.sort().join() !== object.sort().join()) throw new Error('src/first/shared.ts: SHARED must list exactly the names it imports');
+  return byModule;
+};
+const LENT = '\0lent:';
+const lend = () => {
+  const byModule = lentNames();
+  return {
+    name: 'lend',
+    async resolveId(source, importer, options) {
+      if (!importer || importer.startsWith(LENT)) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved && byModule.has(resolved.id) ? LENT + resolved.id : null;
+    },
+    async load(id) {
+      if (!id.startsWith(LENT)) return null;
+      const real = id.slice(LENT.length);
+      const names = byModule.get(real);
+      const rest = (await this.load({ id: real })).exports.filter((name) => !names.includes(name));
+      return names.map((name) => `export const ${name} = window.OneToOneShared.${name};`).join('\n') +
+        (rest.length ? `\nexport { ${rest.join(', ')} } from ${JSON.stringify(real)};` : '');
+    },
+  };
+};
 
 // Server bundles: node builtins and installed packages (fastify, pg, better-sqlite3…) stay imports.
 const serverExternal = (id) => id.startsWith('node:') || builtinModules.includes(id) || /^(@[\w-][\w.-]*\/)?[\w-][\w.-]*(\/.*)?$/.test(id);
@@ -50,14 +69,14 @@ export default [
   {
     input: 'src/script-tag.ts',
     output: { file: 'dist/onetoone.min.js', format: 'iife', name: 'OneToOne', exports: 'default', sourcemap: MIN_MAP },
-    plugins: [loadStageLazily(), nodeResolve({ browser: true }), transpile(), minify(), emitHeadRule()],
+    plugins: [nodeResolve({ browser: true }), transpile(), minify(), emitHeadRule()],
   },
   {
-    // The second stage (sync, exit-intent offers), loaded by the script-tag core after the page's first decisions.
+    // The second stage (the full client: validation, reducer, collectors, store, sync, offers, decision log),
+    // loaded by the script-tag core right after the page's first decisions or at the first interaction.
     input: 'src/stage/stage-entry.ts',
-    external: (id) => SHARED.test(id),
-    output: { file: 'dist/onetoone-stage.min.js', format: 'iife', globals: () => 'OneToOneShared', sourcemap: MIN_MAP },
-    plugins: [nodeResolve({ browser: true }), transpile(), minify(), checkShared()],
+    output: { file: 'dist/onetoone-stage.min.js', format: 'iife', sourcemap: MIN_MAP },
+    plugins: [lend(), nodeResolve({ browser: true }), transpile(), minify()],
   },
   {
     // The offer dialog (plain DOM, no Preact), loaded by the script-tag core only when an offer is shown.

@@ -7,15 +7,20 @@
 //   --readme       rewrite the figures of README.md's size table from this build
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { measureNpmApp } from './npm-app-size.mjs';
 
 const CORE = 'dist/onetoone.min.js';
 const DIALOG = 'dist/onetoone-dialog.min.js';
 const STAGE = 'dist/onetoone-stage.min.js';
 
-/** Budgets in bytes of brotli (issue #7): one file, or the sum of several. */
+/** Pseudo-file: an npm app importing only `init` and `track`, bundled and minified (scripts/npm-app-size.mjs). */
+const NPM_APP = 'npm app (init + track)';
+
+/** Budgets in bytes of brotli (issue #16): one file, or the sum of several. */
 export const BUDGETS = [
-  { label: 'script-tag core', files: [CORE], bytes: 7 * 1024, ceiling: 18_733 },
-  { label: 'everything a script-tag site loads (core + second stage + offer dialog)', files: [CORE, STAGE, DIALOG], bytes: 12 * 1024, ceiling: 28_596 },
+  { label: 'script-tag core (the first file)', files: [CORE], bytes: 7 * 1024, ceiling: 11_457 },
+  { label: 'everything a script-tag site loads (core + second stage + offer dialog)', files: [CORE, STAGE, DIALOG], bytes: 20 * 1024, ceiling: 32_427 },
+  { label: 'an npm app importing init and track', files: [NPM_APP], bytes: 20 * 1024, ceiling: 27_108 },
 ];
 
 function weigh(file) {
@@ -29,7 +34,8 @@ function weigh(file) {
 }
 
 const rows = readdirSync('dist').filter((f) => /\.(c?js)$/.test(f)).map((f) => weigh(`dist/${f}`));
-const brotliOf = (file) => rows.find((r) => r.file === file)?.brotli ?? 0;
+const npmApp = await measureNpmApp('dist');
+const brotliOf = (file) => (file === NPM_APP ? npmApp.brotli : rows.find((r) => r.file === file)?.brotli ?? 0);
 const budgets = BUDGETS.map((b) => {
   const brotli = b.files.reduce((sum, f) => sum + brotliOf(f), 0);
   return { ...b, brotli, over: brotli > b.bytes, overCeiling: brotli > b.ceiling };

@@ -5,7 +5,7 @@
  * client never weighs on its bundle, nor does reading variants described in
  * code (`decide(slot, variants)`, Preact `<Slot tags>`): its variants are markup.
  */
-import { type OneToOne, init as initOnPage } from './client.js';
+import { type OneToOne, init as initOnPage } from './second/client.js';
 import { type OneToOneConfig, resolveConfig } from './config.js';
 import { hasPage, inertClient } from './inert-client.js';
 import { describedCandidates } from './core/variants.js';

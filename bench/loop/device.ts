@@ -1,7 +1,7 @@
 /**
  * One simulated device running the real SDK core: events are validated and
  * folded into its profile (`validateEvent` → `apply`), each page view decides
- * the slots (`decideSlot` on `viewProfile` + `visitorFeatures`), each decision
+ * the slots (`decideSlot` on `snapshotOf(viewProfile)` + `visitorFeatures`), each decision
  * becomes a decision record (`buildDecisionRecord`), the hidden visitor
  * responds, the response is tracked as events (on-device learning) and as
  * outcome records, and the device syncs over real HTTP: `POST /v1/device`
@@ -17,6 +17,7 @@ import { visitorFeatures } from '../../src/core/features.js';
 import { type Delta, compactDeltas } from '../../src/core/merge.js';
 import type { Model } from '../../src/core/model.js';
 import { type Profile, apply, emptyProfile } from '../../src/core/profile.js';
+import { snapshotOf } from '../../src/core/snapshot.js';
 import { viewProfile } from '../../src/core/view.js';
 import { json } from './http.js';
 import { SLOTS, type Visitor, browse, buyChance, clickChance, price } from './world.js';
@@ -85,12 +86,13 @@ export class SimDevice {
       const item = { id: `${category}-${Math.floor(random() * 10)}`, category, price: price(category, random), tags: [category] };
       deltas.push(...this.track('page_view', t), ...this.track('view_item', t + 1, {}, { items: [item] }));
       this.pageViews++;
-      const view = viewProfile(this.profile, t + 2);
-      const features = visitorFeatures(view, context, model.segments);
-      const compareFeatures = visitorFeatures(view, context, compare.segments);
+      // Made when the item view was folded in (as the second stage writes it), decided a moment later.
+      const view = snapshotOf(viewProfile(this.profile, t + 1));
+      const features = visitorFeatures(view, t + 2, context, model.segments);
+      const compareFeatures = visitorFeatures(view, t + 2, context, compare.segments);
       for (const slot of Object.keys(SLOTS)) {
         const candidates = SLOTS[slot] as Array<{ id: string; tags: string[] }>;
-        const options = { visitor: v.id, seed: this.pageViews, context };
+        const options = { now: t + 2, visitor: v.id, seed: this.pageViews, context };
         const decision = decideSlot(slot, candidates, view, model, { ...options, features });
         const other = decideSlot(slot, candidates, view, compare, { ...options, features: compareFeatures });
         const id = `${v.id}-${(this.decisions++).toString(36)}`;

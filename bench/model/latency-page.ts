@@ -1,13 +1,16 @@
 /**
- * Runs in Chromium: builds a visitor with a rich profile and a model with 50
- * candidates and 64 visitor-and-candidate features, then times decisions
- * (repeated on one view, as a page's slots share it, and on a fresh view each time).
+ * Runs in Chromium: builds a visitor with a rich profile, its decision
+ * snapshot, and a model with 50 candidates and 64 visitor-and-candidate
+ * features, then times decisions (repeated on one snapshot, as a page's slots
+ * share it, and on a fresh copy of it each time, as a page that just read it
+ * from IndexedDB), and the making of the snapshot itself (the second stage's cost).
  */
 import { decideSlot } from '../../src/core/decide.js';
 import { validateEvent } from '../../src/core/events.js';
 import { candidateFeatures, visitorFeatures } from '../../src/core/features.js';
 import { type Model, parseModel } from '../../src/core/model.js';
 import { apply, emptyProfile } from '../../src/core/profile.js';
+import { type DecisionSnapshot, snapshotOf } from '../../src/core/snapshot.js';
 import { viewProfile } from '../../src/core/view.js';
 
 const T0 = Date.UTC(2026, 0, 5, 12);
@@ -26,10 +29,11 @@ function setup() {
   }
   const now = T0 + 300 * 20_000;
   const view = viewProfile(profile, now);
+  const snapshot = snapshotOf(view);
   const context = { device: 'mobile', referrer: 'search', hour: 20, weekday: 6, utm: { campaign: 'spring' } } as const;
   const segments: Record<string, Record<string, [number | null, number | null]>> = {};
   for (let i = 0; i < 23; i++) segments[`s${i}`] = { 'rfm.frequency': [null, i] };
-  const names = Object.keys(visitorFeatures(view, context, segments)).concat(['match.long', 'match.short', 'match.recent']);
+  const names = Object.keys(visitorFeatures(snapshot, now, context, segments)).concat(['match.long', 'match.short', 'match.recent']);
   const slots = { hero: Array.from({ length: 50 }, (_, i) => ({
     id: `v${i}`, tags: [`c${i}`, `t${i % 40}`], bias: (i % 5) / 10,
     weights: Object.fromEntries(names.map((n, j) => [n, ((i * 31 + j * 17) % 13) / 20 - 0.3])),
@@ -40,7 +44,7 @@ function setup() {
   const parsed = parseModel(JSON.stringify({ version: 1, id: 'latency', bias: -1, weights: { 'match.long': 2, 'match.short': 1, 'match.recent': 1, 'match.next': 2 }, slots, segments, links, cooccur: links }));
   if (!parsed.ok) throw new Error(parsed.reason);
   const features = names.length;
-  return { view, profile, model: parsed.model as Model, context, features, sample: Object.keys(candidateFeatures(view, { id: 'x', tags: ['c1'] }).features).length };
+  return { view, snapshot, now, model: parsed.model as Model, context, features, sample: Object.keys(candidateFeatures(snapshot, now, { id: 'x', tags: ['c1'] }).features).length };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -49,8 +53,10 @@ function percentile(sorted: number[], p: number): number {
 
 /** Times `runs` single decisions and `batches` batches of 50 (for sub-timer-resolution means). */
 export function run(runs = 3000, batches = 200) {
-  const { view, model, context, features, profile } = setup();
-  const decide = (seed: number) => decideSlot('hero', [], view, model, { visitor: 'u1', seed, context });
+  const { view, snapshot, now, model, context, features } = setup();
+  // Decided a minute after the snapshot was made, as the next page of the visit would.
+  const at = now + 60_000;
+  const decide = (seed: number) => decideSlot('hero', [], snapshot, model, { now: at, visitor: 'u1', seed, context });
   for (let i = 0; i < 300; i++) decide(i);
   const single: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -64,14 +70,24 @@ export function run(runs = 3000, batches = 200) {
     for (let i = 0; i < 50; i++) decide(b * 50 + i);
     batch.push((performance.now() - t) / 50);
   }
-  // The same decisions on a fresh view each time (view built outside the timer): nothing cached from earlier decisions.
+  // The same decisions on a fresh copy of the snapshot each time (copied outside the timer, as IndexedDB
+  // hands the page a new object): nothing cached from earlier decisions.
   const cold: number[] = [];
+  const stored = JSON.stringify(snapshot);
   for (let i = 0; i < 300; i++) {
-    const fresh = viewProfile(profile, view.now);
+    const fresh = JSON.parse(stored) as DecisionSnapshot;
     const t = performance.now();
-    decideSlot('hero', [], fresh, model, { visitor: 'u1', seed: i, context });
+    decideSlot('hero', [], fresh, model, { now: at, visitor: 'u1', seed: i, context });
     cold.push(performance.now() - t);
   }
+  // Making the snapshot from the view: what the second stage pays per profile change.
+  const made: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const t = performance.now();
+    snapshotOf(view);
+    made.push(performance.now() - t);
+  }
+  made.sort((a, b) => a - b);
   cold.sort((a, b) => a - b);
   single.sort((a, b) => a - b);
   batch.sort((a, b) => a - b);
@@ -81,7 +97,9 @@ export function run(runs = 3000, batches = 200) {
   return {
     candidates: model.slots.hero?.length, features,
     singleMs: { p50: r(percentile(single, 0.5)), p99: r(percentile(single, 0.99)), max: r(single[single.length - 1] as number) },
-    freshViewMs: { p50: r(percentile(cold, 0.5)), p99: r(percentile(cold, 0.99)), max: r(cold[cold.length - 1] as number) },
+    freshSnapshotMs: { p50: r(percentile(cold, 0.5)), p99: r(percentile(cold, 0.99)), max: r(cold[cold.length - 1] as number) },
+    snapshotOfMs: { p50: r(percentile(made, 0.5)), p99: r(percentile(made, 0.99)) },
+    snapshotBytes: stored.length,
     batchMeanMs: { p50: r(percentile(batch, 0.5)), p99: r(percentile(batch, 0.99)) },
     timerResolutionMs: r(Math.min(...single.filter((x) => x > 0))),
     emptyViewMs: r((performance.now() - tView) / 100),

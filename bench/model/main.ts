@@ -78,11 +78,11 @@ function trainingRows(data: Dataset, train: number[], maxSteps: number, links: T
     const persona = data.users.get(user);
     if (!persona) continue;
     let i = 0;
-    replay(data, user, persona, ({ view, next }) => {
+    replay(data, user, persona, ({ snapshot, now, next }) => {
       if ((hash32(`row:${user}:${i++}`) / 4294967296) >= keep) return;
-      const visitor = Object.fromEntries(Object.entries(visitorFeatures(view)).filter(([n]) => !(process.env.DROP ?? '_none_').split(',').some((p) => n.startsWith(p))));
+      const visitor = Object.fromEntries(Object.entries(visitorFeatures(snapshot, now)).filter(([n]) => !(process.env.DROP ?? '_none_').split(',').some((p) => n.startsWith(p))));
       data.genres.forEach((genre, candidate) => {
-        rows.push({ candidate, visitor, own: candidateFeatures(view, { id: genre, tags: [genre] }, links).features, y: next.includes(genre) ? 1 : 0 });
+        rows.push({ candidate, visitor, own: candidateFeatures(snapshot, now, { id: genre, tags: [genre] }, links).features, y: next.includes(genre) ? 1 : 0 });
       });
     });
   }
@@ -129,11 +129,11 @@ function main(): void {
     const persona = data.users.get(user);
     if (!persona) continue;
     let step = 0;
-    replay(data, user, persona, ({ view, next, newVisit }) => {
+    replay(data, user, persona, ({ snapshot, now, next, newVisit }) => {
       count(t.popularity, popular, next, newVisit);
       count(t.segment, segment(persona), next, newVisit);
-      const hero = decideSlot(SLOT, [], view, model, { visitor: `u${user}`, seed: step++ }).variant;
-      const top3 = recommend(SLOT, candidates, view, model, 3).map((r) => r.id);
+      const hero = decideSlot(SLOT, [], snapshot, model, { now, visitor: `u${user}`, seed: step++ }).variant;
+      const top3 = recommend(SLOT, candidates, snapshot, model, 3, { now }).map((r) => r.id);
       count(t.onetoone, [hero, ...top3.filter((g) => g !== hero)], next, newVisit);
     });
   }

@@ -16,6 +16,7 @@ import type { TrackedEvent } from '../../src/core/events.js';
 import { type Model, parseModel } from '../../src/core/model.js';
 import { apply, emptyProfile } from '../../src/core/profile.js';
 import { propensityOf } from '../../src/core/propensity-of.js';
+import { snapshotOf } from '../../src/core/snapshot.js';
 import { viewProfile } from '../../src/core/view.js';
 
 const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
@@ -36,7 +37,7 @@ const events: TrackedEvent[] = [
   { name: 'select_promotion', ts: T0 + 2, props: { slot: 'hero', variant: 'c2' } },
 ];
 const profile = events.reduce((p, e) => apply(p, e).profile, emptyProfile());
-const view = viewProfile(profile, T0 + 60_000);
+const view = snapshotOf(viewProfile(profile, T0 + 60_000));
 
 function time(fn: () => unknown): { median: number; p99: number } {
   for (let i = 0; i < 200; i++) fn();

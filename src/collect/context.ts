@@ -7,7 +7,7 @@
  */
 import type { DeviceClass, ReferrerClass, VisitContext } from '../core/context.js';
 import { startsSession } from '../core/profile.js';
-import type { ProfileView } from '../core/view.js';
+import { type DecisionSnapshot, registerNumber, snapshotNumber } from '../core/snapshot.js';
 
 /** Click-id parameters recognised on the landing URL (names kept, values never). */
 export const CLICK_IDS = ['gclid', 'gbraid', 'wbraid', 'dclid', 'fbclid', 'msclkid', 'ttclid', 'twclid', 'li_fat_id', 'yclid'];
@@ -76,14 +76,13 @@ export function referrerClass(referrer: string, pageHost: string, params: URLSea
  * The visitor's session number at `now`, by the same rule as the profile
  * reducer: a session ends after 30 minutes of inactivity or at local midnight.
  */
-export function sessionNumber(view: ProfileView | undefined, now: number, tz: number): number {
-  const count = view?.number('s.count') ?? 0;
-  const last = view?.register('t.last');
-  return startsSession(typeof last === 'number' ? last : undefined, now, tz) ? count + 1 : Math.max(count, 1);
+export function sessionNumber(snapshot: DecisionSnapshot | undefined, now: number, tz: number): number {
+  const count = (snapshot && snapshotNumber(snapshot, 's.count')) ?? 0;
+  return startsSession(snapshot && registerNumber(snapshot, 't.last'), now, tz) ? count + 1 : Math.max(count, 1);
 }
 
-/** Reads the visit's context from the browser; `view` is the profile as loaded. */
-export function collectContext(win: Window, view: ProfileView | undefined, now = Date.now()): VisitContext {
+/** Reads the visit's context from the browser; `snapshot` is the visitor's as loaded. */
+export function collectContext(win: Window, snapshot: DecisionSnapshot | undefined, now = Date.now()): VisitContext {
   const nav = win.navigator as Navigator & { userAgentData?: ClientHints; connection?: { effectiveType?: string; saveData?: boolean } };
   const hints = nav.userAgentData;
   const ua = nav.userAgent;
@@ -121,7 +120,7 @@ export function collectContext(win: Window, view: ProfileView | undefined, now =
     if (value) utm[key] = value.slice(0, 100);
   }
   if (Object.keys(utm).length) context.utm = utm;
-  context.sessionNumber = sessionNumber(view, now, tz);
+  context.sessionNumber = sessionNumber(snapshot, now, tz);
   context.returning = context.sessionNumber > 1;
   return context;
 }

@@ -16,7 +16,7 @@ import { watchScroll } from './scroll.js';
 import { urlSearch } from './search.js';
 import type { Collector, RawEvent } from './types.js';
 import { watchVideo } from './video.js';
-import { withStage } from '../stage/with-stage.js';
+import { watchDataLayer } from './data-layer.js';
 
 /** What the collectors need from the client. */
 export interface CollectOptions {
@@ -25,10 +25,12 @@ export interface CollectOptions {
   log: DebugLog;
   /** Records one raw event. */
   record(event: RawEvent): void;
+  /** The page's load events (`page_view`, main `view_item`) were recorded already (by the script tag's first file). */
+  loaded?: boolean;
 }
 
 /** Starts the collectors; returns the API's `page(properties?)`, which records a page view now whatever the switches. */
-export function startCollectors({ collect: on, searchParam, log, record }: CollectOptions): (properties?: Record<string, unknown>) => void {
+export function startCollectors({ collect: on, searchParam, log, record, loaded }: CollectOptions): (properties?: Record<string, unknown>) => void {
   const tz = -new Date().getTimezoneOffset();
   const emit = (event: RawEvent): void => {
     try {
@@ -50,13 +52,13 @@ export function startCollectors({ collect: on, searchParam, log, record }: Colle
       }, { capture: true, passive: true }),
     onRoute: (callback) => routeListeners.push(callback),
   };
-  const page = (referrer?: string): void => {
-    pageLoadEvents(document, location, referrer).forEach((event, i) => (i ? on.items : on.pages) && emit(event));
+  const page = (referrer?: string, recorded?: boolean): void => {
+    if (!recorded) pageLoadEvents(document, location, referrer).forEach((event, i) => (i ? on.items : on.pages) && emit(event));
     if (on.commerce) loadMarkupEvents(document).forEach(emit);
     const search = on.search && urlSearch(location, searchParam);
     if (search) emit(search);
   };
-  page();
+  page(undefined, loaded);
   const apiPage = (properties?: Record<string, unknown>): void => {
     const [view] = pageLoadEvents(document, location);
     emit({ name: 'page_view', props: { ...view?.props, ...properties } });
@@ -68,7 +70,7 @@ export function startCollectors({ collect: on, searchParam, log, record }: Colle
   if (on.engagement) watchEngagement(c, document);
   if (on.video) watchVideo(c, document);
   if (on.forms || on.search) watchForms(c, document, on.forms, on.search, searchParam);
-  // The reader comes with the second stage; the array keeps what is pushed meanwhile.
-  if (on.dataLayer) withStage((stage) => stage.watchDataLayer(window, emit), (error) => log.count('stage:load-failed', error));
+  // The array keeps what was pushed before the second stage arrived.
+  if (on.dataLayer) watchDataLayer(window, emit);
   return apiPage;
 }

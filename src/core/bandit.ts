@@ -14,17 +14,19 @@
  * learn from yet and gets the model's choice (the default when nothing
  * favours another variant), so a first visit is not a random variant.
  */
-import type { Model } from './model.js';
+import type { Model } from './model-shape.js';
 import { normalFrom } from './random.js';
-import type { ProfileView } from './view.js';
+import type { DecisionSnapshot } from './snapshot.js';
 
 /** A visitor's feedback on one slot: per variant, impressions and successes. */
 export type SlotFeedback = Map<string, { n: number; s: number }>;
 
-/** Reads the feedback counters of one slot from the profile. */
-export function slotFeedback(view: ProfileView, slot: string): SlotFeedback {
+/** Reads the feedback counters of one slot from the visitor's snapshot. */
+export function slotFeedback(snapshot: DecisionSnapshot, slot: string): SlotFeedback {
   const out: SlotFeedback = new Map();
-  for (const [key, value] of view.numbers('b.')) {
+  for (const key of Object.keys(snapshot.n)) {
+    if (!key.startsWith('b.')) continue;
+    const value = snapshot.n[key] as number;
     const kind = key[2];
     const rest = key.slice(4);
     if (!rest.startsWith(slot + '.') || (kind !== 'i' && kind !== 'k' && kind !== 'v')) continue;

@@ -8,10 +8,12 @@
 import { learned, slotFeedback } from './bandit.js';
 import type { VisitContext } from './context.js';
 import { explain } from './explain.js';
-import { type Candidate, type Features, candidateFeatures, visitorFeatures } from './features.js';
-import { type CandidateModel, type Contribution, type Model, logit, satisfies, sigmoid, slotCandidates } from './model.js';
+import { type Candidate, type Features, candidateFeatures, sharedVisitorFeatures } from './features.js';
+import { type CandidateModel, type Contribution, type Model, slotCandidates } from './model-shape.js';
 import { unitHash } from './random.js';
-import type { ProfileView } from './view.js';
+import { satisfies } from './rule.js';
+import { type FeatureList, logit, sigmoid } from './score.js';
+import type { DecisionSnapshot } from './snapshot.js';
 
 /** The id the decision uses for a slot's own default content (and for "no offer"). */
 export const DEFAULT_VARIANT = 'default';
@@ -23,7 +25,7 @@ export type DecisionGroup = 'personalized' | 'holdout' | 'preview';
 export interface Competitor {
   /** Variant id. */
   id: string;
-  /** Its own candidate features (`match.*`) at decision time. */
+  /** Its own candidate features (`match.*`) at decision time (shared by decisions on one snapshot: do not change). */
   own: Features;
   /** Its logit plus the learned mean: the centre of its draw. */
   mean: number;
@@ -69,8 +71,13 @@ export interface Decision {
   inputs: DecisionInputs;
 }
 
-/** Inputs of a decision besides the profile and the model. */
+/** Inputs of a decision besides the snapshot and the model. */
 export interface DecideOptions {
+  /**
+   * The decision time (epoch ms); default the snapshot's `at`. Session
+   * liveness, recency, lifecycle and checkout intent are computed for it.
+   */
+  now?: number;
   /** Stable visitor id (user id or device id): seeds the holdout and exploration. */
   visitor?: string;
   /** Varies exploration between page views (the client uses the page-view count); stable within one. */
@@ -83,6 +90,15 @@ export interface DecideOptions {
   features?: Features;
 }
 
+/** Visitor features as a list, made once per features object (shared by the slots of a page). */
+function listOf(features: Features): FeatureList {
+  let list = lists.get(features);
+  if (!list) lists.set(features, (list = Object.entries(features)));
+  return list;
+}
+
+const lists = new WeakMap<Features, FeatureList>();
+
 /** True when this visitor is in the model's holdout share; stable across slots, pages and model versions. */
 export function inHoldout(model: Model, visitor: string | undefined): boolean {
   // `<` against `<=` differs only for a hash exactly equal to the share (an equivalent mutant in practice).
@@ -93,15 +109,16 @@ export function inHoldout(model: Model, visitor: string | undefined): boolean {
  * Picks among model candidates. Deterministic for the same inputs.
  * The default content competes with no tags, under the model's `default` entry if it declares one.
  */
-export function choose(slot: string, list: readonly CandidateModel[], view: ProfileView, model: Model, options: DecideOptions = {}): Decision {
+export function choose(slot: string, list: readonly CandidateModel[], snapshot: DecisionSnapshot, model: Model, options: DecideOptions = {}): Decision {
   // The default's tags are never matched (it competes with no tags), so what this list holds changes nothing.
   const base: CandidateModel = list.find((c) => c.id === DEFAULT_VARIANT) ?? { id: DEFAULT_VARIANT, tags: [] };
   const group: DecisionGroup = options.preview ? 'preview' : inHoldout(model, options.visitor) ? 'holdout' : 'personalized';
-  const visitor = options.features ?? visitorFeatures(view, options.context, model.segments);
-  const feedback = slotFeedback(view, slot);
+  const now = options.now ?? snapshot.at;
+  const visitor = options.features ?? sharedVisitorFeatures(snapshot, now, options.context, model.segments);
+  const feedback = slotFeedback(snapshot, slot);
   // Any constant stands in for a missing visitor or page view: the draw stays reproducible (equivalent mutants).
   const seed = `${options.visitor ?? ''}|${slot}|${options.seed ?? ''}|`;
-  const visitorList = Object.entries(visitor);
+  const visitorList = listOf(visitor);
   const competed: Competitor[] = [];
   let best = base;
   let bestDraw = -Infinity;
@@ -112,7 +129,7 @@ export function choose(slot: string, list: readonly CandidateModel[], view: Prof
     if (group === 'holdout' && candidate !== base) break;
     if (group === 'preview' && candidate.id !== options.preview) continue;
     if (!satisfies(candidate.eligibility, visitor)) continue;
-    const own = candidate === base ? {} : candidateFeatures(view, candidate, model.links).features;
+    const own = candidate === base ? {} : candidateFeatures(snapshot, now, candidate, model.links).features;
     const learn = learned(model, feedback, candidate.id, seed + candidate.id);
     const z = logit(model, candidate, visitorList, own);
     // Without spread the draw is the mean itself, so both choices agree exactly (src/core/propensity.ts).
@@ -122,7 +139,7 @@ export function choose(slot: string, list: readonly CandidateModel[], view: Prof
     if (mean > topMean) (topMean = mean), (top = candidate);
     if (draw > bestDraw) (bestDraw = draw), (best = candidate);
   }
-  const matched = best === base ? { features: {}, tag: undefined } : candidateFeatures(view, best, model.links);
+  const matched = best === base ? { features: {}, tag: undefined } : candidateFeatures(snapshot, now, best, model.links);
   const mean = competed.find((c) => c.id === best.id)?.learned ?? 0;
   const explanation = explain(model, best, visitor, matched.features, matched.tag, mean);
   const explored = best !== top;
@@ -146,11 +163,11 @@ export function choose(slot: string, list: readonly CandidateModel[], view: Prof
  *   eligibility from the model's entry with the same id. Without markup
  *   candidates, the model's declared ones are used (for the Preact and JS API).
  */
-export function decideSlot(slot: string, candidates: readonly Candidate[], view: ProfileView, model: Model, options?: DecideOptions): Decision {
+export function decideSlot(slot: string, candidates: readonly Candidate[], snapshot: DecisionSnapshot, model: Model, options?: DecideOptions): Decision {
   const declared = slotCandidates(model, slot) ?? [];
   // The model's `default` entry tunes the slot's own content whether or not the markup lists it.
   const list = candidates.length
     ? [...declared.filter((d) => d.id === DEFAULT_VARIANT), ...candidates.map((c): CandidateModel => ({ ...declared.find((d) => d.id === c.id), id: c.id, tags: [...c.tags] }))]
     : declared;
-  return choose(slot, list, view, model, options);
+  return choose(slot, list, snapshot, model, options);
 }

@@ -2,8 +2,10 @@
  * Explanations: a decision's largest contributions, in plain words such as
  * `long-term affinity for running: +1.2`.
  */
-import type { Features } from './features.js';
-import { type CandidateModel, type Contribution, type Model, weightOf } from './model.js';
+import type { Features } from './feature-vector.js';
+import type { CandidateModel, Contribution, Model } from './model-shape.js';
+import { hasOwn } from './field.js';
+import { weightOf } from './score.js';
 
 /** Phrases for features that are about a candidate; others are cited by their name. */
 const PHRASES: Record<string, string> = {
@@ -31,14 +33,22 @@ export function explain(
   tag: string | undefined, learnedValue: number, limit = 3,
 ): Contribution[] {
   const id = candidate?.id ?? 'default';
-  const list: Contribution[] = [];
+  // The strongest so far, strongest first; a later one of equal size goes after (as a stable sort would put it).
+  const top: Array<[feature: string, value: number, subject: string]> = [];
   const add = (feature: string, value: number, subject: string): void => {
-    if (Math.abs(value) >= 0.005) list.push(contribution(feature, value, subject));
+    const size = Math.abs(value);
+    if (!(size >= 0.005)) return;
+    let at = top.length;
+    while (at > 0 && Math.abs((top[at - 1] as [string, number, string])[1]) < size) at--;
+    if (at >= limit) return;
+    top.splice(at, 0, [feature, value, subject]);
+    if (top.length > limit) top.pop();
   };
   add('prior', candidate?.bias ?? 0, id);
   add('learned', learnedValue, id);
-  // Own keys only: a host page may have added enumerable members to Object.prototype.
-  for (const name of Object.keys(own)) add(name, weightOf(model, candidate, name) * (own[name] as number), tag ?? id);
-  for (const name of Object.keys(visitor)) add(name, weightOf(model, candidate, name) * (visitor[name] as number), id);
-  return list.sort((a, b) => Math.abs(b.value) - Math.abs(a.value)).slice(0, limit);
+  // Own keys only (read in place): a host page may have added enumerable members to Object.prototype.
+  for (const name in own) if (hasOwn(own, name)) add(name, weightOf(model, candidate, name) * (own[name] as number), tag ?? id);
+  for (const name in visitor) if (hasOwn(visitor, name)) add(name, weightOf(model, candidate, name) * (visitor[name] as number), id);
+  // Words only for the few shown, and no list of every feature: a decision over 64 features formatted 60 texts to keep 3.
+  return top.map(([feature, value, subject]) => contribution(feature, value, subject));
 }

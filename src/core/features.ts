@@ -3,13 +3,15 @@
  * candidate fits. Names are stable so model weights, eligibility rules,
  * segment rules and explanations can cite them (the list is in docs/model.md).
  */
+import { type Dimension, EVENTS_LABEL, type Horizon } from './affinity-label.js';
 import type { VisitContext } from './context.js';
-import { hasOwn } from './field.js';
-import { lifecycleStage, registerNumber } from './lifecycle.js';
-import { type Rule, type TagMatrix, satisfies } from './model.js';
-import { DEFAULT_PROFILE_OPTIONS, type Dimension, EVENTS_LABEL, type Horizon } from './profile.js';
-import type { ProfileView } from './view.js';
 import type { Features } from './feature-vector.js';
+import { hasOwn } from './field.js';
+import { lifecycleStage } from './lifecycle.js';
+import type { Rule, TagMatrix } from './model-shape.js';
+import { satisfies } from './rule.js';
+import { SESSION_TIMEOUT_MS } from './session.js';
+import { type DecisionSnapshot, type Strength, registerNumber, snapshotNumber } from './snapshot.js';
 
 export type { Features } from './feature-vector.js';
 
@@ -24,65 +26,82 @@ export interface Candidate {
 const DIMENSIONS: readonly Dimension[] = ['cat', 'tag', 'brand', 'price'];
 const DAY = 86_400_000;
 
+/** What a tag that matches nothing weighs. */
+const NONE: Strength = [0, 0];
+
 /**
  * How strongly one tag holds the visitor's interest in one horizon: its share
  * of their affinity in its dimension, and the share of their item events that
  * touched it (per-event frequency, an estimate of the chance the next one does).
- * A bare tag (`running`) matches every dimension; a qualified one (`brand:acme`) only its own.
+ * A bare tag (`running`) matches every dimension (the strongest counts); a
+ * qualified one (`brand:acme`) only its own. The result is shared: do not change it.
  */
-export function tagStrength(view: ProfileView, horizon: Horizon, tag: string): [share: number, frequency: number] {
-  // Decisions and recommendations on one view ask for the same tags again: compute each once per view.
-  let cache = memo.get(view);
-  if (!cache) memo.set(view, (cache = { l: new Map(), s: new Map(), r: new Map() }));
-  let known = cache[horizon].get(tag);
-  if (!known) cache[horizon].set(tag, (known = measure(view, horizon, tag)));
-  return known;
+export function tagStrength(snapshot: DecisionSnapshot, horizon: Horizon, tag: string): Strength {
+  // `> 0` against `>= 0` differs only for a tag that starts with ':', which names no dimension.
+  if (tag.indexOf(':') <= 0) return bareStrengths(snapshot, horizon).get(tag) ?? NONE;
+  const strengths = snapshot.a[horizon];
+  // Own keys only: a tag such as `cat:constructor` must not reach Object.prototype.
+  return (hasOwn(strengths, tag) ? strengths[tag] : undefined) ?? NONE;
 }
 
-const memo = new WeakMap<ProfileView, Record<Horizon, Map<string, [number, number]>>>();
-
-function measure(view: ProfileView, horizon: Horizon, tag: string): [number, number] {
-  const colon = tag.indexOf(':');
-  const affinities = view.affinities(horizon);
-  const events = affinities.get(EVENTS_LABEL) ?? 0;
-  let share = 0;
-  let top = 0;
-  // `colon >= 0` here (and below) differs only for a tag that starts with ':', which no dimension names.
-  for (const dimension of colon > 0 ? [tag.slice(0, colon) as Dimension] : DIMENSIONS) {
-    const value = affinities.get(colon > 0 ? tag : dimension + ':' + tag) ?? 0;
-    if (!value) continue;
-    share = Math.max(share, value / view.affinityTotal(horizon, dimension));
-    top = Math.max(top, value);
+/**
+ * Per snapshot and horizon, each bare tag's strongest share and frequency over
+ * the four dimensions, made in one pass over the labels: a page's first
+ * decision asks for many tags, and a lookup per tag and dimension (a new
+ * string each) cost several times the pass.
+ */
+function bareStrengths(snapshot: DecisionSnapshot, horizon: Horizon): Map<string, Strength> {
+  let indexes = bareMemo.get(snapshot);
+  if (!indexes) bareMemo.set(snapshot, (indexes = {}));
+  let index = indexes[horizon];
+  if (index) return index;
+  index = indexes[horizon] = new Map();
+  const strengths = snapshot.a[horizon];
+  for (const label of Object.keys(strengths)) {
+    const colon = label.indexOf(':');
+    if (!DIMENSIONS.includes(label.slice(0, colon) as Dimension)) continue;
+    const bare = label.slice(colon + 1);
+    const [share, freq] = strengths[label] as Strength;
+    const known = index.get(bare);
+    index.set(bare, known ? [Math.max(known[0], share), Math.max(known[1], freq)] : [share, freq]);
   }
-  // Profiles stored before events were counted fall back to the share.
-  return [share, events ? Math.min(1, top / events) : share];
+  return index;
 }
+
+const bareMemo = new WeakMap<DecisionSnapshot, Partial<Record<Horizon, Map<string, Strength>>>>();
 
 /**
  * Where the visitor is likely to go next, per tag: the model's transitions
  * from the tags of their latest items, each item weighted by half per item
- * event since (so mostly the last one or two). Computed once per view and model.
+ * event since (so mostly the last one or two). Computed once per snapshot and model.
  */
-function nextStrengths(view: ProfileView, links: TagMatrix): Map<string, number> {
-  let known = nextMemo.get(view);
+function nextStrengths(snapshot: DecisionSnapshot, links: TagMatrix): Map<string, number> {
+  let known = nextMemo.get(snapshot);
   if (known?.[0] === links) return known[1];
   const out = new Map<string, number>();
   let total = 0;
-  view.ages.forEach((age, label) => {
+  for (const label of Object.keys(snapshot.ages)) {
+    if (label === EVENTS_LABEL) continue;
     // Own rows only: a label such as `cat:constructor` must not reach Object.prototype.
-    const key = [label, label.slice(label.indexOf(':') + 1)].find((k) => hasOwn(links, k));
-    const row = key === undefined || label === EVENTS_LABEL ? undefined : links[key];
-    if (!row) return;
-    const w = 0.5 ** age;
+    const bare = label.slice(label.indexOf(':') + 1);
+    const row = hasOwn(links, label) ? links[label] : hasOwn(links, bare) ? links[bare] : undefined;
+    if (!row) continue;
+    const w = 0.5 ** (snapshot.ages[label] as number);
     total += w;
     for (const tag of Object.keys(row)) out.set(tag, (out.get(tag) ?? 0) + w * (row[tag] as number));
-  });
+  }
   out.forEach((v, tag) => out.set(tag, v / total));
-  nextMemo.set(view, (known = [links, out]));
+  nextMemo.set(snapshot, (known = [links, out]));
   return out;
 }
 
-const nextMemo = new WeakMap<ProfileView, [TagMatrix, Map<string, number>]>();
+const nextMemo = new WeakMap<DecisionSnapshot, [TagMatrix, Map<string, number>]>();
+
+/** True while the visit the snapshot saw goes on at `now`: its last event is within the session timeout. */
+export function sessionLive(snapshot: DecisionSnapshot, now: number): boolean {
+  const last = registerNumber(snapshot, 't.last');
+  return last !== undefined && now - last < SESSION_TIMEOUT_MS;
+}
 
 /** A candidate's own features and the tag that matched best, for the explanation. */
 export interface CandidateFeatures {
@@ -101,20 +120,34 @@ export interface CandidateFeatures {
  * only while the visit goes on: a visitor back after the session timeout
  * starts a new session with none.
  */
-export function candidateFeatures(view: ProfileView, candidate: Candidate, links?: TagMatrix): CandidateFeatures {
-  const last = view.register('t.last');
-  const live = typeof last === 'number' && view.now - last < DEFAULT_PROFILE_OPTIONS.sessionTimeoutMs;
-  const next = live && links ? nextStrengths(view, links) : undefined;
+export function candidateFeatures(snapshot: DecisionSnapshot, now: number, candidate: Candidate, links?: TagMatrix): CandidateFeatures {
+  const live = sessionLive(snapshot, now);
+  const tags = candidate.tags;
+  // A list that is not an object (an untyped caller's) cannot key a WeakMap: matched each time, never a TypeError.
+  if (Object(tags) !== tags) return match(snapshot, live, tags, links);
+  // Every slot of a page, and the explanation, ask again for the same candidates: match each tag list once
+  // per snapshot, liveness and links (by identity: a list is read once, so pass a new one to change it).
+  let memo = matchMemo.get(snapshot);
+  if (memo?.live !== live || memo.links !== links) matchMemo.set(snapshot, (memo = { live, links, byTags: new WeakMap() }));
+  let known = memo.byTags.get(tags);
+  if (!known) memo.byTags.set(tags, (known = match(snapshot, live, tags, links)));
+  return known;
+}
+
+const matchMemo = new WeakMap<DecisionSnapshot, { live: boolean; links: TagMatrix | undefined; byTags: WeakMap<readonly string[], CandidateFeatures> }>();
+
+function match(snapshot: DecisionSnapshot, live: boolean, tags: readonly string[], links: TagMatrix | undefined): CandidateFeatures {
+  const next = live && links ? nextStrengths(snapshot, links) : undefined;
   let transition = 0;
   let long = 0;
   let short = 0;
   let recent = 0;
   let freq = 0;
-  let now = 0;
+  let recentFreq = 0;
   let tag: string | undefined;
-  for (const t of candidate.tags) {
-    const [l, f] = tagStrength(view, 'l', t);
-    const s = live ? tagStrength(view, 's', t)[0] : 0;
+  for (const t of tags) {
+    const [l, f] = tagStrength(snapshot, 'l', t);
+    const s = live ? tagStrength(snapshot, 's', t)[0] : 0;
     // The session-only branch (`!long && s > short`) needs a session affinity without its long-term twin, which
     // apply never writes (they are created and pruned together): its `false` mutant changes no result.
     if (l > long || (!long && s > short)) tag = t;
@@ -122,15 +155,15 @@ export function candidateFeatures(view: ProfileView, candidate: Candidate, links
     freq = Math.max(freq, f);
     short = Math.max(short, s);
     if (live) {
-      const [r, n] = tagStrength(view, 'r', t);
+      const [r, n] = tagStrength(snapshot, 'r', t);
       recent = Math.max(recent, r);
-      now = Math.max(now, n);
+      recentFreq = Math.max(recentFreq, n);
       transition = Math.max(transition, next?.get(t) ?? 0);
     }
   }
   return {
     features: {
-      'match.long': long, 'match.short': short, 'match.recent': recent, 'match.freq': freq, 'match.now': now,
+      'match.long': long, 'match.short': short, 'match.recent': recent, 'match.freq': freq, 'match.now': recentFreq,
       // A visit just starting has no recent interest: long-term frequency gets its own weight then.
       'match.start': live ? 0 : freq, 'match.next': transition,
     },
@@ -152,9 +185,10 @@ function contextFeatures(f: Features, context: VisitContext): void {
   }
 }
 
-function traitFeatures(f: Features, view: ProfileView): void {
-  for (const [key, value] of view.registers('u.')) {
-    if (key === 'u.id') continue;
+function traitFeatures(f: Features, snapshot: DecisionSnapshot): void {
+  for (const key of Object.keys(snapshot.r)) {
+    if (!key.startsWith('u.') || key === 'u.id') continue;
+    const value = snapshot.r[key];
     const name = `trait.${clean(key.slice(2))}`;
     if (typeof value === 'number') f[name] = value;
     else if (typeof value === 'boolean') f[name] = value ? 1 : 0;
@@ -168,25 +202,40 @@ function traitFeatures(f: Features, view: ProfileView): void {
  * (`stage.*`), intent (`intent.*`), traits (`trait.*`) and, computed over
  * all of these, segment memberships (`seg.<name>`).
  */
-export function visitorFeatures(view: ProfileView, context: VisitContext = {}, segments: Record<string, Rule> = {}): Features {
+export function visitorFeatures(snapshot: DecisionSnapshot, now: number, context: VisitContext = {}, segments: Record<string, Rule> = {}): Features {
   const f: Features = {};
   contextFeatures(f, context);
-  const sessions = view.number('s.count') ?? 0;
-  const gap = registerNumber(view, 's.gap');
+  const sessions = snapshotNumber(snapshot, 's.count') ?? 0;
+  const gap = registerNumber(snapshot, 's.gap');
   f['ctx.returning'] = context.returning ?? sessions > 1 ? 1 : 0;
-  const last = registerNumber(view, 't.last');
-  const away = last === undefined ? 0 : view.now - last;
-  const starting = last === undefined || away >= DEFAULT_PROFILE_OPTIONS.sessionTimeoutMs;
+  const last = registerNumber(snapshot, 't.last');
+  const away = last === undefined ? 0 : now - last;
+  const starting = last === undefined || away >= SESSION_TIMEOUT_MS;
   f['ctx.sessionStart'] = starting ? 1 : 0;
   // Time away before this visit: now, when it is just starting; else before the session in progress.
   f['rfm.recency'] = Math.log1p((starting ? away : gap ?? 0) / DAY);
   f['rfm.frequency'] = Math.log1p(sessions);
-  f['rfm.monetary'] = Math.log1p(view.number('m.value') ?? 0);
-  f[`stage.${lifecycleStage(view)}`] = 1;
-  f['intent.cart'] = Math.log1p(registerNumber(view, 'c.value') ?? 0);
-  const checkout = registerNumber(view, 'c.checkout') ?? -Infinity;
-  f['intent.checkout'] = view.now - checkout < DAY && (registerNumber(view, 'm.last') ?? -Infinity) < checkout ? 1 : 0;
-  traitFeatures(f, view);
+  f['rfm.monetary'] = Math.log1p(snapshotNumber(snapshot, 'm.value') ?? 0);
+  f[`stage.${lifecycleStage(snapshot, now)}`] = 1;
+  f['intent.cart'] = Math.log1p(registerNumber(snapshot, 'c.value') ?? 0);
+  const checkout = registerNumber(snapshot, 'c.checkout') ?? -Infinity;
+  f['intent.checkout'] = now - checkout < DAY && (registerNumber(snapshot, 'm.last') ?? -Infinity) < checkout ? 1 : 0;
+  traitFeatures(f, snapshot);
   for (const name of Object.keys(segments)) if (satisfies(segments[name], f)) f[`seg.${name}`] = 1;
   return f;
 }
+
+/**
+ * {@link visitorFeatures}, computed once for the same snapshot, moment,
+ * context and segments (by identity): a page's slots decided at one moment
+ * share them. The result is shared: do not change it.
+ */
+export function sharedVisitorFeatures(snapshot: DecisionSnapshot, now: number, context: VisitContext | undefined, segments: Record<string, Rule>): Features {
+  const known = visitorMemo.get(snapshot);
+  if (known && known.now === now && known.context === context && known.segments === segments) return known.features;
+  const features = visitorFeatures(snapshot, now, context, segments);
+  visitorMemo.set(snapshot, { now, context, segments, features });
+  return features;
+}
+
+const visitorMemo = new WeakMap<DecisionSnapshot, { now: number; context: VisitContext | undefined; segments: Record<string, Rule>; features: Features }>();

@@ -4,9 +4,9 @@
  * offer" competes as the default and wins unless an offer scores higher.
  */
 import { type DecideOptions, type Decision, choose } from './decide.js';
-import type { Model } from './model.js';
+import type { Model } from './model-shape.js';
 import type { OfferContent } from './offer.js';
-import type { ProfileView } from './view.js';
+import type { DecisionSnapshot } from './snapshot.js';
 
 /** The slot name offers use in decisions and feedback counters. */
 export const OFFER_SLOT = 'offer';
@@ -18,8 +18,8 @@ export interface OfferDecision extends Decision {
 }
 
 /** Picks the offer to show on exit intent, or none. Pure and deterministic for the same inputs. */
-export function decideOffer(view: ProfileView, model: Model, options?: DecideOptions): OfferDecision {
-  const decision: OfferDecision = choose(OFFER_SLOT, model.offers, view, model, options);
+export function decideOffer(snapshot: DecisionSnapshot, model: Model, options?: DecideOptions): OfferDecision {
+  const decision: OfferDecision = choose(OFFER_SLOT, model.offers, snapshot, model, options);
   const offer = model.offers.find((o) => o.id === decision.variant);
   if (offer) decision.content = offer.content;
   return decision;

@@ -11,6 +11,8 @@ import { type Item, type TrackedEvent, isSignature } from './events.js';
 import { type CounterField, type DecayField, type Field, type Scalar, decayedValue, hasOwn } from './field.js';
 import { type Delta, type DeviceState, type Replica, emptyDeviceState, isFieldKey } from './merge.js';
 import { CANDIDATE_ID } from './ids.js';
+import { type Dimension, EVENTS_LABEL, type Horizon } from './affinity-label.js';
+import { SESSION_TIMEOUT_MS } from './session.js';
 
 /** Schema version of {@link Profile}; bumped with a migration in the store. */
 export const PROFILE_VERSION = 1;
@@ -48,7 +50,7 @@ export const DEFAULT_PROFILE_OPTIONS: ProfileOptions = {
   longHalfLifeMs: 30 * 24 * 3600_000,
   shortHalfLifeMs: 30 * 60_000,
   recentHalfLifeEvents: 5,
-  sessionTimeoutMs: 30 * 60_000,
+  sessionTimeoutMs: SESSION_TIMEOUT_MS,
   maxFields: 512,
   eventWeights: {
     page_view: 0.5,
@@ -64,17 +66,7 @@ export const DEFAULT_PROFILE_OPTIONS: ProfileOptions = {
   priceBands: [25, 100, 300],
 };
 
-/**
- * Horizons of affinity fields: `l` long-term, `s` this session, `r` recent
- * interest, stamped with this device's item-event count (`a.n`) instead of a time.
- */
-export type Horizon = 'l' | 's' | 'r';
-
-/** Affinity dimensions. */
-export type Dimension = 'cat' | 'brand' | 'price' | 'tag';
-
-/** Affinity label (`a.<horizon>.ev:n`) that every item event adds its weight to, for per-event frequencies. */
-export const EVENTS_LABEL = 'ev:n';
+export { type Dimension, EVENTS_LABEL, type Horizon } from './affinity-label.js';
 
 /** Field key of an affinity. */
 export function affinityKey(horizon: Horizon, dimension: Dimension, value: string): string {

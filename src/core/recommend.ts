@@ -10,9 +10,11 @@ import { learned, slotFeedback } from './bandit.js';
 import type { DecideOptions } from './decide.js';
 import type { Item } from './events.js';
 import { hasOwn } from './field.js';
-import { type Candidate, candidateFeatures, visitorFeatures } from './features.js';
-import { type Model, type TagMatrix, logit, satisfies, sigmoid, slotCandidates } from './model.js';
-import type { ProfileView } from './view.js';
+import { type Candidate, candidateFeatures, sharedVisitorFeatures } from './features.js';
+import { type Model, type TagMatrix, slotCandidates } from './model-shape.js';
+import { satisfies } from './rule.js';
+import { logit, sigmoid } from './score.js';
+import { type DecisionSnapshot, snapshotNumber } from './snapshot.js';
 
 /** One recommended item with its score before the diversity discount. */
 export interface Recommendation {
@@ -47,18 +49,19 @@ function overlap(item: readonly string[], pick: readonly string[], cooccur: TagM
  * @param diversity - share (0–1) of the estimated overlap with earlier picks that discounts an item; 0 ranks by score alone.
  */
 export function recommend(
-  slot: string, items: readonly Candidate[], view: ProfileView, model: Model, n: number,
+  slot: string, items: readonly Candidate[], snapshot: DecisionSnapshot, model: Model, n: number,
   options: DecideOptions = {}, diversity = 1,
 ): Recommendation[] {
-  const visitor = options.features ?? visitorFeatures(view, options.context, model.segments);
+  const now = options.now ?? snapshot.at;
+  const visitor = options.features ?? sharedVisitorFeatures(snapshot, now, options.context, model.segments);
   const declared = slotCandidates(model, slot) ?? [];
-  const feedback = slotFeedback(view, slot);
+  const feedback = slotFeedback(snapshot, slot);
   const pool: Array<Recommendation & { tags: readonly string[]; chance: number }> = [];
   for (const item of items) {
-    if (view.number('i.p.' + item.id)) continue;
+    if (snapshotNumber(snapshot, 'i.p.' + item.id)) continue;
     const entry = { ...declared.find((d) => d.id === item.id), id: item.id, tags: [...item.tags] };
     if (!satisfies(entry.eligibility, visitor)) continue;
-    const z = logit(model, entry, visitor, candidateFeatures(view, item, model.links).features) + learned(model, feedback, item.id, '').mean;
+    const z = logit(model, entry, visitor, candidateFeatures(snapshot, now, item, model.links).features) + learned(model, feedback, item.id, '').mean;
     pool.push({ id: item.id, score: z, tags: item.tags, chance: sigmoid(z) });
   }
   const picks: Array<Recommendation & { tags: readonly string[] }> = [];

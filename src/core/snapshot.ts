@@ -13,17 +13,20 @@
  * segments apply at decision time), so a snapshot made under one model decides
  * correctly under the next.
  */
-import type { Scalar } from './field.js';
+import { EVENTS_LABEL, type Horizon } from './affinity-label.js';
+import { PROTOTYPE_KEYS, type Scalar, hasOwn } from './field.js';
 import type { ProfileView } from './view.js';
-import { EVENTS_LABEL } from './profile.js';
 
 /** Version of the snapshot's shape; a stored snapshot of another version is ignored (the page decides as for a new visitor until the second stage writes a new one). */
 export const SNAPSHOT_VERSION = 1;
 
-/** Counters the decision reads besides the feedback counters (`b.*`). */
-const NUMBERS = ['s.count', 'm.value', 'n.purchase', 'n.view_item'] as const;
+/** Counters the decision reads besides the feedback counters (`b.*`) and purchased items (`i.p.*`); `n.page_view` seeds exploration. */
+const NUMBERS = ['s.count', 'm.value', 'n.purchase', 'n.view_item', 'n.page_view'] as const;
+/** Counter prefixes the decision reads: feedback (`b.`) and purchased items (`i.p.`, left out of recommendations). */
+const NUMBER_PREFIXES = ['b.', 'i.p.'] as const;
 /** Registers the decision reads besides the traits (`u.*`). */
 const REGISTERS = ['t.last', 's.gap', 'c.value', 'c.checkout', 'm.last'] as const;
+const HORIZONS: readonly Horizon[] = ['l', 's', 'r'];
 
 /** What one affinity label (`cat:running`) weighs in one horizon: its share of its dimension, and of the item events. */
 export type Strength = [share: number, frequency: number];
@@ -32,43 +35,111 @@ export type Strength = [share: number, frequency: number];
 export interface DecisionSnapshot {
   /** {@link SNAPSHOT_VERSION}. */
   v: number;
-  /** When it was made (epoch ms): the moment its profile view was computed for. */
+  /** When it was made (epoch ms): the moment its profile view was computed for, and the default decision time. */
   at: number;
-  /** Counters: `s.count`, `m.value`, `n.purchase`, `n.view_item` and every feedback counter `b.*`. */
+  /** Counters: `s.count`, `m.value`, `n.purchase`, `n.view_item`, `n.page_view`, every feedback counter `b.*` and purchased item `i.p.*`. */
   n: Record<string, number>;
   /** Registers: `t.last`, `s.gap`, `c.value`, `c.checkout`, `m.last` and every trait `u.*`. */
   r: Record<string, Scalar>;
   /** Per horizon (`l` long-term, `s` session, `r` recent), per affinity label: its {@link Strength}. */
-  a: Record<'l' | 's' | 'r', Record<string, Strength>>;
+  a: Record<Horizon, Record<string, Strength>>;
   /** Per recent-affinity label, item events since one last touched it (0: the latest item had it). */
   ages: Record<string, number>;
 }
 
-/** Builds the snapshot of a profile view. Cost is linear in the number of fields. */
+/** Most keys one record of a stored snapshot may hold: a profile keeps 512 fields per device, and a visitor has few devices. */
+const MAX_KEYS = 32_768;
+/** Longest key: field keys are at most 128 characters. */
+const MAX_KEY = 256;
+
+const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+/** Longest register text: tracked strings are cut at 256 characters, so anything much longer was not written by the SDK. */
+const MAX_TEXT = 1024;
+
+const isScalar = (value: unknown): boolean => value === null || (typeof value === 'string' && value.length <= MAX_TEXT) || typeof value === 'boolean' || isNumber(value);
+const isShare = (value: unknown): boolean => isNumber(value) && value >= 0 && value <= 1;
+const isStrength = (value: unknown): boolean => Array.isArray(value) && value.length === 2 && isShare(value[0]) && isShare(value[1]);
+const isAge = (value: unknown): boolean => isNumber(value) && value >= 0;
+
+/** A share in [0, 1]: anything else (NaN, negative, above 1) only corrupted fields can produce. */
+const unit = (x: number): number => (x > 0 ? Math.min(1, x) : 0);
+
+/**
+ * Builds the snapshot of a profile view. Cost is linear in the number of
+ * fields. What it returns always passes {@link isSnapshot}: values corrupted
+ * in storage (non-finite counters, non-scalar registers, negative affinities)
+ * are left out or clamped rather than stored into a snapshot that every page
+ * would then refuse.
+ */
 export function snapshotOf(view: ProfileView): DecisionSnapshot {
   const n: Record<string, number> = {};
   const r: Record<string, Scalar> = {};
-  for (const key of NUMBERS) {
-    const value = view.number(key);
-    if (value !== undefined) n[key] = value;
-  }
-  for (const [key, value] of view.numbers('b.')) n[key] = value;
-  for (const key of REGISTERS) {
-    const value = view.register(key);
-    if (value !== undefined) r[key] = value;
-  }
-  for (const [key, value] of view.registers('u.')) r[key] = value;
+  const count = (key: string, value: number | undefined): void => void (isNumber(value) && (n[key] = value));
+  const keep = (key: string, value: Scalar | undefined): void => void (isScalar(value) && (r[key] = value as Scalar));
+  for (const key of NUMBERS) count(key, view.number(key));
+  for (const prefix of NUMBER_PREFIXES) for (const [key, value] of view.numbers(prefix)) count(key, value);
+  for (const key of REGISTERS) keep(key, view.register(key));
+  for (const [key, value] of view.registers('u.')) keep(key, value);
   const a: DecisionSnapshot['a'] = { l: {}, s: {}, r: {} };
-  for (const horizon of ['l', 's', 'r'] as const) {
+  for (const horizon of HORIZONS) {
     const affinities = view.affinities(horizon);
     const events = affinities.get(EVENTS_LABEL) ?? 0;
     affinities.forEach((value, label) => {
-      if (label === EVENTS_LABEL || !value) return;
-      const total = view.affinityTotal(horizon, label.slice(0, label.indexOf(':')) as never);
-      const share = total ? value / total : 0;
+      if (label === EVENTS_LABEL || !(value > 0)) return;
+      // The same division the view-based features made at decision time: shares are exact, not re-derived.
+      const share = unit(value / view.affinityTotal(horizon, label.slice(0, label.indexOf(':')) as never));
       // Profiles stored before item events were counted fall back to the share.
-      a[horizon][label] = [share, events ? Math.min(1, value / events) : share];
+      a[horizon][label] = [share, events > 0 ? unit(value / events) : share];
     });
   }
-  return { v: SNAPSHOT_VERSION, at: view.now, n, r, a, ages: Object.fromEntries(view.ages) };
+  const ages: Record<string, number> = {};
+  view.ages.forEach((age, label) => void (isAge(age) && (ages[label] = age)));
+  return { v: SNAPSHOT_VERSION, at: view.now, n, r, a, ages };
+}
+
+/** A counter of the snapshot (own keys only), or `undefined`. */
+export function snapshotNumber(snapshot: DecisionSnapshot, key: string): number | undefined {
+  return hasOwn(snapshot.n, key) ? snapshot.n[key] : undefined;
+}
+
+/** A register of the snapshot (own keys only), or `undefined`. */
+export function snapshotRegister(snapshot: DecisionSnapshot, key: string): Scalar | undefined {
+  return hasOwn(snapshot.r, key) ? snapshot.r[key] : undefined;
+}
+
+/** A numeric register's value (timestamps, gaps), or `undefined`. */
+export function registerNumber(snapshot: DecisionSnapshot, key: string): number | undefined {
+  const value = snapshotRegister(snapshot, key);
+  return typeof value === 'number' ? value : undefined;
+}
+
+/** True when `value` is a plain record of at most {@link MAX_KEYS} bounded, non-prototype keys whose own values all pass `ok`. */
+function isRecordOf(value: unknown, ok: (item: unknown) => boolean): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  if (keys.length > MAX_KEYS) return false;
+  for (const key of keys) if (key.length > MAX_KEY || PROTOTYPE_KEYS.has(key) || !ok((value as Record<string, unknown>)[key])) return false;
+  return true;
+}
+
+/**
+ * A cheap shape check for a snapshot read from storage (written by an older
+ * version, or by hand in devtools): right version, finite numbers, scalar
+ * registers, strengths of two shares in [0, 1], ages ≥ 0, bounded sizes, no
+ * prototype keys. Reads
+ * own keys only and never throws; what it accepts decides without throwing.
+ */
+export function isSnapshot(value: unknown): value is DecisionSnapshot {
+  try {
+    if (value === null || typeof value !== 'object') return false;
+    const s = value as Record<string, unknown>;
+    const a = hasOwn(s, 'a') ? s.a : undefined;
+    return hasOwn(s, 'v') && s.v === SNAPSHOT_VERSION && hasOwn(s, 'at') && isNumber(s.at) &&
+      hasOwn(s, 'n') && isRecordOf(s.n, isNumber) && hasOwn(s, 'r') && isRecordOf(s.r, isScalar) &&
+      hasOwn(s, 'ages') && isRecordOf(s.ages, isAge) && isRecordOf(a, () => true) &&
+      HORIZONS.every((h) => hasOwn(a as object, h) && isRecordOf((a as Record<string, unknown>)[h], isStrength));
+  } catch {
+    // A proxy or getter cannot come from IndexedDB, but nothing read from outside may throw here.
+    return false;
+  }
 }

@@ -10,6 +10,7 @@ import { visitorFeatures } from '../core/features.js';
 import { lifecycleStage } from '../core/lifecycle.js';
 import type { Delta } from '../core/merge.js';
 import type { Dimension, Horizon } from '../core/profile.js';
+import { snapshotOf } from '../core/snapshot.js';
 import { viewProfile } from '../core/view.js';
 import { hasOwn } from '../core/field.js';
 import type { InspectableClient } from './internals.js';
@@ -149,10 +150,12 @@ export async function takeSnapshot(client: InspectableClient, decisions: Readonl
         if (list.length) affinities[horizon as 'l' | 's'][dimension] = list;
       }
     }
-    lifecycle = lifecycleStage(view);
+    // The panel shows what decisions see: the lifecycle stage and segments of the page's decision snapshot.
+    const decisionSnapshot = snapshotOf(view);
+    lifecycle = lifecycleStage(decisionSnapshot, view.now);
     const gap = view.register('s.gap');
     rfm = { recencyDays: typeof gap === 'number' ? Math.round(gap / DAY) : undefined, sessions: view.number('s.count') ?? 0, monetary: view.number('m.value') ?? 0 };
-    const features = visitorFeatures(view, client.context() ?? {}, inner?.model.segments ?? {});
+    const features = visitorFeatures(decisionSnapshot, view.now, client.context() ?? {}, inner?.model.segments ?? {});
     for (const name in features) if (name.startsWith('seg.')) segments.push(name.slice(4));
     for (const [key, value] of view.numbers('n.')) facts.push([key.slice(2), String(value)]);
     const cart = view.register('c.value');

@@ -4,12 +4,12 @@
  */
 import type { DecideOptions } from '../core/decide.js';
 import type { VisitContext } from '../core/context.js';
-import type { ProfileView } from '../core/view.js';
+import { type DecisionSnapshot, snapshotNumber, snapshotRegister } from '../core/snapshot.js';
 
 /** Seeds holdout and exploration for this page view: the user id when known, else the device id. */
-export function visitorOptions(view: ProfileView | undefined, device: string, context: VisitContext | undefined): DecideOptions {
-  const user = view?.register('u.id');
-  return { visitor: typeof user === 'string' ? user : device, seed: view?.number('n.page_view') ?? 0, context };
+export function visitorOptions(snapshot: DecisionSnapshot | undefined, device: string, context: VisitContext | undefined): DecideOptions {
+  const user = snapshot && snapshotRegister(snapshot, 'u.id');
+  return { visitor: typeof user === 'string' ? user : device, seed: (snapshot && snapshotNumber(snapshot, 'n.page_view')) ?? 0, context };
 }
 
 /** Decide options for one slot: a QA preview forces its variant. */

@@ -5,12 +5,14 @@
  */
 import type { DebugLog } from '../debug/log.js';
 import { parsePreview, previewParam } from '../render/preview.js';
-import { PREVIEW_KEY, type Store } from '../store/store.js';
 
-/** The forced variant per slot for this page view; remembers this URL's preview (not awaited: the decision does not wait for the write). */
-export function readPreview(store: Store, log: DebugLog, search: string, remembered: unknown): Map<string, string> {
+/**
+ * The forced variant per slot for this page view. This URL's preview is handed to `remember` (stored
+ * with the visitor's state when there is storage; `undefined` forgets it), not awaited: the decision does not wait for the write.
+ */
+export function readPreview(remember: ((spec: string | undefined) => Promise<unknown>) | undefined, log: DebugLog, search: string, remembered: unknown): Map<string, string> {
   const param = previewParam(search);
-  if (param !== null) void store.update(PREVIEW_KEY, () => param || undefined).catch((error: unknown) => log.count('preview:not-saved', error));
+  if (param !== null) void remember?.(param || undefined).catch((error: unknown) => log.count('preview:not-saved', error));
   const preview = parsePreview(param ?? remembered);
   preview.forEach((variant, slot) => log.info(`preview: ${slot} forced to ${variant}`));
   return preview;

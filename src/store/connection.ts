@@ -13,7 +13,12 @@
  * more on a fresh connection before the caller sees an error named {@link STALL}.
  * Another tab's version change closes the connection so that tab can proceed.
  */
-import type { UseStore } from 'idb-keyval';
+
+/**
+ * idb-keyval's `UseStore` shape, spelled out here: this module's types reach the npm package's CommonJS
+ * declarations (through the stage handoff), where a type import from the ESM-only idb-keyval is refused.
+ */
+export type UseStore = <T>(txMode: IDBTransactionMode, callback: (store: IDBObjectStore) => T | PromiseLike<T>) => Promise<T>;
 
 /** Bounds of one attempt, ms. */
 export interface ConnectionBounds {

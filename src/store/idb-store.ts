@@ -10,11 +10,11 @@ import type { Delta } from '../core/merge.js';
 import { SCHEMA, STORE_SCHEMA, migrate } from './schema.js';
 import { type CommitResult, STORE_LIMITS, foldEvents, migrateProfile, removeAcknowledged } from './state.js';
 import { PANEL_KEY, PREVIEW_KEY, type StartState, type Store, randomId } from './store.js';
+import { DEVICE_KEY as DEVICE, MODEL_KEY as MODEL, SNAPSHOT_KEY, pendingRange, setUpDatabase } from './setup.js';
+import type { Profile } from '../core/profile.js';
 
 const PROFILE = 'profile';
 const QUEUE = 'queue';
-const DEVICE = 'device';
-const MODEL = 'model';
 /**
  * Next event-log index. The log is a ring of chunks: each commit stores its
  * events as one array under `['e', index of its first event]`, because one
@@ -77,17 +77,16 @@ function readStart(store: IDBObjectStore): () => StartState & { schema: unknown 
  * no transaction of its own. `created` resolves with that start state, or
  * `undefined` when the database already existed.
  */
-function openKv(name: string, notice?: ConnectionNotice, bounds?: ConnectionBounds): { raw: UseStore; created: Promise<StartState | undefined>; connection: Connection } {
+function openKv(name: string, notice?: ConnectionNotice, bounds?: ConnectionBounds, opened?: Connection): { raw: UseStore; created: Promise<StartState | undefined>; connection: Connection } {
   let created: StartState | undefined;
   // Opened without a version, only a database that did not exist is upgraded.
-  const connection = createConnection(name, (store, reopened) => {
-    const device = randomId();
-    store.put(STORE_SCHEMA, SCHEMA);
-    store.put(device, DEVICE);
+  const connection = opened ?? createConnection(name, (store, reopened) => {
+    const device = setUpDatabase(store);
     // Deleted under this page (site data cleared): an ordinary new start from here on.
     if (reopened) notice?.('storage:wiped');
     else created = { device, profile: migrateProfile(undefined), model: undefined, created: true };
   }, notice, bounds);
+  // A connection the first file opened was set up (and its start read) there: this store reads its own start.
   const ready = connection.ready().then(() => created);
   // Awaited by the first loadStart(); a store used without one must not leave an unhandled rejection.
   ready.catch(() => undefined);
@@ -96,10 +95,16 @@ function openKv(name: string, notice?: ConnectionNotice, bounds?: ConnectionBoun
 
 /**
  * Creates an IndexedDB {@link Store} in database `name`; `notice` hears about
- * stalls, reopens, version changes and wipes (see `connection.ts`).
+ * stalls, reopens, version changes and wipes (see `connection.ts`). With
+ * `opened` (the first file's connection, see `first/read.ts`), the store uses
+ * it instead of opening a second one, so a page holds one connection and the
+ * lifecycle suspends it once. With `snapshot`, every commit also stores the
+ * decision snapshot of the profile it wrote, in the same transaction, so the
+ * stored snapshot never lags the stored profile (another tab's commit
+ * included).
  */
-export function createIdbStore(name: string, notice?: ConnectionNotice, bounds?: ConnectionBounds): Store {
-  const { raw, created, connection } = openKv(name, notice, bounds);
+export function createIdbStore(name: string, notice?: ConnectionNotice, bounds?: ConnectionBounds, opened?: Connection, snapshot?: (profile: Profile) => unknown): Store {
+  const { raw, created, connection } = openKv(name, notice, bounds, opened);
   // Migrations run once, before the first transaction; a start read that found the schema current skips them.
   let migrated: Promise<void> | undefined;
   const db: UseStore = (mode, callback) => (migrated ??= migrate(raw)).then(() => raw(mode, callback));
@@ -142,6 +147,7 @@ export function createIdbStore(name: string, notice?: ConnectionNotice, bounds?:
           const folded = foldEvents(migrateProfile(profileRequest.result), (queueRequest.result as Delta[] | undefined) ?? [], events, reduce);
           store.put(folded.profile, PROFILE);
           store.put(folded.queue, QUEUE);
+          if (snapshot) store.put(snapshot(folded.profile), SNAPSHOT_KEY);
           const first = typeof nextRequest.result === 'number' ? nextRequest.result : 0;
           const next = first + events.length;
           const keep = next - STORE_LIMITS.eventLog;
@@ -185,6 +191,12 @@ export function createIdbStore(name: string, notice?: ConnectionNotice, bounds?:
       transact(db, 'readwrite', (store) => {
         store.clear();
         return () => undefined;
+      }),
+    takePending: () =>
+      transact(db, 'readwrite', (store) => {
+        const request = store.getAll(pendingRange());
+        store.delete(pendingRange());
+        return () => (request.result as unknown[]).flat();
       }),
   };
 }

@@ -132,6 +132,7 @@ export async function createResilientStore(open: () => Promise<Store>, log: Debu
         changed();
         return value;
       }),
+    takePending: () => run(async (s) => (await s.takePending?.()) ?? []),
     clear: () =>
       run(async (s) => {
         await s.clear();

@@ -58,6 +58,8 @@ export interface Store {
   update<T>(key: string, fn: (stored: T | undefined) => T | undefined): Promise<T | undefined>;
   /** Erases everything this store holds. */
   clear(): Promise<void>;
+  /** Removes and returns every stored pre-stage buffer entry, oldest first, in one transaction (IndexedDB only: nothing else holds them). */
+  takePending?(): Promise<unknown[]>;
   /**
    * The page is frozen or entering the back/forward cache: start no transaction,
    * abort those in flight (they run again on resume) and close the connection.

@@ -6,7 +6,7 @@
  * browser that clears all script-writable storage (Safari after 7 days
  * without a visit) clears the flag too: that visitor is simply new.
  *
- * Second stage only (src/stage/stage.ts): nothing here is needed for a
+ * Second stage only (src/second/sync-start.ts): nothing here is needed for a
  * page's first decision, and only a page that created the database touches
  * localStorage, so returning visitors' pages pay no synchronous Web Storage
  * access for it.

@@ -8,6 +8,7 @@ import { CLICK_IDS, PHONE_MAX_SIDE, collectContext, deviceClass, referrerClass, 
 import type { TrackedEvent } from '../../src/core/events.js';
 import { DEFAULT_PROFILE_OPTIONS, applyAll, emptyProfile } from '../../src/core/profile.js';
 import { viewProfile } from '../../src/core/view.js';
+import { snapshotOf } from '../../src/core/snapshot.js';
 
 const DESKTOP_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36';
 const IPHONE_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
@@ -130,7 +131,7 @@ describe('session number and returning visitors', () => {
   // Local midnight of a fixed day in this process's timezone.
   const midnight = new Date(2026, 0, 15).getTime();
   const tz = -new Date(midnight).getTimezoneOffset();
-  const view = (times: number[]) => viewProfile(applyAll(emptyProfile(), times.map((ts): TrackedEvent => ({ name: 'page_view', ts, tz, props: {} }))).profile, times.at(-1) ?? 0);
+  const view = (times: number[]) => snapshotOf(viewProfile(applyAll(emptyProfile(), times.map((ts): TrackedEvent => ({ name: 'page_view', ts, tz, props: {} }))).profile, times.at(-1) ?? 0));
   const min = 60_000;
   const timeout = DEFAULT_PROFILE_OPTIONS.sessionTimeoutMs;
 

@@ -12,7 +12,7 @@ import { candidateFeatures, visitorFeatures } from '../../src/core/features.js';
 import { type Model, logit, parseModel, sigmoid } from '../../src/core/model.js';
 import { type Profile, apply, emptyProfile } from '../../src/core/profile.js';
 import { normalFrom, unitHash } from '../../src/core/random.js';
-import { viewProfile } from '../../src/core/view.js';
+import { snapshotAt } from './support/snapshot-at.js';
 
 const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
 const MIN = 60_000;
@@ -27,7 +27,7 @@ function model(extra: Record<string, unknown> = {}): Model {
 }
 
 /** A visitor who viewed running twice and camping once: running matches best. */
-const fan = viewProfile(run([viewItem('running', T0), viewItem('running', T0 + 1), viewItem('camping', T0 + 2)]), T0 + MIN);
+const fan = snapshotAt(run([viewItem('running', T0), viewItem('running', T0 + 1), viewItem('camping', T0 + 2)]), T0 + MIN);
 const markup = [{ id: 'run', tags: ['running'] }, { id: 'camp', tags: ['camping'] }];
 
 describe('markup candidates take their own model entry', () => {
@@ -38,7 +38,7 @@ describe('markup candidates take their own model entry', () => {
     for (const slots of [{ hero: entries }, { hero: [...entries].reverse() }]) {
       const d = decideSlot('hero', markup, fan, model({ slots }));
       expect(d.variant).toBe('camp');
-      const camp = candidateFeatures(fan, { id: 'camp', tags: ['camping'] }).features;
+      const camp = candidateFeatures(fan, fan.at, { id: 'camp', tags: ['camping'] }).features;
       expect(d.score).toBeCloseTo(sigmoid(-1.5 + 4 + 3 * (camp['match.long'] as number)), 9);
     }
   });
@@ -125,13 +125,13 @@ describe('score and learning', () => {
   it("adds the visitor's learned mean to the chosen variant's modelled score", () => {
     const clicked = run([promo('view_promotion', T0 + 3, 'hero', 'run'), promo('select_promotion', T0 + 4, 'hero', 'run'), promo('view_promotion', T0 + 5, 'hero', 'camp')],
       run([viewItem('running', T0), viewItem('running', T0 + 1), viewItem('camping', T0 + 2)]));
-    const view = viewProfile(clicked, T0 + MIN);
+    const view = snapshotAt(clicked, T0 + MIN);
     const d = decideSlot('hero', [], view, two);
     expect(d.variant).toBe('run');
     const mean = learned(two, slotFeedback(view, 'hero'), 'run', '').mean;
     expect(mean).toBeGreaterThan(0);
-    const own = candidateFeatures(view, { id: 'run', tags: ['running'] }).features;
-    expect(d.score).toBeCloseTo(sigmoid(logit(two, two.slots.hero?.[0], visitorFeatures(view), own) + mean), 9);
+    const own = candidateFeatures(view, view.at, { id: 'run', tags: ['running'] }).features;
+    expect(d.score).toBeCloseTo(sigmoid(logit(two, two.slots.hero?.[0], visitorFeatures(view, view.at), own) + mean), 9);
     expect(d.score).toBeGreaterThan(decideSlot('hero', [], fan, two).score);
   });
 
@@ -180,7 +180,7 @@ describe('slot feedback', () => {
       promo('view_promotion', T0 + 5, 'hero2', 'a'), promo('select_promotion', T0 + 6, 'hero2', 'c'),
       promo('view_promotion', T0 + 7, 'side', 'a'),
     ]);
-    const view = viewProfile(p, T0 + MIN);
+    const view = snapshotAt(p, T0 + MIN);
     // The conversion credits the last seen variant of each slot: hero b (seen after a's click), nothing else yet.
     expect(slotFeedback(view, 'hero')).toEqual(new Map([['a', { n: 2, s: 1 }], ['b', { n: 1, s: 1 }]]));
     expect(slotFeedback(view, 'hero2')).toEqual(new Map([['a', { n: 1, s: 0 }], ['c', { n: 0, s: 1 }]]));
@@ -192,7 +192,7 @@ describe('slot feedback', () => {
   it('reads only the b.i, b.k and b.v counters, not other counters that look alike', () => {
     const c = (v: number) => ({ k: 'c' as const, v });
     const fields = { 'b.i.hero.a': c(2), 'b.k.hero.a': c(1), 'b.x.hero.a': c(5), 'x.i.hero.a': c(3), 'n.vihero.a': c(4) };
-    const view = viewProfile({ ...emptyProfile(), own: { seq: 5, fields } }, T0);
+    const view = snapshotAt({ ...emptyProfile(), own: { seq: 5, fields } }, T0);
     expect(slotFeedback(view, 'hero')).toEqual(new Map([['a', { n: 2, s: 1 }]]));
   });
 });
@@ -211,7 +211,7 @@ describe('what a decision records it was made from (the decision log)', () => {
   });
 
   it('draws mean + sd · z with z seeded by visitor, slot, page view and candidate, so visitors explore apart', () => {
-    const seen = viewProfile(run([promo('view_promotion', T0, 'hero', 'run'), viewItem('running', T0 + 1)]), T0 + MIN);
+    const seen = snapshotAt(run([promo('view_promotion', T0, 'hero', 'run'), viewItem('running', T0 + 1)]), T0 + MIN);
     // No weights: the candidates' means are close, so exploration often changes the choice.
     const m = model({ weights: {}, explore: { prior: 20, noise: 1 } });
     const feedback = slotFeedback(seen, 'hero');

@@ -6,7 +6,7 @@ import type { TrackedEvent } from '../../src/core/events.js';
 import { parseModel } from '../../src/core/model.js';
 import { attribute, eventId } from '../../src/core/outcomes.js';
 import { emptyProfile } from '../../src/core/profile.js';
-import { viewProfile } from '../../src/core/view.js';
+import { snapshotAt } from './support/snapshot-at.js';
 import { createDebugLog } from '../../src/debug/log.js';
 import { LOG_KEY, type LogState, MAX_QUEUED_DECISIONS, MAX_REQUEST_BYTES, appendToLog, cutRequest, settleRequest } from '../../src/log/decision-queue.js';
 import { type DecisionLog, LOG_KEEPALIVE_BYTES, startDecisionLog } from '../../src/log/decision-logger.js';
@@ -19,7 +19,7 @@ const ev = (name: string, ts: number, props: TrackedEvent['props'] = {}, value?:
 const parsed = parseModel({ version: 1, id: 'm1', holdout: 0, slots: { hero: [{ id: 'a', tags: [] }, { id: 'b', tags: [] }], side: [{ id: 'c', tags: [] }] } });
 if (!parsed.ok) throw new Error(parsed.reason);
 const model = parsed.model;
-const decide = (slot: string): Decision => decideSlot(slot, [], viewProfile(emptyProfile(), T0), model, { visitor: 'v' });
+const decide = (slot: string): Decision => decideSlot(slot, [], snapshotAt(emptyProfile(), T0), model, { visitor: 'v' });
 
 describe('attribution (pure)', () => {
   const page = [{ id: 'd-hero', slot: 'hero', variant: 'default' }, { id: 'd-side', slot: 'side', variant: 'default' }];
@@ -202,9 +202,9 @@ describe('decision log queue (IndexedDB, fake fetch)', () => {
   it('holdout and preview decisions are logged with p = 1 and get their outcomes too', async () => {
     const held = parseModel({ version: 1, id: 'm1', holdout: 0.5, slots: model.slots });
     if (!held.ok) throw new Error(held.reason);
-    const visitor = Array.from({ length: 50 }, (_, i) => `v${i}`).find((v) => decideSlot('hero', [], viewProfile(emptyProfile(), T0), held.model, { visitor: v }).group === 'holdout')!;
-    const holdout = decideSlot('hero', [], viewProfile(emptyProfile(), T0), held.model, { visitor });
-    const preview = decideSlot('side', [], viewProfile(emptyProfile(), T0), model, { visitor: 'v', preview: 'c' });
+    const visitor = Array.from({ length: 50 }, (_, i) => `v${i}`).find((v) => decideSlot('hero', [], snapshotAt(emptyProfile(), T0), held.model, { visitor: v }).group === 'holdout')!;
+    const holdout = decideSlot('hero', [], snapshotAt(emptyProfile(), T0), held.model, { visitor });
+    const preview = decideSlot('side', [], snapshotAt(emptyProfile(), T0), model, { visitor: 'v', preview: 'c' });
     const l = start(store, [holdout, preview]);
     l.observe([
       ev('view_promotion', Date.now(), { slot: 'hero', variant: 'default', group: 'holdout' }),

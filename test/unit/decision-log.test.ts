@@ -9,7 +9,7 @@ import { decideOffer } from '../../src/core/offers.js';
 import { type Profile, apply, emptyProfile } from '../../src/core/profile.js';
 import { propensityOf } from '../../src/core/propensity-of.js';
 import { choiceProbabilities, propensityError } from '../../src/core/propensity.js';
-import { viewProfile } from '../../src/core/view.js';
+import { snapshotAt } from './support/snapshot-at.js';
 import { explorationWords } from '../../src/debug/panel.js';
 
 const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
@@ -29,7 +29,7 @@ const hero = model({ slots: { hero: ['cycling', 'camping', 'deals'].map((id) => 
 
 describe('first visit (#17 point 1)', () => {
   it('a visitor with no signal gets the default, with probability 1, whatever the seed', () => {
-    const view = viewProfile(emptyProfile(), T0);
+    const view = snapshotAt(emptyProfile(), T0);
     for (let seed = 0; seed < 50; seed++) {
       const d = decideSlot('hero', [], view, hero, { visitor: `fresh-${seed}`, seed: 1 });
       expect(d.variant).toBe('default');
@@ -39,7 +39,7 @@ describe('first visit (#17 point 1)', () => {
   });
 
   it('the model can still decide otherwise for the context: a campaign feature or a candidate bias wins on a first visit', () => {
-    const view = viewProfile(emptyProfile(), T0);
+    const view = snapshotAt(emptyProfile(), T0);
     const campaign = model({ slots: { hero: [{ id: 'deals', tags: [], weights: { 'ctx.campaign': 2 } }] } });
     const d = decideSlot('hero', [], view, campaign, { visitor: 'v', context: { utm: { campaign: 'spring' } } });
     expect(d.variant).toBe('deals');
@@ -49,7 +49,7 @@ describe('first visit (#17 point 1)', () => {
 
   it('the model\'s `default` entry tunes the default for markup candidates too', () => {
     const m = model({ slots: { hero: [{ id: 'default', tags: [], bias: 1 }, { id: 'deals', tags: [], bias: 0.5 }] } });
-    const d = decideSlot('hero', [{ id: 'deals', tags: [] }], viewProfile(emptyProfile(), T0), m, { visitor: 'v' });
+    const d = decideSlot('hero', [{ id: 'deals', tags: [] }], snapshotAt(emptyProfile(), T0), m, { visitor: 'v' });
     expect(d.variant).toBe('default');
     expect(d.score).toBeCloseTo(1 / (1 + Math.exp(0.5)), 9);
   });
@@ -58,7 +58,7 @@ describe('first visit (#17 point 1)', () => {
 describe('exploration is said, never contradicted', () => {
   // Seen the hero a few times: exploration is on, and with noise 1 it often changes the choice.
   const seen = run([ev('view_promotion', T0, { slot: 'hero', variant: 'default' })]);
-  const view = viewProfile(seen, T0 + MIN);
+  const view = snapshotAt(seen, T0 + MIN);
   const noisy = model({ explore: { noise: 1 }, slots: hero.slots });
   // Decided inside each test, not while the file is collected: mutation testing switches a mutant on per test.
   const decisions = (): ReturnType<typeof decideSlot>[] => Array.from({ length: 60 }, (_, seed) => decideSlot('hero', [], view, noisy, { visitor: 'v', seed }));
@@ -79,7 +79,7 @@ describe('exploration is said, never contradicted', () => {
     const explored = decisions().find((d) => d.explored)!;
     const { best } = propensityOf(explored);
     expect(explorationWords(explored)).toMatch(new RegExp(`^Exploration: shown with probability \\d+(\\.\\d)?%; the model rates ${best} higher, and exploration shows another variant \\d+(\\.\\d)?% of the time here\\.$`));
-    const fresh = decideSlot('hero', [], viewProfile(emptyProfile(), T0), noisy, { visitor: 'v' });
+    const fresh = decideSlot('hero', [], snapshotAt(emptyProfile(), T0), noisy, { visitor: 'v' });
     expect(explorationWords(fresh)).toBe('No exploration here: the best-scored variant is shown.');
   });
 
@@ -119,7 +119,7 @@ describe('decision record', () => {
     ev('view_promotion', T0, { slot: 'hero', variant: 'cycling' }), ev('view_promotion', T0 + 1, { slot: 'hero', variant: 'deals' }),
     ev('select_promotion', T0 + 2, { slot: 'hero', variant: 'deals' }), viewItem('cycling', T0 + 3), viewItem('camping', T0 + 4),
   ]);
-  const view = viewProfile(seen, T0 + MIN);
+  const view = snapshotAt(seen, T0 + MIN);
   const noisy = model({ explore: { noise: 0.5 }, slots: { hero: [{ id: 'cycling', tags: ['cycling'], bias: 0.1 }, { id: 'camping', tags: ['camping'] }, { id: 'deals', tags: ['deals'], weights: { 'ctx.mobile': 1 } }] } });
 
   it('carries what the contract asks, with learned terms and spreads per candidate', () => {
@@ -165,7 +165,7 @@ describe('decision record', () => {
 
   it('markup that breaks the wire rules is not sent (the collector would refuse the whole request); a repeated variant id is named once and its probability sums its entries', () => {
     const m = model({ explore: { noise: 1 } });
-    const seenView = viewProfile(run([ev('view_promotion', T0, { slot: 'hero', variant: 'x' })]), T0 + MIN);
+    const seenView = snapshotAt(run([ev('view_promotion', T0, { slot: 'hero', variant: 'x' })]), T0 + MIN);
     const dup = decideSlot('hero', [{ id: 'x', tags: [] }, { id: 'x', tags: ['running'] }, { id: 'y', tags: [] }], seenView, m, { visitor: 'v', seed: 1 });
     const r = buildDecisionRecord(dup, 'd', 1);
     expect(r.candidates).toEqual(['default', 'x', 'y']);
@@ -174,7 +174,7 @@ describe('decision record', () => {
     const expected = dup.inputs.competed.reduce((sum, c, i) => sum + (c.id === dup.variant ? ps[i]! : 0), 0);
     expect(propensityOf(dup).p).toBeCloseTo(expected, 12);
     for (const [slot, variant] of [['constructor', 'x'], ['a b', 'x'], ['hero', '__proto__'], ['hero', 'has space']]) {
-      const d = decideSlot(slot!, [{ id: variant!, tags: [] }], viewProfile(emptyProfile(), T0), m, { visitor: 'v', preview: variant });
+      const d = decideSlot(slot!, [{ id: variant!, tags: [] }], snapshotAt(emptyProfile(), T0), m, { visitor: 'v', preview: variant });
       expect(wireValid(buildDecisionRecord(d, 'd', 1))).toBe(false);
     }
     expect(wireValid({ ...r, p: Number.NaN })).toBe(false);
@@ -182,7 +182,7 @@ describe('decision record', () => {
 
   it('offers are logged under slot `offer`; a fresh visitor gets "no offer" with p = 1', () => {
     const offers = model({ offers: [{ id: 'ten', tags: ['deals'], content: { title: 'Ten off' } }] });
-    const d = decideOffer(viewProfile(emptyProfile(), T0), offers, { visitor: 'v' });
+    const d = decideOffer(snapshotAt(emptyProfile(), T0), offers, { visitor: 'v' });
     const r = buildDecisionRecord(d, 'o1', 5);
     expect(r).toMatchObject({ slot: 'offer', variant: 'default', candidates: ['default', 'ten'], p: 1 });
   });
@@ -192,7 +192,7 @@ describe('decision record', () => {
     const traits = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`t${i}`, i + 1]));
     const p = run([ev('identify', T0, { userId: 'u', traits }), ev('view_promotion', T0 + 1, { slot: 'hero', variant: 'c1' })]);
     for (let seed = 0; seed < 20; seed++) {
-      const d = decideSlot('hero', [], viewProfile(p, T0 + MIN), many, { visitor: 'v', seed });
+      const d = decideSlot('hero', [], snapshotAt(p, T0 + MIN), many, { visitor: 'v', seed });
       const r = buildDecisionRecord(d, 'b', 1);
       expect(r.candidates.length).toBeLessThanOrEqual(MAX_LOGGED_CANDIDATES);
       expect(r.candidates).toContain(d.variant);

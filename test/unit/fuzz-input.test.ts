@@ -16,7 +16,7 @@ import { applyAll, emptyProfile } from '../../src/core/profile.js';
 import { parseModel } from '../../src/core/model.js';
 import { parseRetryAfter, retryDelay, verdictFor } from '../../src/sync/backoff.js';
 import { joinReplica, readReplica } from '../../src/sync/pull.js';
-import { init } from '../../src/client.js';
+import { init } from '../../src/second/client.js';
 
 const RUNS = process.env.O2O_RELIABILITY === 'full' ? 2000 : 200;
 

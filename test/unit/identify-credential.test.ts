@@ -6,7 +6,7 @@
  */
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { init } from '../../src/client.js';
+import { init } from '../../src/second/client.js';
 import { takeSnapshot } from '../../src/debug/snapshot.js';
 import { validateEvent } from '../../src/core/events.js';
 import { applyAll, emptyProfile } from '../../src/core/profile.js';

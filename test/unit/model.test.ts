@@ -10,6 +10,7 @@ import { decideOffer } from '../../src/core/offers.js';
 import { type Profile, apply, emptyProfile } from '../../src/core/profile.js';
 import { recommend } from '../../src/core/recommend.js';
 import { viewProfile } from '../../src/core/view.js';
+import { snapshotAt } from './support/snapshot-at.js';
 
 const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
 const MIN = 60_000;
@@ -36,7 +37,7 @@ describe('apply: lifecycle, feedback and purchases (cases as data)', () => {
     ['back after 61 days is lapsed', [viewItem('a', T0), viewItem('a', T0 + 61 * DAY)], T0 + 61 * DAY, 'lapsed'],
   ];
   it.each(cases)('%s', (_label, events, now, stage) => {
-    expect(lifecycleStage(viewProfile(run(events), now))).toBe(stage);
+    expect(lifecycleStage(snapshotAt(run(events), now), now)).toBe(stage);
   });
 
   const feedback: Array<[string, TrackedEvent[], Record<string, number>]> = [
@@ -86,18 +87,18 @@ describe('features (cases as data)', () => {
     ['back the next day', T0 + DAY, { returning: true }, { 'ctx.sessionStart': 1, 'ctx.returning': 1 }],
   ];
   it.each(cases)('%s', (_label, now, context, expected) => {
-    const f = visitorFeatures(viewProfile(running, now), context);
+    const f = visitorFeatures(snapshotAt(running, now), now, context);
     for (const [name, value] of Object.entries(expected)) expect(f[name]).toBeCloseTo(value, 9);
   });
 
   it('matches candidate tags against long-term, session and recent interest, and forgets session interest after the timeout', () => {
     const now = T0 + 3 * MIN;
-    const own = candidateFeatures(viewProfile(running, now), { id: 'r', tags: ['running'] });
+    const own = candidateFeatures(snapshotAt(running, now), now, { id: 'r', tags: ['running'] });
     expect(own.tag).toBe('running');
     expect(own.features['match.long']).toBeGreaterThan(0.6);
     expect(own.features['match.short']).toBeGreaterThan(0.6);
     expect(own.features['match.recent']).toBeGreaterThan(0.5);
-    const later = candidateFeatures(viewProfile(running, T0 + DAY), { id: 'r', tags: ['running'] }).features;
+    const later = candidateFeatures(snapshotAt(running, T0 + DAY), T0 + DAY, { id: 'r', tags: ['running'] }).features;
     expect([later['match.short'], later['match.recent']]).toEqual([0, 0]);
     expect(later['match.long']).toBeGreaterThan(0.6);
   });
@@ -112,14 +113,14 @@ describe('features (cases as data)', () => {
   ];
   it.each(transitions)('match.next: %s', (_label, genres, later, tag, expected) => {
     const p = run(genres.map((g, i) => viewItem(g, T0 + i)));
-    const f = candidateFeatures(viewProfile(p, T0 + later), { id: tag, tags: [tag] }, links).features;
+    const f = candidateFeatures(snapshotAt(p, T0 + later), T0 + later, { id: tag, tags: [tag] }, links).features;
     expect(f['match.next']).toBeCloseTo(expected, 9);
   });
 
   it('match.start carries long-term frequency only when a visit starts', () => {
     const p = run([viewItem('drama', T0), viewItem('comedy', T0 + 1)]);
-    const live = candidateFeatures(viewProfile(p, T0 + MIN), { id: 'd', tags: ['drama'] }).features;
-    const starting = candidateFeatures(viewProfile(p, T0 + DAY), { id: 'd', tags: ['drama'] }).features;
+    const live = candidateFeatures(snapshotAt(p, T0 + MIN), T0 + MIN, { id: 'd', tags: ['drama'] }).features;
+    const starting = candidateFeatures(snapshotAt(p, T0 + DAY), T0 + DAY, { id: 'd', tags: ['drama'] }).features;
     expect(live['match.start']).toBe(0);
     expect(starting['match.start']).toBe(starting['match.freq']);
     expect(starting['match.start']).toBeGreaterThan(0.4);
@@ -127,7 +128,7 @@ describe('features (cases as data)', () => {
 
   it('turns traits and segment rules into features', () => {
     const p = run([ev('identify', T0, {}, { props: { userId: 'u', traits: { plan: 'Pro', vip: true, age: 31 } } as never })]);
-    const f = visitorFeatures(viewProfile(p, T0), {}, { adults: { 'trait.age': [18, null] }, kids: { 'trait.age': [null, 17] } });
+    const f = visitorFeatures(snapshotAt(p, T0), T0, {}, { adults: { 'trait.age': [18, null] }, kids: { 'trait.age': [null, 17] } });
     expect(f).toMatchObject({ 'trait.plan:pro': 1, 'trait.vip': 1, 'trait.age': 31, 'seg.adults': 1 });
     expect(f['seg.kids']).toBeUndefined();
   });
@@ -159,7 +160,7 @@ describe('scoring and eligibility (cases as data)', () => {
 
   it('never shows an ineligible candidate, even the best match', () => {
     const mm = model({ slots: { hero: [{ id: 'run', tags: ['running'], eligibility: { 'ctx.mobile': [1, null] } }] } });
-    const view = viewProfile(run([viewItem('running', T0)]), T0 + MIN);
+    const view = snapshotAt(run([viewItem('running', T0)]), T0 + MIN);
     expect(decideSlot('hero', [], view, mm, { context: { device: 'desktop' } }).variant).toBe('default');
     const d = decideSlot('hero', [], view, mm, { context: { device: 'mobile' } });
     expect(d.variant).toBe('run');
@@ -168,7 +169,7 @@ describe('scoring and eligibility (cases as data)', () => {
 
   it('gives markup candidates the model entry with the same id', () => {
     const mm = model({ slots: { hero: [{ id: 'camp', tags: [], bias: 5 }] } });
-    const view = viewProfile(emptyProfile(), T0);
+    const view = snapshotAt(emptyProfile(), T0);
     expect(decideSlot('hero', [{ id: 'camp', tags: ['camping'] }, { id: 'run', tags: ['running'] }], view, mm).variant).toBe('camp');
   });
 });
@@ -181,7 +182,7 @@ describe('holdout, exploration and learning', () => {
     expect(held.length / visitors.length).toBeGreaterThan(0.04);
     expect(held.length / visitors.length).toBeLessThan(0.06);
     expect(visitors.filter((v) => inHoldout({ ...m, id: 'other' }, v))).toEqual(held);
-    const view = viewProfile(run([viewItem('running', T0)]), T0 + MIN);
+    const view = snapshotAt(run([viewItem('running', T0)]), T0 + MIN);
     const mm = model({ holdout: 0.05, slots: { hero: [{ id: 'run', tags: ['running'] }] } });
     for (const visitor of held.slice(0, 20)) {
       expect(decideSlot('hero', [], view, mm, { visitor })).toMatchObject({ variant: 'default', group: 'holdout' });
@@ -191,7 +192,7 @@ describe('holdout, exploration and learning', () => {
   it('explores reproducibly once the visitor has seen the slot: the same seed gives the same choice, other seeds explore', () => {
     const mm = model({ explore: { noise: 2 }, slots: { hero: ['a', 'b', 'c', 'd'].map((id) => ({ id, tags: [] })) } });
     // A first visit is not explored (issue #17): exploration starts with the visitor's first feedback in the slot.
-    const view = viewProfile(run([ev('view_promotion', T0, { slot: 'hero', variant: 'default' })]), T0 + MIN);
+    const view = snapshotAt(run([ev('view_promotion', T0, { slot: 'hero', variant: 'default' })]), T0 + MIN);
     const pick = (seed: number) => decideSlot('hero', [], view, mm, { visitor: 'v1', seed }).variant;
     const first = Array.from({ length: 40 }, (_, i) => pick(i));
     expect(Array.from({ length: 40 }, (_, i) => pick(i))).toEqual(first);
@@ -201,10 +202,10 @@ describe('holdout, exploration and learning', () => {
   it('adapts within the session: clicks raise a variant, ignored impressions lower it', () => {
     const mm = model({ slots: { hero: [{ id: 'a', tags: [], bias: 0.2 }, { id: 'b', tags: [] }] } });
     const seen = (variant: string, n: number, ts: number) => Array.from({ length: n }, (_, i) => ev('view_promotion', ts + i, { slot: 'hero', variant }));
-    const before = viewProfile(emptyProfile(), T0);
+    const before = snapshotAt(emptyProfile(), T0);
     expect(decideSlot('hero', [], before, mm).variant).toBe('a');
     const p = run([...seen('a', 5, T0), ...seen('b', 2, T0 + 10), ev('select_promotion', T0 + 20, { slot: 'hero', variant: 'b' })]);
-    const view = viewProfile(p, T0 + MIN);
+    const view = snapshotAt(p, T0 + MIN);
     const fb = slotFeedback(view, 'hero');
     expect(learned(mm, fb, 'b', '').mean).toBeGreaterThan(0);
     expect(learned(mm, fb, 'a', '').mean).toBeLessThan(0);
@@ -219,9 +220,9 @@ describe('offers and recommendations', () => {
   const m = model({ offers: [{ id: 'run10', tags: ['running'], content }, { id: 'camp', tags: ['camping'], content: { title: 'Camp' } }] });
 
   it('offers what fits the visitor, or nothing', () => {
-    const fan = viewProfile(run([viewItem('running', T0)]), T0 + MIN);
+    const fan = snapshotAt(run([viewItem('running', T0)]), T0 + MIN);
     expect(decideOffer(fan, m)).toMatchObject({ slot: 'offer', variant: 'run10', content });
-    const none = decideOffer(viewProfile(emptyProfile(), T0), m);
+    const none = decideOffer(snapshotAt(emptyProfile(), T0), m);
     expect(none.variant).toBe('default');
     expect(none.content).toBeUndefined();
   });
@@ -233,15 +234,15 @@ describe('offers and recommendations', () => {
       { id: 'r1', tags: ['cat:running'] }, { id: 'r2', tags: ['cat:running'] }, { id: 'r3', tags: ['cat:running'] },
       { id: 'c1', tags: ['cat:camping'] }, { id: 'x1', tags: ['cat:other'] },
     ];
-    const picks = recommend('recs', items, viewProfile(p, T0 + MIN), m, 2, {}, 1).map((r) => r.id);
+    const picks = recommend('recs', items, snapshotAt(p, T0 + MIN), m, 2, {}, 1).map((r) => r.id);
     expect(picks).toEqual(['r2', 'c1']);
-    expect(recommend('recs', items, viewProfile(p, T0 + MIN), m, 2, {}, 0).map((r) => r.id)).toEqual(['r2', 'r3']);
+    expect(recommend('recs', items, snapshotAt(p, T0 + MIN), m, 2, {}, 0).map((r) => r.id)).toEqual(['r2', 'r3']);
   });
 
   it('covers more tastes with co-occurrence: after drama, comedy beats romance when most romances are dramas', () => {
     const p = run(['comedy', 'drama', 'drama', 'romance', 'drama', 'romance'].map((g, i) => viewItem(g, T0 + i)));
     const genres = ['drama', 'romance', 'comedy'].map((g) => ({ id: g, tags: [g] }));
-    const view = viewProfile(p, T0 + MIN);
+    const view = snapshotAt(p, T0 + MIN);
     const byScore = recommend('recs', genres, view, m, 3, {}, 0).map((r) => r.id);
     const covering = recommend('recs', genres, view, { ...m, cooccur: { romance: { drama: 0.9 }, comedy: { drama: 0.1 } } }, 3).map((r) => r.id);
     expect(byScore).toEqual(['drama', 'romance', 'comedy']);
@@ -250,7 +251,7 @@ describe('offers and recommendations', () => {
 
   it('declared slots are decidable without markup; choose is stable for the same inputs', () => {
     const mm = model({ slots: { banner: [{ id: 'run', tags: ['running'] }] } });
-    const view = viewProfile(run([viewItem('running', T0)]), T0 + MIN);
+    const view = snapshotAt(run([viewItem('running', T0)]), T0 + MIN);
     const a = choose('banner', mm.slots.banner ?? [], view, mm, { visitor: 'v', seed: 1 });
     expect(a).toEqual(choose('banner', mm.slots.banner ?? [], view, mm, { visitor: 'v', seed: 1 }));
     expect(a.variant).toBe('run');

@@ -5,6 +5,7 @@ import { applyDeltas } from '../../src/core/merge.js';
 import { BUILTIN_MODEL } from '../../src/core/model.js';
 import { DEFAULT_PROFILE_OPTIONS, type Profile, affinityKey, apply, applyAll, emptyProfile, priceBand } from '../../src/core/profile.js';
 import { viewProfile } from '../../src/core/view.js';
+import { snapshotAt } from './support/snapshot-at.js';
 
 const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
 const MIN = 60_000;
@@ -131,11 +132,11 @@ describe('apply', () => {
 describe('decideSlot', () => {
   const candidates = [{ id: 'running', tags: ['running'] }, { id: 'camping', tags: ['camping'] }];
   it('keeps the default for an empty profile', () => {
-    expect(decideSlot('hero', candidates, viewProfile(emptyProfile(), T0), BUILTIN_MODEL).variant).toBe('default');
+    expect(decideSlot('hero', candidates, snapshotAt(emptyProfile(), T0), BUILTIN_MODEL).variant).toBe('default');
   });
   it('picks the variant matching the strongest affinity and explains it', () => {
     const { profile } = run([view('camping', T0), view('running', T0 + 1), view('running', T0 + 2)]);
-    const decision = decideSlot('hero', candidates, viewProfile(profile, T0 + 3), BUILTIN_MODEL);
+    const decision = decideSlot('hero', candidates, snapshotAt(profile, T0 + 3), BUILTIN_MODEL);
     expect(decision.variant).toBe('running');
     expect(decision.explanation[0]?.feature).toBe('match.long');
   });

@@ -10,7 +10,7 @@ import { isFieldKey } from '../../src/core/field.js';
 import { isDelta } from '../../src/core/merge.js';
 import { BUILTIN_MODEL, parseModel, satisfies, slotCandidates } from '../../src/core/model.js';
 import { applyAll, emptyProfile } from '../../src/core/profile.js';
-import { viewProfile } from '../../src/core/view.js';
+import { snapshotAt } from './support/snapshot-at.js';
 
 const NOW = 1_700_000_000_000;
 
@@ -22,7 +22,7 @@ describe('prototype-named inputs', () => {
     for (const slot of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__']) {
       expect(slotCandidates(model, slot)).toBeUndefined();
       expect(slotCandidates(BUILTIN_MODEL, slot)).toBeUndefined();
-      expect(decideSlot(slot, [], viewProfile(emptyProfile(), NOW), model).variant).toBe('default');
+      expect(decideSlot(slot, [], snapshotAt(emptyProfile(), NOW), model).variant).toBe('default');
     }
     expect(slotCandidates(model, 'hero')?.map((c) => c.id)).toEqual(['running']);
   });
@@ -80,7 +80,7 @@ describe('a host page that added enumerable members to Object.prototype', () => 
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
     expect(satisfies({ a: [0, 1] }, { a: 0.5 })).toBe(true);
-    const decision = decideSlot('hero', [], viewProfile(emptyProfile(), NOW), parsed.model);
+    const decision = decideSlot('hero', [], snapshotAt(emptyProfile(), NOW), parsed.model);
     expect(decision.slot).toBe('hero');
     expect(decision.explanation.some((c) => c.feature === 'polluted')).toBe(false);
   });

@@ -1,0 +1,50 @@
+/**
+ * The pre-stage buffer as the second stage finds it in storage: what pages
+ * left behind before their stage ran (`first/buffer.ts`), in IndexedDB and
+ * localStorage, each claimed at once (so two tabs never fold the same entry twice) and checked like
+ * any input. An entry of the wrong shape, an unknown method or a time that
+ * cannot be is dropped and counted, never thrown; the arguments of the ones
+ * kept are validated by the client's ordinary paths (`track`, `identify`,
+ * collected events).
+ */
+import type { DebugLog } from '../debug/log.js';
+import type { PendingCall } from '../first/handoff.js';
+import { takeLocalPending } from '../store/pending-local.js';
+import { PENDING_LIMIT } from '../store/setup.js';
+import type { Store } from '../store/store.js';
+
+/** The calls the buffer writes; anything else under `pending` is not ours. */
+const DRAINED = ['track', 'identify', 'record', 'forget'];
+
+/** Oldest entry folded in, ms: older ones describe a visit long over (and a clock gone wrong). */
+export const PENDING_MAX_AGE_MS = 7 * 86_400_000;
+
+/** The well-formed calls among stored pre-stage buffer entries (the newest {@link PENDING_LIMIT}), oldest first; a time in the future is read as now. */
+export function pendingCalls(stored: unknown, log: DebugLog, now = Date.now()): PendingCall[] {
+  if (stored === undefined) return [];
+  if (!Array.isArray(stored)) return void log.count('pending:invalid', stored), [];
+  const calls: PendingCall[] = [];
+  for (const entry of stored.slice(-PENDING_LIMIT) as unknown[]) {
+    const at = Array.isArray(entry) ? entry[0] : undefined;
+    if (!Array.isArray(entry) || typeof at !== 'number' || !(at > now - PENDING_MAX_AGE_MS) || !DRAINED.includes(entry[1] as string)) {
+      log.count('pending:invalid', entry);
+      continue;
+    }
+    calls.push([Math.min(at, now), entry[1] as string, ...(entry.slice(2) as unknown[])]);
+  }
+  return calls;
+}
+
+/** When an entry was made, for ordering (a malformed one sorts first and is dropped by {@link pendingCalls}). */
+const madeAt = (entry: unknown): number => (Array.isArray(entry) && typeof entry[0] === 'number' ? entry[0] : 0);
+
+/**
+ * Takes the stored pre-stage buffer out of `store` (one read-write transaction) and out of localStorage
+ * (what pages being left wrote there), and returns its valid calls in the order they were made.
+ */
+export async function drainPending(store: Store, database: string, log: DebugLog): Promise<PendingCall[]> {
+  const chunks = (await store.takePending?.()) ?? [];
+  const stored = chunks.concat(takeLocalPending(database)).sort((a, b) => madeAt(a) - madeAt(b));
+  if (stored.length > PENDING_LIMIT) log.count('pending:dropped', stored.length - PENDING_LIMIT);
+  return pendingCalls(stored, log);
+}
