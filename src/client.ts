@@ -159,6 +159,7 @@ class Client implements OneToOne {
     reduce: this.reduce,
     decisions: () => this.decisions.made.values(),
     exclusive: (task) => this.writer.exclusive(task),
+    background: (task) => this.writer.background(task),
   };
 
   private startSync(newDevice?: boolean): void {
