@@ -29,7 +29,7 @@ import { describeEngines, useEngine } from './suite.js';
 /** Adds per engine; each is one page left right after its add. */
 const ROUNDS = 10;
 /** How long the next page takes to answer, ms. */
-const NEXT_PAGE_MS = Number(process.env.O2O_NEXT_PAGE_MS ?? 200);
+const NEXT_PAGE_MS = Number(process.env.O2O_NEXT_PAGE_MS ?? 300);
 /** Keys an event commit writes (`events:<names>` is a chunk of the event log; see src/store/idb-store.ts). */
 const EVENT_COMMIT_KEYS = new Set(['profile', 'queue', 'log']);
 
@@ -80,7 +80,7 @@ describeEngines('add to cart, then leave at once', (engine) => {
     try {
       await session.goto(page);
       expect(await session.evaluate(sdkState, 8000)).toMatchObject({ ready: true, storageMode: 'indexeddb' });
-      const rounds: Array<{ round: number; ahead: string[]; inProfile: number | null; inLog: number }> = [];
+      const rounds: Array<{ round: number; writes: string[]; ahead: string[]; inProfile: number | null; inLog: number }> = [];
       for (let round = 1; round <= ROUNDS; round++) {
         const id = `sku-${round}`;
         const landing = `${page}?landed=${id}`;
@@ -91,9 +91,11 @@ describeEngines('add to cart, then leave at once', (engine) => {
         await poll(`round ${round}'s landing page`, 15_000, () => session.evaluate(landed, `?landed=${id}`).catch(() => false));
         expect(await session.evaluate(sdkState, 8000)).toMatchObject({ ready: true, storageMode: 'indexeddb' });
         const stored = await session.evaluate(storedCounts, 4000);
+        const writes = await session.evaluate(writesOf, id);
         rounds.push({
           round,
-          ahead: aheadOfAdd(await session.evaluate(writesOf, id)),
+          writes,
+          ahead: aheadOfAdd(writes),
           inProfile: await session.evaluate(profileNumber, 'n.add_to_cart'),
           inLog: stored.eventNames.filter((n) => n === 'add_to_cart').length,
         });
@@ -102,7 +104,9 @@ describeEngines('add to cart, then leave at once', (engine) => {
       const lost = rounds.filter((r, i) => r.inLog !== (rounds[i - 1]?.inLog ?? 0) + 1).map((r) => r.round);
       const overtaken = rounds.filter((r) => r.ahead.length);
       console.info(`[leave-after-add] ${engine.name}, next page after ${NEXT_PAGE_MS} ms: ${lost.length} of ${ROUNDS} adds lost, ${overtaken.length} of ${ROUNDS} overtaken`
-        + (overtaken.length ? ` (${overtaken.map((r) => `round ${r.round}: ${r.ahead.join(', ')}`).join('; ')})` : ''));
+        + (overtaken.length ? ` (${overtaken.map((r) => `round ${r.round}: ${r.ahead.join(', ')}`).join('; ')})` : '')
+        // What the page of a lost add wrote before it was left, for telling a slow commit from one overtaken.
+        + lost.map((round) => `\n  round ${round} wrote: ${rounds[round - 1]?.writes.join(', ')}`).join(''));
       expect(rounds.map((r) => [r.round, r.ahead])).toEqual(rounds.map((r) => [r.round, []]));
       expect(lost).toEqual([]);
       expect(rounds.map((r) => [r.inProfile, r.inLog])).toEqual(rounds.map((r) => [r.round, r.round]));
