@@ -21,7 +21,7 @@ import type { Decision } from '../core/decide.js';
 import { buildDecisionRecord, loggable, wireValid } from '../core/decision-log.js';
 import type { DecisionRecord } from '../core/decision-record.js';
 import type { TrackedEvent } from '../core/events.js';
-import type { LoggedDecision } from '../core/outcomes.js';
+import { type LastTouch, type LoggedDecision, attribute } from '../core/outcomes.js';
 import type { DebugLog } from '../debug/log.js';
 import { randomId } from '../store/store.js';
 import type { Store } from '../store/store.js';
@@ -161,11 +161,25 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
     ));
   }
 
+  /**
+   * Whether `event` can add an outcome or move the last touch: attribution does nothing with the
+   * others (a page view, a scroll), so they cost the log no write. A touch of this moment stands in
+   * for the stored one, which a credited event (a purchase) would be attributed to.
+   */
+  function attributable(event: TrackedEvent): boolean {
+    const touch: LastTouch = { any: { d: '', t: event.ts } };
+    const step = attribute(event, page, touch);
+    return step.outcomes.length > 0 || step.last !== touch;
+  }
+
   function append(events: readonly TrackedEvent[], extra?: Decision): void {
     if (stopped) return;
     pendingRecords.push(...fresh(extra));
-    pendingEvents.push(...events);
+    pendingEvents.push(...events.filter(attributable));
     void write();
+    // What earlier pages queued goes out after the flush interval whenever the page records something,
+    // written or not (a page without slots sends the records its predecessors left).
+    if (events.length) schedule(o.flushIntervalMs);
   }
 
   function schedule(ms: number): void {

@@ -221,6 +221,31 @@ describe('decision log queue (IndexedDB, fake fetch)', () => {
     expect(body.outcomes.map((o) => [o.d, o.k, o.v])).toEqual([[h, 'impression', undefined], [p, 'click', undefined], [h, 'purchase', 30], [p, 'purchase', 30]]);
   });
 
+  it('events attribution does nothing with (a page view, a scroll) cost the log no write', async () => {
+    const updates: string[] = [];
+    const { update } = store;
+    store.update = (key, fn) => (updates.push(key), update(key, fn));
+    const l = start(store, []);
+    l.observe([ev('page_view', Date.now()), ev('scroll', Date.now() + 1, { depth: 50 })]);
+    await l.flush();
+    // The send's own read of the queue only: nothing was written for those events.
+    expect(updates).toEqual([LOG_KEY]);
+    expect(bodies).toEqual([]);
+    l.observe([ev('purchase', Date.now() + 2, {}, 10)]);
+    await l.flush();
+    expect(updates).toEqual([LOG_KEY, LOG_KEY, LOG_KEY]);
+  });
+
+  it('a page without decisions sends what an earlier page queued once it records anything', async () => {
+    const earlier = start();
+    await vi.waitFor(async () => expect((await queued())?.d).toHaveLength(2));
+    earlier.stop();
+    const l = start(store, []);
+    l.observe([ev('page_view', Date.now())]);
+    await vi.waitFor(() => expect(bodies).toHaveLength(1));
+    expect(bodies[0]!.decisions.map((d) => d.slot)).toEqual(['hero', 'side']);
+  });
+
   it('a keepalive flush sends one small request', async () => {
     const l = start();
     l.observe([]);
