@@ -8,6 +8,12 @@
  * like batches: with the device credential, under a cross-tab lock, with
  * backoff and `Retry-After`, and keepalive when the page goes away.
  *
+ * Its writes never go ahead of the page's own events: each storage
+ * operation of the log takes the event writer's background turn
+ * (`src/second/event-writer.ts`), which comes only while no event waits to be
+ * committed, so an add to cart tracked just before the visitor leaves is not
+ * queued behind the log's write.
+ *
  * It runs only while sync runs, so only with consent; `forget()` clears the
  * store it lives in.
  */
@@ -15,7 +21,7 @@ import type { Decision } from '../core/decide.js';
 import { buildDecisionRecord, loggable, wireValid } from '../core/decision-log.js';
 import type { DecisionRecord } from '../core/decision-record.js';
 import type { TrackedEvent } from '../core/events.js';
-import type { LoggedDecision } from '../core/outcomes.js';
+import { type LastTouch, type LoggedDecision, attribute } from '../core/outcomes.js';
 import type { DebugLog } from '../debug/log.js';
 import { randomId } from '../store/store.js';
 import type { Store } from '../store/store.js';
@@ -23,7 +29,7 @@ import { retryDelay } from '../sync/backoff.js';
 import { withSendLock } from '../sync/lock.js';
 import type { Proof } from '../sync/register.js';
 import { KEEPALIVE_BUDGET } from '../sync/sender.js';
-import { LOG_KEY, type LogState, MAX_REQUEST_BYTES, appendToLog, cutRequest, logState, settleRequest } from './decision-queue.js';
+import { LOG_KEY, type LogState, MAX_REQUEST_BYTES, appendToLog, cutRequest, settleRequest } from './decision-queue.js';
 import { decisionLogBody, postDecisionLog } from './decision-sender.js';
 
 /**
@@ -31,9 +37,6 @@ import { decisionLogBody, postDecisionLog } from './decision-sender.js';
  * allow in flight leaves beside the delta batches' {@link KEEPALIVE_BUDGET}.
  */
 export const LOG_KEEPALIVE_BYTES = 65_536 - KEEPALIVE_BUDGET - 500;
-
-/** Longest new events wait in memory before they are written to the queue, ms (new decisions and a flush write at once). */
-export const WRITE_DELAY_MS = 1000;
 
 /** What the logger needs. */
 export interface DecisionLogOptions {
@@ -49,6 +52,11 @@ export interface DecisionLogOptions {
   flushIntervalMs: number;
   /** Name of the cross-tab lock. */
   lockName: string;
+  /**
+   * Runs one storage operation of the log once the page's events are written
+   * (the event writer's `background`); without it, at once.
+   */
+  background?: <T>(task: () => Promise<T>) => Promise<T>;
 }
 
 /** The running decision log of one page. */
@@ -116,46 +124,62 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
     return run;
   };
 
-  // New records and events wait here and are written together: one IndexedDB transaction per
-  // WRITE_DELAY_MS at most, so the log never queues writes ahead of the page's own commits
-  // (Firefox lost a cart added just before leaving the page behind one write per commit).
+  const background = o.background ?? (<T>(task: () => Promise<T>): Promise<T> => task());
+  /**
+   * One storage operation, in the writer's background turn (after the page's waiting events); skipped,
+   * resolving undefined, once the log is stopped (forget() may have erased the store meanwhile).
+   */
+  const quietly = <T>(operation: () => Promise<T>): Promise<T | undefined> => background(async () => (stopped ? undefined : operation()));
+
+  // New records and events wait here until the write's turn comes, and all that came meanwhile goes
+  // in that one transaction: the page's decisions as soon as the log starts (a visitor who leaves
+  // right after the slots were decided keeps them), outcomes right after the commit of their events.
   let pendingRecords: DecisionRecord[] = [];
   let pendingEvents: TrackedEvent[] = [];
-  let writeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The write waiting for its turn, if any. */
+  let writing: Promise<unknown> | undefined;
 
-  /** Writes what waits in memory to the queue (one transaction). */
+  /** Writes what waits in memory to the queue (one transaction, in its turn). */
   function write(): Promise<unknown> {
-    clearTimeout(writeTimer);
-    writeTimer = undefined;
-    const records = pendingRecords;
-    const events = pendingEvents;
-    if (!records.length && !events.length) return chain;
-    pendingRecords = [];
-    pendingEvents = [];
-    return serial(async () => {
-      let dropped = 0;
-      await store.update<LogState>(LOG_KEY, (s) => {
-        const next = appendToLog(s, records, events, page);
-        dropped = next.dropped;
-        return next.state;
-      });
-      if (dropped) log.count('log:dropped', dropped);
-      schedule(o.flushIntervalMs);
-    });
+    if (!pendingRecords.length && !pendingEvents.length) return chain;
+    return (writing ??= serial(() =>
+      quietly(async () => {
+        writing = undefined;
+        const records = pendingRecords;
+        const events = pendingEvents;
+        pendingRecords = [];
+        pendingEvents = [];
+        let dropped = 0;
+        await store.update<LogState>(LOG_KEY, (s) => {
+          const next = appendToLog(s, records, events, page);
+          dropped = next.dropped;
+          return next.state;
+        });
+        if (dropped) log.count('log:dropped', dropped);
+        schedule(o.flushIntervalMs);
+      }),
+    ));
+  }
+
+  /**
+   * Whether `event` can add an outcome or move the last touch: attribution does nothing with the
+   * others (a page view, a scroll), so they cost the log no write. A touch of this moment stands in
+   * for the stored one, which a credited event (a purchase) would be attributed to.
+   */
+  function attributable(event: TrackedEvent): boolean {
+    const touch: LastTouch = { any: { d: '', t: event.ts } };
+    const step = attribute(event, page, touch);
+    return step.outcomes.length > 0 || step.last !== touch;
   }
 
   function append(events: readonly TrackedEvent[], extra?: Decision): void {
     if (stopped) return;
-    const records = fresh(extra);
-    pendingRecords.push(...records);
-    pendingEvents.push(...events);
-    // Decisions found without events (the page's own when the log starts, an offer shown) are
-    // written at once: a page left right after its slots were decided would otherwise take them
-    // away (a navigation waits neither for the delayed write nor for the IndexedDB reads a
-    // keepalive send needs). With events, the delay stands: Firefox lost a cart added just before
-    // leaving the page behind a write queued with its commit.
-    if (records.length && !events.length) void write();
-    else if ((pendingRecords.length || pendingEvents.length) && writeTimer === undefined) writeTimer = setTimeout(() => void write(), WRITE_DELAY_MS);
+    pendingRecords.push(...fresh(extra));
+    pendingEvents.push(...events.filter(attributable));
+    void write();
+    // What earlier pages queued goes out after the flush interval whenever the page records something,
+    // written or not (a page without slots sends the records its predecessors left).
+    if (events.length) schedule(o.flushIntervalMs);
   }
 
   function schedule(ms: number): void {
@@ -169,15 +193,17 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
   /** Sends the waiting request, cutting one first: `sent` (answered), `empty` (nothing waits) or `retry` (try later). */
   async function sendOne(keepalive: boolean, key: string | undefined): Promise<'sent' | 'empty' | 'retry'> {
     let oversize = 0;
-    const state = await store.update<LogState>(LOG_KEY, (s) => {
+    const state = await quietly(() => store.update<LogState>(LOG_KEY, (s) => {
       const next = cutRequest(s, randomId(), keepalive ? LOG_KEEPALIVE_BYTES : MAX_REQUEST_BYTES);
       oversize = next.oversize;
       return next.state;
-    });
+    }));
     if (oversize) log.count('log:oversize', oversize);
-    const request = logState(state).out;
-    if (!request) return 'empty';
-    const body = decisionLogBody(request, await store.deviceId(), key, o.writeKey, Date.now());
+    const request = state?.out;
+    // The device id is read in a read-write transaction (it is created on first use): it takes a turn too.
+    const device = request && (await quietly(() => store.deviceId()));
+    if (!request || device === undefined) return 'empty';
+    const body = decisionLogBody(request, device, key, o.writeKey, Date.now());
     // A request cut earlier for a normal send is too large to go with the page: it waits for the next page.
     if (keepalive && new TextEncoder().encode(JSON.stringify(body)).length > LOG_KEEPALIVE_BYTES) return 'retry';
     const answer = await postDecisionLog(o.endpoint, body, keepalive);
@@ -191,7 +217,7 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
       return 'retry';
     }
     if (answer.verdict === 'drop') log.count('log:dropped-request', answer.status);
-    await store.update<LogState>(LOG_KEY, (s) => settleRequest(s, request.id));
+    await quietly(() => store.update<LogState>(LOG_KEY, (s) => settleRequest(s, request.id)));
     log.info(`log: ${request.id} ${answer.verdict} (${request.decisions.length} decisions, ${request.outcomes.length} outcomes)`);
     attempt = 0;
     return 'sent';
@@ -234,7 +260,6 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
     stop() {
       stopped = true;
       clearTimeout(timer);
-      clearTimeout(writeTimer);
       if (active === self) active = undefined;
     },
   };

@@ -215,6 +215,7 @@ class Client implements StageClient {
     reduce: this.reduce,
     decisions: () => this.decisions.made.values(),
     exclusive: (task) => this.writer.exclusive(task),
+    background: (task) => this.writer.background(task),
   };
 
   private startSync(newDevice?: boolean): void {

@@ -3,6 +3,13 @@
  * in memory and every event recorded in the same task goes into one storage
  * transaction. It also owns the page's write chain, the one order in which
  * commits, consent changes, restores and `forget()` touch storage.
+ *
+ * The page's events go first. IndexedDB runs read-write transactions on one
+ * store in the order they were created, so a write created while an event
+ * waits to be committed delays that event, and a page left meanwhile can take
+ * the event away. Writes of lower rank (the decision log's) therefore take
+ * their turn through {@link EventWriter.background}: only while no event
+ * waits or is being committed, checked again when the turn comes.
  */
 import type { Profile } from '../core/profile.js';
 import type { TrackedEvent, ValidationResult } from '../core/events.js';
@@ -34,6 +41,12 @@ export interface EventWriter {
   exclusive<T>(task: () => Promise<T>): Promise<T>;
   /** Resolves when every write queued so far is done (failed ones included). */
   settled(): Promise<void>;
+  /**
+   * Runs `task` (one storage operation that must not delay the page's events)
+   * in the write chain once no event waits or is being committed; an event
+   * accepted before its turn is written first. Resolves with its result.
+   */
+  background<T>(task: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -49,6 +62,13 @@ export function eventWriter(host: WriterHost): EventWriter {
   let scheduled = false;
   let open = false;
   let writing: Promise<void> = Promise.resolve();
+  /** Commits in the chain, not finished yet. */
+  let commits = 0;
+  /** Background tasks waiting for the events to be written, oldest first; `queued` while one is in the chain. */
+  const later: Array<() => Promise<void>> = [];
+  let queued = false;
+  /** An event waits (accepted, or held until start) or is being committed. */
+  const busy = (): boolean => pending.length > 0 || commits > 0;
 
   const commit = async (events: TrackedEvent[], done: (stored: boolean) => void): Promise<void> => {
     try {
@@ -60,6 +80,22 @@ export function eventWriter(host: WriterHost): EventWriter {
       host.log.count('storage:commit-failed', error);
       done(false);
     }
+    commits--;
+    next();
+  };
+
+  /** Puts the oldest background task in the chain when no event waits; one at a time. */
+  const next = (): void => {
+    if (queued || busy() || !later.length) return;
+    queued = true;
+    const run = later.shift() as () => Promise<void>;
+    writing = writing
+      // An event came while this turn waited in the chain (behind a restore, a consent change): it goes first.
+      .then(() => (busy() ? void later.unshift(run) : run()))
+      .then(() => {
+        queued = false;
+        next();
+      });
   };
 
   // Batches every event recorded in the same task into one storage transaction.
@@ -72,6 +108,7 @@ export function eventWriter(host: WriterHost): EventWriter {
       const done = settle;
       pending = [];
       batch = undefined;
+      commits++;
       writing = writing.then(() => commit(events, done));
     });
   };
@@ -100,5 +137,11 @@ export function eventWriter(host: WriterHost): EventWriter {
     },
     exclusive,
     settled: () => writing,
+    background: <T>(task: () => Promise<T>) =>
+      new Promise<T>((resolve, reject) => {
+        // Settles the caller's promise and never rejects itself, so the chain goes on.
+        later.push(() => Promise.resolve().then(task).then(resolve, reject));
+        next();
+      }),
   };
 }

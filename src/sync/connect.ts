@@ -49,6 +49,8 @@ export interface RestoreHost {
   exclusive(task: () => Promise<void>): Promise<void>;
   /** This page's decisions so far, for the decision log (none: nothing is logged). */
   decisions?: () => Iterable<Decision>;
+  /** Runs one write of the decision log or the pull once this page's events are written (the event writer's `background`). */
+  background?: <T>(task: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -108,9 +110,14 @@ export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, o
   const decisionLog = registration && host.decisions
     ? startDecisionLog({
       endpoint, writeKey, store, log, prove: registration.prove, decisions: host.decisions,
-      flushIntervalMs: config.flushIntervalMs, lockName: 'o2o-log-' + config.databaseName,
+      flushIntervalMs: config.flushIntervalMs, lockName: 'o2o-log-' + config.databaseName, background: host.background,
     })
     : undefined;
+
+  // The pull's writes, like the decision log's, wait for this page's events to be written: a pull
+  // serves the next page, and a write of it queued ahead of an add to cart could cost the add.
+  const later = host.background ?? (<T>(task: () => Promise<T>): Promise<T> => task());
+  const update = <T>(key: string, fn: (stored: T | undefined) => T | undefined): Promise<T | undefined> => later(() => store.update<T>(key, fn));
 
   let pulling: Promise<void> | undefined;
   async function pull(force = false): Promise<void> {
@@ -119,7 +126,7 @@ export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, o
     let due = force;
     let previous: number | undefined;
     // Claiming the pull time first keeps other tabs from pulling at the same moment.
-    await store.update<number>('pulled', (at) => ((previous = at), (due ||= !at || now - at > PULL_INTERVAL_MS) ? now : at));
+    await update<number>('pulled', (at) => ((previous = at), (due ||= !at || now - at > PULL_INTERVAL_MS) ? now : at));
     if (!due) return;
     let model: CachedModel | undefined;
     let replica: Replica | undefined;
@@ -127,20 +134,20 @@ export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, o
     const profile = async (): Promise<Replica | undefined> => {
       // Registration first (it may restore another device id); a refused device pulls the model only.
       const key = await prove?.();
-      device = await store.deviceId();
+      device = await later(() => store.deviceId());
       if (typeof key !== 'string') return undefined;
       // A device this page created is unknown to the backend until something links it (a forced pull).
       return newDevice && !force ? undefined : pullProfile(endpoint, device, key, writeKey);
     };
     try {
-      [model, replica] = await Promise.all([pullModel(endpoint, await store.update<CachedModel>('model', (m) => m), (reason) => log.count('model:rejected', reason)), profile()]);
+      [model, replica] = await Promise.all([pullModel(endpoint, await update<CachedModel>('model', (m) => m), (reason) => log.count('model:rejected', reason)), profile()]);
     } catch (error) {
       // A failed pull releases its claim, so the next page tries again instead of waiting out the interval.
-      await store.update<number>('pulled', (at) => (at === now ? previous : at));
+      await update<number>('pulled', (at) => (at === now ? previous : at));
       throw error;
     }
-    if (model) await store.update('model', () => model);
-    if (replica && Object.keys(replica).length) onProfile((await store.update<Profile>('profile', (p) => joinReplica(migrateProfile(p), device, replica))) as Profile);
+    if (model) await update('model', () => model);
+    if (replica && Object.keys(replica).length) onProfile((await update<Profile>('profile', (p) => joinReplica(migrateProfile(p), device, replica))) as Profile);
   }
 
   let stopped = false;

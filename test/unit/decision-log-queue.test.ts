@@ -10,6 +10,9 @@ import { snapshotAt } from './support/snapshot-at.js';
 import { createDebugLog } from '../../src/debug/log.js';
 import { LOG_KEY, type LogState, MAX_QUEUED_DECISIONS, MAX_REQUEST_BYTES, appendToLog, cutRequest, settleRequest } from '../../src/log/decision-queue.js';
 import { type DecisionLog, LOG_KEEPALIVE_BYTES, startDecisionLog } from '../../src/log/decision-logger.js';
+import { validateTrack } from '../../src/core/events.js';
+import { applyAll } from '../../src/core/profile.js';
+import { type EventWriter, eventWriter } from '../../src/second/event-writer.js';
 import { createIdbStore } from '../../src/store/idb-store.js';
 import type { Store } from '../../src/store/store.js';
 
@@ -92,10 +95,10 @@ describe('decision log queue (IndexedDB, fake fetch)', () => {
   const counters = createDebugLog(false);
   let db = 0;
 
-  const start = (s = store, own?: Decision[]): DecisionLog => {
+  const start = (s = store, own?: Decision[], background?: EventWriter['background']): DecisionLog => {
     const l = startDecisionLog({
       endpoint: 'http://127.0.0.1:1', writeKey: 'wk', store: s, log: counters, prove: async () => 'key-1',
-      decisions: () => own ?? decisions, flushIntervalMs: 50, lockName: 'log-test-' + db,
+      decisions: () => own ?? decisions, flushIntervalMs: 50, lockName: 'log-test-' + db, background,
     });
     logs.push(l);
     return l;
@@ -218,6 +221,31 @@ describe('decision log queue (IndexedDB, fake fetch)', () => {
     expect(body.outcomes.map((o) => [o.d, o.k, o.v])).toEqual([[h, 'impression', undefined], [p, 'click', undefined], [h, 'purchase', 30], [p, 'purchase', 30]]);
   });
 
+  it('events attribution does nothing with (a page view, a scroll) cost the log no write', async () => {
+    const updates: string[] = [];
+    const { update } = store;
+    store.update = (key, fn) => (updates.push(key), update(key, fn));
+    const l = start(store, []);
+    l.observe([ev('page_view', Date.now()), ev('scroll', Date.now() + 1, { depth: 50 })]);
+    await l.flush();
+    // The send's own read of the queue only: nothing was written for those events.
+    expect(updates).toEqual([LOG_KEY]);
+    expect(bodies).toEqual([]);
+    l.observe([ev('purchase', Date.now() + 2, {}, 10)]);
+    await l.flush();
+    expect(updates).toEqual([LOG_KEY, LOG_KEY, LOG_KEY]);
+  });
+
+  it('a page without decisions sends what an earlier page queued once it records anything', async () => {
+    const earlier = start();
+    await vi.waitFor(async () => expect((await queued())?.d).toHaveLength(2));
+    earlier.stop();
+    const l = start(store, []);
+    l.observe([ev('page_view', Date.now())]);
+    await vi.waitFor(() => expect(bodies).toHaveLength(1));
+    expect(bodies[0]!.decisions.map((d) => d.slot)).toEqual(['hero', 'side']);
+  });
+
   it('a keepalive flush sends one small request', async () => {
     const l = start();
     l.observe([]);
@@ -233,5 +261,53 @@ describe('decision log queue (IndexedDB, fake fetch)', () => {
     await l.flush();
     expect(bodies).toEqual([]);
     expect(await queued()).toBeUndefined();
+  });
+
+  describe('behind the page\'s own events (the event writer\'s background turn)', () => {
+    /** A writer on `store` and what IndexedDB was asked to write, in the order the writes finished. */
+    const pageWriter = (): { writer: EventWriter; writes: string[]; track: (name: string) => Promise<boolean> } => {
+      const writes: string[] = [];
+      const { commit, update } = store;
+      store.commit = async (events, reduce) => {
+        const result = await commit(events, reduce);
+        writes.push('commit:' + events.map((e) => e.name).join('+'));
+        return result;
+      };
+      store.update = async (key, fn) => {
+        const value = await update(key, fn);
+        writes.push('update:' + key);
+        return value;
+      };
+      const writer = eventWriter({ store: () => store, reduce: (p, e) => applyAll(p, e), log: counters, committed: () => undefined });
+      writer.start();
+      const track = (name: string): Promise<boolean> => writer.accept(validateTrack(name, { items: [{ id: 'sku-1' }] }, Date.now(), 0), {}, name);
+      return { writer, writes, track };
+    };
+
+    it('writes the page\'s decisions at start after an add to cart that was waiting behind the page\'s previous commit', async () => {
+      const { writer, writes, track } = pageWriter();
+      const viewed = track('view_item');
+      await Promise.resolve();
+      // The view's commit runs; the add waits for it when the log starts.
+      const added = track('add_to_cart');
+      start(store, undefined, writer.background);
+      await expect(Promise.all([viewed, added])).resolves.toEqual([true, true]);
+      await vi.waitFor(() => expect(writes).toContain('update:decision-log'));
+      expect(writes).toEqual(['commit:view_item', 'commit:add_to_cart', 'update:decision-log']);
+      expect((await queued())?.d.map((d) => d.slot)).toEqual(['hero', 'side']);
+    });
+
+    it('writes nothing once stopped while it waited (forget() may have erased the store meanwhile)', async () => {
+      const { writer, writes, track } = pageWriter();
+      const added = track('add_to_cart');
+      const l = start(store, undefined, writer.background);
+      await Promise.resolve();
+      l.stop();
+      await added;
+      await writer.settled();
+      await l.flush();
+      expect(writes).toEqual(['commit:add_to_cart']);
+      expect(await queued()).toBeUndefined();
+    });
   });
 });
