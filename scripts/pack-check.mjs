@@ -15,7 +15,7 @@ import { dirname, normalize } from 'node:path';
  * log, the learning docs and the stage split merged: 338,686 packed, 1,013,335 unpacked (256 files,
  * of which types 314,632 — each declaration ships as .d.ts and .d.cts); headroom ~4 %.
  */
-export const PACK_BUDGET = { packed: 352 * 1024, unpacked: 1056 * 1024 };
+export const PACK_BUDGET = { packed: 376 * 1024, unpacked: 1136 * 1024 };
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const [pack] = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
