@@ -148,7 +148,6 @@ class Client implements StageClient {
     // Nothing below is needed for the page's slots, so it runs after they are shown.
     // Another tab committed: reload so this tab decides on the shared profile.
     tabChannel(this.config.databaseName)?.addEventListener('message', () => void this.store.loadProfile().then((p) => (this.current = p)));
-    if (this.consent === 'granted') this.startSync(handoff ? handoff.read.created : start.created);
     startOffers(this.config, this.model, {
       choose: () => decideOffer(this.snapshot() as DecisionSnapshot, this.model, { ...this.forSlot('offer'), now: Date.now() }),
       history: this.history,
@@ -160,6 +159,9 @@ class Client implements StageClient {
     if (handoff) this.replay(handoff.calls);
     this.recordPage = startCollectors({ ...this.config, log: this.log, record: (raw) => void this.record(raw), loaded: !!handoff });
     this.writer.start();
+    // Sync (and with it the decision log and the pull) starts once the calls that waited for this stage are
+    // accepted: their writes then go ahead of the log's, which take the writer's background turn.
+    if (this.consent === 'granted') this.startSync(handoff ? handoff.read.created : start.created);
     // A page entering the back/forward cache is not gone: it sends when restored (WebKit aborts its lock request now).
     addEventListener('pagehide', (event) => event.persisted || void this.sender?.flush(true));
     document.addEventListener('visibilitychange', () => {

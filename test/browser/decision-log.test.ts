@@ -102,7 +102,8 @@ describeBrowser('decision log', () => {
       const r = await logged(device);
       return r.length ? r : undefined;
     }, 15_000, 'the decision logged after consent');
-    expect(rows.map((r) => [r.slot, r.variant, r.group])).toEqual([['hero', 'default', 'personalized']]);
+    // The device id is random, so this visitor may be in the model's 5 % holdout: the default either way.
+    expect(rows.map((r) => [r.slot, r.variant, r.group === 'holdout' ? 'personalized' : r.group])).toEqual([['hero', 'default', 'personalized']]);
     // forget() erases the queue here and the log on the collector.
     await client(page, 'await c.forget();');
     await waitFor(async () => (await logged(device)).length === 0, 10_000, 'the collector erased the log');

@@ -30,8 +30,8 @@ import { describeEngines, useEngine } from './suite.js';
 const ROUNDS = 10;
 /** How long the next page takes to answer, ms. */
 const NEXT_PAGE_MS = Number(process.env.O2O_NEXT_PAGE_MS ?? 300);
-/** Keys an event commit writes (`events:<names>` is a chunk of the event log; see src/store/idb-store.ts). */
-const EVENT_COMMIT_KEYS = new Set(['profile', 'queue', 'log']);
+/** Keys an event commit writes (`events:<names>` is a chunk of the event log; the decision snapshot is written in the same transaction; see src/store/idb-store.ts). */
+const EVENT_COMMIT_KEYS = new Set(['profile', 'queue', 'log', 'snapshot']);
 
 /** Page function: true once the page at `search` is loaded. */
 function landed(search: string): boolean {
