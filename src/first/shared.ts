@@ -4,7 +4,7 @@
  * the stage does not ship them again, and the one `onetoone` Trusted Types
  * policy (a second one is refused under strict CSP). The stage build
  * (`lend()` in `rollup.config.mjs`) reads this file: every name imported here
- * is taken from `window.OneToOneShared` in the stage instead of bundled; a
+ * is taken from `window.OneToOneShared` (by its index in `SHARED`) in the stage instead of bundled; a
  * module's other exports still come from the module itself.
  */
 import { learned, slotFeedback } from '../core/bandit.js';
@@ -36,12 +36,16 @@ import { watchPageLifecycle } from '../store/page-lifecycle.js';
 import { setUpDatabase } from '../store/setup.js';
 import { randomId } from '../store/store.js';
 
-/** The lent functions and values, by name. */
-export const SHARED = {
+/**
+ * The lent functions and values, in the order the stage build reads them by
+ * index (`lend()` in `rollup.config.mjs`): an array, not an object, so that
+ * neither file ships the ~60 names as property keys.
+ */
+export const SHARED = [
   learned, slotFeedback, DEFAULT_VARIANT, choose, decideSlot, inHoldout, explain, candidateFeatures, sessionLive, sharedVisitorFeatures,
   tagStrength, visitorFeatures, lifecycleStage, BUILTIN_MODEL, dict, isModelShaped, slotCandidates, hash32, normalFrom, unitHash, satisfies,
   logit, sigmoid, weightOf, weightsOf, registerNumber, snapshotNumber, snapshotRegister, collectContext, deviceClass, referrerClass,
   sessionNumber, attributeNumber, readItem, pageLoadEvents, rememberConsent, startingConsent, createDebugLog, pageDecisions, slotOptions,
   visitorOptions, readPreview, addAntiFlicker, antiFlickerCss, canSwap, lateReason, observeSlotFeedback, renderSlots, parsePreview,
   previewParam, loadScript, setScriptSrc, findSlots, readSlot, showVariant, createConnection, watchPageLifecycle, setUpDatabase, randomId,
-};
+];
