@@ -45,9 +45,6 @@ const INTERACTIONS = ['pointerdown', 'keydown', 'touchstart', 'scroll'];
 /** The first decisions' inputs, as the second stage takes them over. */
 type Decided = Pick<Handoff, 'read' | 'model' | 'preview' | 'visit'>;
 
-/** Resolves in a later task: what follows the first decisions stays out of the swap's task. */
-const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve));
-
 /** Writes (or, with `undefined`, deletes) one key through `connection`, without waiting for it. */
 const put = (connection: Connection, key: string) => (value: unknown): Promise<unknown> =>
   connection.run('readwrite', (store) => void (value === undefined ? store.delete(key) : store.put(value, key)));
@@ -140,12 +137,9 @@ export function startFirst(script: HTMLScriptElement | null): OneToOne | undefin
     connection ??= read.connection;
     created ||= !!read.created;
     const first = decideFirst(state, read, slotRecord);
-    // Shown; the rest waits for the next task, so the swap's task ends (and can be painted) first. From
-    // then on, what waits for the stage is written as it comes (a page left sooner writes it at pagehide).
-    return nextTask().then(() => {
-      state.buffer.writeThrough();
-      return first;
-    });
+    // Shown: what waits for the stage is written from now on, off the first decisions' path.
+    state.buffer.writeThrough();
+    return first;
   });
   let loading: Promise<Stage> | undefined;
   const load = (): Promise<Stage> => (loading ??= loadStage(script?.src));
