@@ -10,21 +10,21 @@ import { readFileSync } from 'node:fs';
 // The second stage takes from the core what the core lends it (src/first/shared.ts), so it ships once and
 // the Trusted Types policy is created once (a second 'onetoone' policy is refused under strict CSP). Each
 // module a lent name comes from is replaced, in the stage build only, by one that reads the lent names from
-// `window.OneToOneShared` and re-exports the module's other exports from the module itself.
+// `window.OneToOneShared` (by index: SHARED is an array) and re-exports the module's other exports from the module itself.
 const lentNames = () => {
   const text = readFileSync('src/first/shared.ts', 'utf8');
   const byModule = new Map();
   for (const [, names, from] of text.matchAll(/^import \{([^}]*)\} from '([^']+)';$/gm)) {
     byModule.set(resolve('src/first', from.replace(/\.js$/, '.ts')), names.split(',').map((n) => n.trim()).filter(Boolean));
   }
-  const object = /SHARED = \{([^}]*)\}/.exec(text)[1].split(',').map((n) => n.trim()).filter(Boolean);
+  const lent = /SHARED = \[([^\]]*)\]/.exec(text)[1].split(',').map((n) => n.trim()).filter(Boolean);
   const imported = [...byModule.values()].flat();
-  if (imported.sort().join() !== object.sort().join()) throw new Error('src/first/shared.ts: SHARED must list exactly the names it imports');
-  return byModule;
+  if ([...imported].sort().join() !== [...lent].sort().join()) throw new Error('src/first/shared.ts: SHARED must list exactly the names it imports');
+  return { byModule, index: new Map(lent.map((name, i) => [name, i])) };
 };
 const LENT = '\0lent:';
 const lend = () => {
-  const byModule = lentNames();
+  const { byModule, index } = lentNames();
   return {
     name: 'lend',
     async resolveId(source, importer, options) {
@@ -37,7 +37,7 @@ const lend = () => {
       const real = id.slice(LENT.length);
       const names = byModule.get(real);
       const rest = (await this.load({ id: real })).exports.filter((name) => !names.includes(name));
-      return names.map((name) => `export const ${name} = window.OneToOneShared.${name};`).join('\n') +
+      return names.map((name) => `export const ${name} = window.OneToOneShared[${index.get(name)}];`).join('\n') +
         (rest.length ? `\nexport { ${rest.join(', ')} } from ${JSON.stringify(real)};` : '');
     },
   };
