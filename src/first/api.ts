@@ -21,6 +21,8 @@ export interface FirstState {
   /** The full client, once the second stage started it. */
   client?: StageClient;
   consent: ConsentState;
+  /** Where the first read found the visitor's state: `indexeddb` when it read through a connection. */
+  storage?: StorageMode;
   visit?: VisitContext;
   /** Resolves when the full client is ready (never, when the stage cannot load). */
   ready: Promise<void>;
@@ -46,7 +48,7 @@ export function firstApi(state: FirstState): OneToOne {
       return state.ready;
     },
     get storageMode(): StorageMode {
-      return state.client?.storageMode ?? 'memory';
+      return state.client?.storageMode ?? state.storage ?? 'memory';
     },
     get counters() {
       return state.log.counters;

@@ -136,6 +136,7 @@ export function startFirst(script: HTMLScriptElement | null): OneToOne | undefin
   const decided = (state.consent === 'granted' ? readFirst(name, log) : Promise.resolve(memoryRead())).then((read) => {
     connection ??= read.connection;
     created ||= !!read.created;
+    state.storage = read.connection ? 'indexeddb' : 'memory';
     const first = decideFirst(state, read, slotRecord);
     // Shown: what waits for the stage is written from now on, off the first decisions' path.
     state.buffer.writeThrough();

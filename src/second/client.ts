@@ -113,7 +113,8 @@ class Client implements StageClient {
   }
 
   get storageMode(): StorageMode {
-    return this.store.mode;
+    // While the stage opens its store on the first file's working connection, state is in IndexedDB, not memory.
+    return !this.opened && this.handoff?.read.connection && this.consent === 'granted' ? 'indexeddb' : this.store.mode;
   }
 
   get counters(): Readonly<Record<string, number>> {
