@@ -49,6 +49,15 @@ describe('attribution (pure)', () => {
     expect(purchases[0]!.id).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
   });
 
+  it('an event named like an Object.prototype member is no outcome, and the touch state stays as it was', () => {
+    const last = { hero: { d: 'd-hero', t: T0 } };
+    for (const name of ['constructor', 'toString', 'hasOwnProperty', '__proto__', 'valueOf']) {
+      const step = attribute(ev(name, T0 + 1, { slot: 'hero', variant: 'default' }), page, last);
+      expect(step).toEqual({ outcomes: [], last });
+      expect(step.last).toBe(last);
+    }
+  });
+
   it('offers: offer_shown and offer_clicked go to the offer decision', () => {
     const step = attribute(ev('offer_clicked', T0, { offer: 'ten' }), [{ id: 'o', slot: 'offer', variant: 'ten' }], {});
     expect(step.outcomes).toEqual([{ id: eventId(ev('offer_clicked', T0, { offer: 'ten' })), d: 'o', k: 'click', t: T0 }]);
