@@ -108,6 +108,15 @@ export function isModelShaped(value: unknown): value is Model {
     Array.isArray(m.offers) && [m.slots, m.segments, m.weights, m.explore].every((o) => !!o && typeof o === 'object');
 }
 
+/**
+ * The model sync cached under `model` (`{ v, doc }`, see src/sync/pull.ts) when it is one this SDK's validator
+ * passed and it still has the model's shape, else `undefined`: both stages read a cached model through this.
+ */
+export function cachedModel(cached: unknown): Model | undefined {
+  const entry = cached as { v?: unknown; doc?: unknown } | undefined;
+  return entry?.v === VALIDATED_MODEL && isModelShaped(entry.doc) ? entry.doc : undefined;
+}
+
 /** One feature's share of a score, for explanations. */
 export interface Contribution {
   /** Feature name (`match.long`, `prior`, `learned`, …). */

@@ -13,11 +13,9 @@ import type { ConsentState } from '../config.js';
 import type { DebugLog } from '../debug/log.js';
 import type { Connection } from '../store/connection.js';
 import { appendLocalPending } from '../store/pending-local.js';
-import { PENDING_KEY } from '../store/setup.js';
+import { PENDING_KEY, STORED_CALLS } from '../store/setup.js';
 import type { BufferedCall, PendingCall } from './handoff.js';
 
-/** Calls written to storage: the ones whose effect is stored state. The others (`setConsent` is remembered at once, `flush`, `debug`) only matter on this page. */
-const STORED = ['track', 'identify', 'record', 'forget'];
 
 /** What the buffer needs from the first file. */
 export interface BufferHost {
@@ -74,7 +72,7 @@ export function preStageBuffer(host: BufferHost): PreStageBuffer {
     const writing: BufferedCall[] = [];
     const entries: unknown[] = [];
     for (const buffered of calls) {
-      if (!STORED.includes(buffered.call[1]) || unstorable.has(buffered)) continue;
+      if (!STORED_CALLS.includes(buffered.call[1]) || unstorable.has(buffered)) continue;
       try {
         // What storage can hold and the stage can validate: functions and big integers are left out.
         entries.push(JSON.parse(JSON.stringify(buffered.call, (_, value: unknown) => (typeof value === 'bigint' ? undefined : value))));
@@ -105,7 +103,7 @@ export function preStageBuffer(host: BufferHost): PreStageBuffer {
     push: (call) =>
       new Promise((done) => {
         // `forget` erases what came before it.
-        if (call[1] === 'forget') calls = calls.filter((b) => !STORED.includes(b.call[1]) || void b.done(false));
+        if (call[1] === 'forget') calls = calls.filter((b) => !STORED_CALLS.includes(b.call[1]) || void b.done(false));
         calls.push({ call, done });
         if (!through || scheduled) return;
         // Every call of this task in one write.

@@ -10,7 +10,7 @@
 import { learned, slotFeedback } from '../core/bandit.js';
 import { choose, decideSlot } from '../core/decide.js';
 import { candidateFeatures, sharedVisitorFeatures } from '../core/features.js';
-import { BUILTIN_MODEL, dict, isModelShaped, slotCandidates } from '../core/model-shape.js';
+import { BUILTIN_MODEL, cachedModel, dict, slotCandidates } from '../core/model-shape.js';
 import { hash32 } from '../core/random.js';
 import { satisfies } from '../core/rule.js';
 import { logit, sigmoid } from '../core/score.js';
@@ -38,7 +38,7 @@ import { randomId } from '../store/store.js';
  * is lent: an entry the stage does not read would cost the core bytes for nothing.
  */
 export const SHARED = [
-  learned, slotFeedback, choose, decideSlot, candidateFeatures, sharedVisitorFeatures, BUILTIN_MODEL, dict, isModelShaped, slotCandidates, hash32,
+  learned, slotFeedback, choose, decideSlot, candidateFeatures, sharedVisitorFeatures, BUILTIN_MODEL, cachedModel, dict, slotCandidates, hash32,
   satisfies, logit, sigmoid, snapshotNumber, collectContext, attributeNumber, readItem, pageLoadEvents, rememberConsent, startingConsent,
   createDebugLog, pageDecisions, slotOptions, visitorOptions, readPreview, addAntiFlicker, renderSlots, loadScript, createConnection,
   watchPageLifecycle, setUpDatabase, randomId,

@@ -11,7 +11,7 @@ import { rememberConsent, startingConsent } from '../consent/consent.js';
 import { collectContext } from '../collect/context.js';
 import { pageLoadEvents } from '../collect/page-view.js';
 import { decideSlot } from '../core/decide.js';
-import { BUILTIN_MODEL, VALIDATED_MODEL, isModelShaped } from '../core/model.js';
+import { BUILTIN_MODEL, cachedModel } from '../core/model-shape.js';
 import { createDebugLog } from '../debug/log.js';
 import { addAntiFlicker } from '../render/anti-flicker.js';
 import { renderSlots } from '../render/page-slots.js';
@@ -54,8 +54,7 @@ function decideFirst(state: FirstState, read: FirstRead, record: RecordFeedback)
   const { log, decisions } = state;
   const now = Date.now();
   // A model pulled on an earlier page applies from this one; the second stage validated it before storing it.
-  const cached = read.model as { v?: number; doc?: unknown } | undefined;
-  const model = cached?.v === VALIDATED_MODEL && isModelShaped(cached.doc) ? cached.doc : BUILTIN_MODEL;
+  const model = cachedModel(read.model) ?? BUILTIN_MODEL;
   const snapshot = storedSnapshot(read.snapshot, now);
   const preview = readPreview(read.connection && put(read.connection, PREVIEW_KEY), log, location.search, read.preview);
   const visit = collectContext(window, snapshot, now);

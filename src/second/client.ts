@@ -9,7 +9,7 @@
  */
 import { type DecideOptions, type Decision, choose, decideSlot } from '../core/decide.js';
 import { type ValidationResult, isSignature, validateEvent, validateTrack } from '../core/events.js';
-import { BUILTIN_MODEL, type Model, VALIDATED_MODEL, isModelShaped, parseModel, slotCandidates } from '../core/model.js';
+import { BUILTIN_MODEL, type Model, cachedModel, parseModel, slotCandidates } from '../core/model.js';
 import { type Profile, applyAll, emptyProfile } from '../core/profile.js';
 import { type DecisionSnapshot, SNAPSHOT_VERSION, snapshotOf } from '../core/snapshot.js';
 import { type ProfileView, viewProfile } from '../core/view.js';
@@ -49,7 +49,6 @@ import { type EventWriter, eventWriter } from './event-writer.js';
 import { type History, attributeConversion, startOffers } from './offer-flow.js';
 import { drainPending } from './drain.js';
 import { takeLocalPending } from '../store/pending-local.js';
-import type { CachedModel } from '../sync/pull.js';
 import type { VariantSpec } from '../core/variants.js';
 
 export type { DescribeVariants, IdentifyOptions, OneToOne, TrackProperties } from '../api.js';
@@ -133,8 +132,8 @@ class Client implements StageClient {
     const start = await this.store.loadStart();
     // A model pulled on an earlier page applies from this one (decisions never wait for the network);
     // it was validated before it was stored.
-    const cached = start.model as CachedModel | undefined;
-    if (!handoff && this.config.model === undefined && cached?.v === VALIDATED_MODEL && isModelShaped(cached.doc)) this.model = cached.doc;
+    const cached = handoff || this.config.model !== undefined ? undefined : cachedModel(start.model);
+    if (cached) this.model = cached;
     this.current = start.profile;
     this.preview = handoff?.preview ?? readPreview((spec) => this.store.update(PREVIEW_KEY, () => spec), this.log, location.search, start.preview);
     // QA left the debug panel open on an earlier page: reopen it (the loader fetches it on demand),

@@ -10,11 +10,9 @@
 import type { DebugLog } from '../debug/log.js';
 import type { PendingCall } from '../first/handoff.js';
 import { takeLocalPending } from '../store/pending-local.js';
-import { PENDING_LIMIT } from '../store/setup.js';
+import { PENDING_LIMIT, STORED_CALLS } from '../store/setup.js';
 import type { Store } from '../store/store.js';
 
-/** The calls the buffer writes; anything else under `pending` is not ours. */
-const DRAINED = ['track', 'identify', 'record', 'forget'];
 
 /** Oldest entry folded in, ms: older ones describe a visit long over (and a clock gone wrong). */
 export const PENDING_MAX_AGE_MS = 7 * 86_400_000;
@@ -26,7 +24,7 @@ export function pendingCalls(stored: unknown, log: DebugLog, now = Date.now()): 
   const calls: PendingCall[] = [];
   for (const entry of stored.slice(-PENDING_LIMIT) as unknown[]) {
     const at = Array.isArray(entry) ? entry[0] : undefined;
-    if (!Array.isArray(entry) || typeof at !== 'number' || !(at > now - PENDING_MAX_AGE_MS) || !DRAINED.includes(entry[1] as string)) {
+    if (!Array.isArray(entry) || typeof at !== 'number' || !(at > now - PENDING_MAX_AGE_MS) || !STORED_CALLS.includes(entry[1] as string)) {
       log.count('pending:invalid', entry);
       continue;
     }

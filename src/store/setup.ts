@@ -21,6 +21,12 @@ export const SNAPSHOT_KEY = 'snapshot';
  * like any input) by the next second stage that starts.
  */
 export const PENDING_KEY = 'pending';
+/**
+ * The calls the pre-stage buffer writes to storage (their effect is stored state) and the second stage drains;
+ * any other entry is not ours. The others (`setConsent` is remembered at once, `flush`, `debug`) only matter on
+ * the page that made them.
+ */
+export const STORED_CALLS: readonly string[] = ['track', 'identify', 'record', 'forget'];
 /** Most calls the second stage drains from the pre-stage buffer: a page that leaves before its stage rarely has more than a few; beyond this the oldest go (counted). */
 export const PENDING_LIMIT = 1000;
 
