@@ -4,39 +4,20 @@
 // in one run; and every long task (> 50 ms) of the page view that our scripts
 // ran in, second stage included. Not a test: medians and ranges over fresh
 // browser contexts. Usage: node bench/critical-path.mjs [--runs N] [--json]
-import { readFileSync, writeFileSync } from 'node:fs';
-import { rollup } from 'rollup';
-import { nodeResolve } from '@rollup/plugin-node-resolve';
-import terser from '@rollup/plugin-terser';
+import { writeFileSync } from 'node:fs';
+import { buildFloor } from './lib/build-floor.mjs';
 import { launch, runsArg, serve, stats, sdkRoutes } from './lib/browser.mjs';
+import { SLOT, HEAD_RULE } from './lib/slot-page.mjs';
 
 const RUNS = runsArg(9);
-const SLOT = `<div data-o2o-slot="hero" style="min-height:120px"><h1>Default</h1>
-<template data-o2o-variant="running" data-o2o-tags="running"><h1>Running</h1></template>
-<template data-o2o-variant="camping" data-o2o-tags="camping"><h1>Camping</h1></template></div>
-<article data-o2o-item="sku-1" data-o2o-category="running" data-o2o-price="129" data-o2o-main>Trail runner</article>`;
-const HEAD_RULE = readFileSync('src/render/anti-flicker.css', 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
 const page = (head) => `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>bench</title><style>${HEAD_RULE}</style>${head}</head><body>${SLOT}</body></html>`;
 // The first decision is the moment a slot is marked decided; the mark lands in the trace.
 const MARK_DECISION = `<script>new MutationObserver((rs) => { for (const r of rs) if (r.target.getAttribute('data-o2o-state') === 'decided' && !window.__decided) { window.__decided = true; performance.mark('first-decision'); } }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-o2o-state'] });</script>`;
 
-/** The floor's "first decision": its component rendered from what one IndexedDB read returned. */
-async function buildDecidingFloor() {
-  const source = `import { h, render } from 'preact'; import { get, set } from 'idb-keyval';
-get('visits').then((visits) => { render(h('div', { class: 'floor' }, 'visits ', visits ?? 0), document.body.appendChild(document.createElement('div'))); performance.mark('first-decision'); return set('visits', (visits ?? 0) + 1); });`;
-  writeFileSync('bench/.build/floor-decide.js', source);
-  const bundle = await rollup({ input: 'bench/.build/floor-decide.js', plugins: [nodeResolve({ browser: true }), terser({ ecma: 2020, compress: { passes: 3 } })] });
-  await bundle.write({ file: 'bench/.build/floor-decide.min.js', format: 'iife' });
-  await bundle.close();
-  return 'bench/.build/floor-decide.min.js';
-}
-
-import { mkdirSync } from 'node:fs';
-mkdirSync('bench/.build', { recursive: true });
 const server = await serve({
   '/floor.html': { type: 'html', body: page('<script async src="/floor-decide.min.js"></script>') },
   '/onetoone.html': { type: 'html', body: page(MARK_DECISION + '<script async src="/onetoone.min.js" data-endpoint="/"></script>') },
-  '/floor-decide.min.js': { type: 'js', file: await buildDecidingFloor() },
+  '/floor-decide.min.js': { type: 'js', file: await buildFloor('bench/.build/floor-decide.min.js', 'bench/floor/floor-decide.js') },
   ...sdkRoutes(),
 });
 const browser = await launch();

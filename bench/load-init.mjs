@@ -8,12 +8,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync } from 'node:zlib';
 import { buildFloor } from './lib/build-floor.mjs';
 import { DIST, launch, runsArg, serve, stats, taskMs, threadMs, sdkRoutes } from './lib/browser.mjs';
+import { SLOT } from './lib/slot-page.mjs';
 
 const RUNS = runsArg(15);
-const SLOT = `<div data-o2o-slot="hero" style="min-height:120px"><h1>Default</h1>
-<template data-o2o-variant="running" data-o2o-tags="running"><h1>Running</h1></template>
-<template data-o2o-variant="camping" data-o2o-tags="camping"><h1>Camping</h1></template></div>
-<article data-o2o-item="sku-1" data-o2o-category="running" data-o2o-price="129" data-o2o-main>Trail runner</article>`;
 // The documented head rule (docs/markup.md): without it an async script that runs after first paint
 // finds the slot already seen, keeps its default ("late") and there is no swap to time.
 const HEAD_RULE = '<style>[data-o2o-slot]:not([data-o2o-state]){visibility:hidden;animation:o2o-reveal 0s 300ms forwards}@keyframes o2o-reveal{to{visibility:visible}}</style>';

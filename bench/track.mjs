@@ -3,16 +3,15 @@
 // reports medians and ranges over fresh browser contexts.
 // Usage: node bench/track.mjs [--runs N]   (build first: npx rollup -c)
 //        node bench/track.mjs --profile     (CDP CPU profile of the burst on an
-//        unminified build of the same entry; prints the top self-time functions)
+//        unminified build of both script-tag files; prints the top self-time functions)
 //        node bench/track.mjs --compare OTHER.min.js [--runs N]   (alternates
 //        runs of dist/onetoone.min.js and OTHER (with OTHER-stage.min.js beside it, if any) in one window, so a noisy machine
 //        affects both alike; prints both and the ratio of medians)
 // Main-thread time is Chromium's TaskDuration (CDP Performance.getMetrics)
 // around the burst, minus a control round-trip of the same shape without track().
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { launch, runsArg, serve, stats, taskMs } from './lib/browser.mjs';
+import { selfTimes, unminifiedScriptTag } from './lib/profile.mjs';
 
 const callsAt = process.argv.indexOf('--calls');
 const CALLS = callsAt > 0 ? Number(process.argv[callsAt + 1]) : 1000;
@@ -22,41 +21,21 @@ const page = `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" 
 const PROFILE = process.argv.includes('--profile');
 const compareAt = process.argv.indexOf('--compare');
 const OTHER = compareAt > 0 ? process.argv[compareAt + 1] : undefined;
+// With --profile both files are built unminified (the burst runs in the second stage).
+const unminified = PROFILE ? await unminifiedScriptTag() : undefined;
 const server = await serve({
   '/track.html': { type: 'html', body: page },
   '/other/track.html': { type: 'html', body: page },
-  '/onetoone.min.js': { type: 'js', file: PROFILE ? await unminifiedBuild() : 'dist/onetoone.min.js' },
+  '/onetoone.min.js': { type: 'js', file: unminified?.core ?? 'dist/onetoone.min.js' },
   ...(OTHER ? { '/other/onetoone.min.js': { type: 'js', file: OTHER } } : {}),
   // The second stage (sync, offers) loads from next to the core script, as on a site.
-  ...stage('/onetoone-stage.min.js', 'dist/onetoone-stage.min.js'),
+  ...stage('/onetoone-stage.min.js', unminified?.stage ?? 'dist/onetoone-stage.min.js'),
   ...(OTHER ? stage('/other/onetoone-stage.min.js', OTHER.replace(/\.min\.js$/, '-stage.min.js')) : {}),
 });
 function stage(path, file) {
   return existsSync(file) ? { [path]: { type: 'js', file } } : {};
 }
 
-/** The script-tag entry built without terser, so profiled functions keep their names. */
-async function unminifiedBuild() {
-  const [{ rollup }, { nodeResolve }, { default: esbuild }] = await Promise.all([import('rollup'), import('@rollup/plugin-node-resolve'), import('rollup-plugin-esbuild')]);
-  const bundle = await rollup({ input: 'src/script-tag.ts', plugins: [nodeResolve({ browser: true }), esbuild({ target: 'es2020', jsx: 'automatic', jsxImportSource: 'preact', tsconfig: 'tsconfig.json' })] });
-  const file = join(mkdtempSync(join(tmpdir(), 'o2o-track-')), 'onetoone.js');
-  await bundle.write({ file, format: 'iife', name: 'OneToOne', exports: 'default' });
-  return file;
-}
-
-/** Self time per function (ms) of a CDP CPU profile, largest first. */
-function selfTimes(profile) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map();
-  const step = new Map();
-  profile.samples.forEach((id, i) => step.set(id, (step.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000));
-  for (const [id, ms] of step) {
-    const { functionName, url, lineNumber } = byId.get(id).callFrame;
-    const key = `${functionName || '(anonymous)'} ${url ? url.replace(/^.*\//, '') + ':' + (lineNumber + 1) : ''}`.trim();
-    self.set(key, (self.get(key) ?? 0) + ms);
-  }
-  return [...self].sort((a, b) => b[1] - a[1]);
-}
 const browser = await launch();
 
 /** Main-thread CPU time (ms, Chromium's ThreadTime): unlike TaskDuration it does not count time the OS gave other processes. */
