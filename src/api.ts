@@ -52,7 +52,7 @@ export interface OneToOne {
   recommend(slot: string, n?: number): Recommendation[];
   /** Calls `callback` for every decision made from now on (and the ones already made). Returns an unsubscribe function. */
   onDecision(callback: (decision: Decision) => void): () => void;
-  /** The visitor's profile values now, once loaded. */
+  /** The visitor's profile values now, once loaded (with the script tag: once `ready` resolves, when its second stage has run; `undefined` before). */
   profile(): ProfileView | undefined;
   /** Sends queued deltas now. */
   flush(): Promise<void>;

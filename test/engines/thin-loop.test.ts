@@ -41,6 +41,8 @@ describeEngines('thin loop', (engine) => {
       // A running hero, swapped while hidden: not kept as default because the SDK ran after first paint (`late`).
       expect(await heroReport(session)).toEqual({ shown: 'running', states: ['decided'] });
       expect(await session.evaluate(decisionOf, 'hero')).toEqual({ variant: 'running', group: 'personalized' });
+      // The profile is read once the SDK is ready (its second stage ran); the hero was decided before, from the snapshot.
+      expect(await session.evaluate(sdkState, 8000)).toMatchObject({ ready: true });
       expect(await session.evaluate(profileNumber, 'n.view_item')).toBeGreaterThanOrEqual(1);
       expect(await session.pageErrors()).toEqual([]);
     } finally {
