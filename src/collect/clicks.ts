@@ -8,21 +8,20 @@ import { type Collector, urlPath } from './types.js';
 
 /** Watches clicks under `doc`; `links` switches item and link clicks, `markup` the declared events. */
 export function watchClicks(c: Collector, doc: Document, links: boolean, markup: boolean): void {
-  c.on(doc, 'click', (event) => {
-    const target = event.target as Element;
-    if (!target.closest) return;
-    const declared = target.closest('[data-o2o-event]:not([data-o2o-on])');
-    if (declared) {
-      const raw = markup && markupEvent(declared);
-      if (raw) c.emit(raw);
-      return;
+  c.on(doc, 'click', ({ target }) => {
+    const element = target as Element;
+    // A click dispatched on the document or a text node has no element to read.
+    if (!element.closest) return;
+    const declared = element.closest('[data-o2o-event]:not([data-o2o-on])');
+    if (declared || !links) {
+      const event = declared && markup && markupEvent(declared);
+      return event && c.emit(event);
     }
-    if (!links) return;
-    const owner = target.closest('[data-o2o-item]');
+    const owner = element.closest('[data-o2o-item]');
     const item = owner && readItem(owner);
     if (item) return c.emit({ name: 'select_item', items: [item] });
-    const anchor = target.closest('a[href]');
-    const link = anchor && urlPath(anchor.getAttribute('href'), doc.baseURI);
+    const anchor = element.closest('a[href]');
+    const link = anchor && urlPath(anchor.getAttribute('href'));
     if (link) c.emit({ name: 'click', props: { link, outbound: !link.startsWith(location.host + '/') } });
   });
 }

@@ -5,21 +5,20 @@
  * data-o2o-currency="EUR" data-o2o-transaction="T-1">` with item elements
  * inside fires when the page (or SPA route) loads.
  */
-import { attributeNumber, readItem } from './item.js';
+import { attributeNumber, dataAttribute, readItem } from './item.js';
 import type { RawEvent } from './types.js';
 
 /** The event a `data-o2o-event` element declares; items are its item ancestor or, failing that, its item descendants. */
 export function markupEvent(element: Element): RawEvent | undefined {
-  const name = element.getAttribute('data-o2o-event');
+  const name = dataAttribute(element, 'event');
   if (!name) return undefined;
   const owner = element.closest('[data-o2o-item]');
-  const items = (owner ? [owner] : Array.from(element.querySelectorAll('[data-o2o-item]'))).map(readItem).filter(Boolean);
   const props: Record<string, unknown> = {};
-  const currency = element.getAttribute('data-o2o-currency');
+  const event: RawEvent = { name, props, items: (owner ? [owner] : [...element.querySelectorAll('[data-o2o-item]')]).map(readItem).filter(Boolean) };
+  const currency = dataAttribute(element, 'currency');
   if (currency) props.currency = currency;
-  const transaction = element.getAttribute('data-o2o-transaction');
+  const transaction = dataAttribute(element, 'transaction');
   if (transaction) props.transactionId = transaction;
-  const event: RawEvent = { name, props, items };
   const value = attributeNumber(element, 'value');
   if (value !== undefined) event.value = value;
   return event;

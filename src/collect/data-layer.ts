@@ -20,14 +20,15 @@ type Entry = Record<string | number, unknown>;
  * or a gtag call (`arguments` of `gtag('event', name, params)`).
  */
 export function fromDataLayer(entry: unknown): RawEvent | undefined {
-  if (!entry || typeof entry !== 'object') return undefined;
-  const e = entry as Entry;
+  // Object() turns null and undefined into {} and leaves objects as they are; no primitive has an ingested name.
+  const e = Object(entry) as Entry;
   const gtag = e[0] === 'event';
-  const name = gtag ? e[1] : e.event;
-  if (typeof name !== 'string' || !DATA_LAYER_EVENTS.has(name)) return undefined;
-  const params = ((gtag ? e[2] : e.ecommerce ?? e) ?? {}) as Entry;
-  const event: RawEvent = { name, props: {} };
-  const props = event.props as Entry;
+  const name = (gtag ? e[1] : e.event) as string;
+  // Only strings are in the set.
+  if (!DATA_LAYER_EVENTS.has(name)) return undefined;
+  const params = Object(gtag ? e[2] : e.ecommerce ?? e) as Entry;
+  const props: Entry = {};
+  const event: RawEvent = { name, props };
   if (Array.isArray(params.items)) event.items = params.items;
   if (params.value != null) event.value = params.value as number;
   if (typeof params.currency === 'string') props.currency = params.currency;

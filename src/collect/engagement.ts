@@ -15,21 +15,17 @@ const MIN_MS = 1000;
 export function engagementClock(visible: boolean, now: number) {
   let total = 0;
   let last = now;
-  const add = (t: number): void => {
+  /** Something happened at `t` (activity, a visibility change); the tab is `isVisible` from then on. */
+  const tick = (t: number, isVisible = visible): void => {
     if (visible) total += Math.max(0, Math.min(t - last, IDLE_MS));
     last = t;
+    visible = isVisible;
   };
   return {
-    /** The visitor did something at `t`. */
-    activity: add,
-    /** The tab became visible or hidden at `t`. */
-    visibility(t: number, isVisible: boolean): void {
-      add(t);
-      visible = isVisible;
-    },
+    tick,
     /** Engaged ms up to `t` since the last take, and resets to zero. */
     take(t: number): number {
-      add(t);
+      tick(t);
       const ms = Math.round(total);
       total = 0;
       return ms;
@@ -39,16 +35,16 @@ export function engagementClock(visible: boolean, now: number) {
 
 /** Watches activity and visibility in `doc`'s window. */
 export function watchEngagement(c: Collector, doc: Document): void {
-  const visible = (): boolean => doc.visibilityState !== 'hidden';
-  const clock = engagementClock(visible(), Date.now());
+  const clock = engagementClock(doc.visibilityState !== 'hidden', Date.now());
   const report = (): void => {
     const ms = clock.take(Date.now());
     if (ms >= MIN_MS) c.emit({ name: 'user_engagement', props: { ms } });
   };
-  for (const type of ['pointerdown', 'pointermove', 'keydown', 'scroll']) c.on(doc, type, () => clock.activity(Date.now()));
+  for (const type of ['pointerdown', 'pointermove', 'keydown', 'scroll']) c.on(doc, type, () => clock.tick(Date.now()));
   c.on(doc, 'visibilitychange', () => {
-    if (!visible()) report();
-    clock.visibility(Date.now(), visible());
+    const visible = doc.visibilityState !== 'hidden';
+    if (!visible) report();
+    clock.tick(Date.now(), visible);
   });
   c.on(window, 'pagehide', report);
   c.onRoute(report);

@@ -7,35 +7,29 @@
 import { formSearch } from './search.js';
 import { type Collector, urlPath } from './types.js';
 
-/** Most field names reported per form. */
-const FIELD_NAMES = 25;
-
 /** A label for a form: its id, its name or where it posts. */
 export function formLabel(form: Element): string | undefined {
-  return form.getAttribute('id') || form.getAttribute('name') || urlPath(form.getAttribute('action'), form.ownerDocument.baseURI);
+  return form.getAttribute('id') || form.getAttribute('name') || urlPath(form.getAttribute('action'));
 }
 
-/** Names of a form's fields, unique, in document order. */
+/** Names of a form's fields, unique, in document order, at most 25. */
 export function fieldNames(form: Element): string[] {
-  const names = new Set<string>();
-  form.querySelectorAll('input[name],select[name],textarea[name]').forEach((field) => names.add(field.getAttribute('name') as string));
-  return Array.from(names).slice(0, FIELD_NAMES);
+  return [...new Set(Array.from(form.querySelectorAll('input[name],select[name],textarea[name]'), (field) => field.getAttribute('name') as string))].slice(0, 25);
 }
 
 /** Watches forms in `doc`; `forms` switches start/submit events, `search` form searches by `param`. */
 export function watchForms(c: Collector, doc: Document, forms: boolean, search: boolean, param: string): void {
   const started = new WeakSet<Element>();
-  const props = (form: HTMLFormElement): Record<string, unknown> => ({ form: formLabel(form) });
   if (forms) {
-    c.on(doc, 'input', (event) => {
-      const form = (event.target as HTMLInputElement).form;
-      if (form && !started.has(form)) started.add(form), c.emit({ name: 'form_start', props: props(form) });
+    c.on(doc, 'input', ({ target }) => {
+      const form = (target as HTMLInputElement).form;
+      if (form && !started.has(form)) started.add(form), c.emit({ name: 'form_start', props: { form: formLabel(form) } });
     });
   }
-  c.on(doc, 'submit', (event) => {
-    const form = event.target as HTMLFormElement;
+  c.on(doc, 'submit', ({ target }) => {
+    const form = target as HTMLFormElement;
     const found = search && formSearch(form, param);
     if (found) c.emit(found);
-    if (forms) c.emit({ name: 'form_submit', props: { ...props(form), fields: fieldNames(form) } });
+    if (forms) c.emit({ name: 'form_submit', props: { form: formLabel(form), fields: fieldNames(form) } });
   });
 }

@@ -15,56 +15,48 @@ const RESCAN_MS = 250;
 /** Observes item elements under `doc`; returns a function that stops observing. */
 export function observeItemViews(doc: Document, onView: (item: RawItem) => void): () => void {
   if (typeof IntersectionObserver === 'undefined') return () => undefined;
-  const timers = new Map<Element, ReturnType<typeof setTimeout>>();
-  const inView = new Set<Element>();
+  // Items in view, each with its dwell timer (0 while the tab is hidden: a hidden tab is not a view).
+  const inView = new Map<Element, ReturnType<typeof setTimeout> | 0>();
   const seen = new WeakSet<Element>();
+  const hidden = (): boolean => doc.visibilityState === 'hidden';
   const start = (target: Element): void => {
-    if (timers.has(target) || doc.visibilityState === 'hidden') return;
-    timers.set(target, setTimeout(() => {
-      observer.unobserve(target);
-      inView.delete(target);
-      timers.delete(target);
-      const item = readItem(target);
-      if (item) onView(item);
-    }, ITEM_VIEW_DWELL_MS));
+    if (!inView.get(target)) {
+      inView.set(target, hidden() ? 0 : setTimeout(() => {
+        observer.unobserve(target);
+        inView.delete(target);
+        const item = readItem(target);
+        if (item) onView(item);
+      }, ITEM_VIEW_DWELL_MS));
+    }
   };
-  const stop = (target: Element): void => {
-    clearTimeout(timers.get(target));
-    timers.delete(target);
+  const stop = (timer: ReturnType<typeof setTimeout> | 0 | undefined, target: Element): void => {
+    clearTimeout(timer);
+    inView.delete(target);
   };
   const observer = new IntersectionObserver(
-    (entries) => {
-      for (const entry of entries) {
-        if (entry.isIntersecting && entry.intersectionRatio >= ITEM_VIEW_THRESHOLD) {
-          inView.add(entry.target);
-          start(entry.target);
-        } else {
-          inView.delete(entry.target);
-          stop(entry.target);
-        }
-      }
-    },
+    (entries) => entries.forEach(({ target, isIntersecting, intersectionRatio }) =>
+      isIntersecting && intersectionRatio >= ITEM_VIEW_THRESHOLD ? start(target) : stop(inView.get(target), target)),
     { threshold: [0, ITEM_VIEW_THRESHOLD, 1] },
   );
-  const scan = (): void => {
+  const scan = (): void =>
     doc.querySelectorAll('[data-o2o-item]:not([data-o2o-main])').forEach((element) => {
       if (!seen.has(element)) seen.add(element), observer.observe(element);
     });
-  };
-  // A hidden tab is not a view: dwell restarts when the tab is visible again.
-  const onVisibility = (): void => (doc.visibilityState === 'hidden' ? timers.forEach((_, target) => stop(target)) : inView.forEach(start));
+  // Dwell restarts in full when the tab is visible again.
+  const onVisibility = (): void => inView.forEach((timer, target) => (hidden() ? (clearTimeout(timer), inView.set(target, 0)) : start(target)));
   doc.addEventListener('visibilitychange', onVisibility);
   let rescan: ReturnType<typeof setTimeout> | undefined;
-  const mutations = typeof MutationObserver === 'undefined' ? undefined : new MutationObserver(() => {
+  // Every engine with IntersectionObserver has MutationObserver.
+  const mutations = new MutationObserver(() => {
     clearTimeout(rescan);
     rescan = setTimeout(scan, RESCAN_MS);
   });
-  mutations?.observe(doc.documentElement, { childList: true, subtree: true });
+  mutations.observe(doc.documentElement, { childList: true, subtree: true });
   scan();
   return () => {
     observer.disconnect();
-    mutations?.disconnect();
+    mutations.disconnect();
     doc.removeEventListener('visibilitychange', onVisibility);
-    timers.forEach(clearTimeout);
+    inView.forEach(stop);
   };
 }

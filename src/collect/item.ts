@@ -9,26 +9,30 @@ import type { Item } from '../core/events.js';
 /** An item as read from markup: the shape of {@link Item}, not yet validated. */
 export type RawItem = Item;
 
+/** Reads a `data-o2o-<name>` attribute; `null` when absent. */
+export const dataAttribute = (element: Element, name: string): string | null => element.getAttribute('data-o2o-' + name);
+
 /** Reads a numeric `data-o2o-<name>` attribute; `undefined` when absent or not a number. */
 export function attributeNumber(element: Element, name: string): number | undefined {
-  const value = parseFloat(element.getAttribute('data-o2o-' + name) ?? '');
+  // parseFloat(null) is NaN, as for any text that is not a number.
+  const value = parseFloat(dataAttribute(element, name) as string);
   return Number.isFinite(value) ? value : undefined;
 }
 
 /** Reads an element's `data-o2o-*` item attributes. */
 export function readItem(element: Element): RawItem | undefined {
-  const id = element.getAttribute('data-o2o-item');
+  const id = dataAttribute(element, 'item');
   if (!id) return undefined;
   const item: RawItem = { id };
-  const category = element.getAttribute('data-o2o-category');
-  if (category) item.category = category;
-  const brand = element.getAttribute('data-o2o-brand');
-  if (brand) item.brand = brand;
-  const price = attributeNumber(element, 'price');
-  if (price !== undefined) item.price = price;
-  const quantity = attributeNumber(element, 'quantity');
-  if (quantity !== undefined) item.quantity = quantity;
-  const tags = element.getAttribute('data-o2o-tags');
+  for (const key of ['category', 'brand'] as const) {
+    const text = dataAttribute(element, key);
+    if (text) item[key] = text;
+  }
+  for (const key of ['price', 'quantity'] as const) {
+    const value = attributeNumber(element, key);
+    if (value !== undefined) item[key] = value;
+  }
+  const tags = dataAttribute(element, 'tags');
   if (tags) item.tags = tags.split(',');
   return item;
 }

@@ -3,14 +3,14 @@
  * change, with path, title, page type and referrer, plus a `view_item` for a
  * product page's main item.
  */
-import { readItem } from './item.js';
+import { dataAttribute, readItem } from './item.js';
 import type { RawEvent } from './types.js';
 
 export type { RawEvent } from './types.js';
 
 /** Builds the events a page (or an SPA route) produces; `referrer` defaults to the document's. */
 export function pageLoadEvents(doc: Document, loc: Location, referrer = doc.referrer): RawEvent[] {
-  const pageType = doc.documentElement.getAttribute('data-o2o-page') ?? doc.body?.getAttribute('data-o2o-page');
+  const pageType = dataAttribute(doc.documentElement, 'page') ?? doc.body?.getAttribute('data-o2o-page');
   const props: Record<string, unknown> = { path: loc.pathname, title: doc.title };
   if (pageType) props.pageType = pageType;
   if (referrer) props.referrer = referrer;

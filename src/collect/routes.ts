@@ -7,31 +7,24 @@
 /** Time a route change waits to settle, so the new title and markup are in place. */
 export const ROUTE_SETTLE_MS = 100;
 
-/** The part of the URL that identifies a route. */
-function routeOf(loc: Location): string {
-  return loc.pathname + loc.search + (/^#[!/]/.test(loc.hash) ? loc.hash : '');
-}
-
 /**
  * Calls `onRoute(previousHref)` once a route change has settled. Wraps the
  * history methods (calling the originals first, returning their results).
  */
 export function watchRoutes(win: Window, listen: (target: EventTarget, type: string, handler: () => void) => void, onRoute: (previousHref: string) => void): void {
   const loc = win.location;
-  let route = routeOf(loc);
+  // The part of the URL that identifies a route: the hash only when route-like.
+  const routeOf = (): string => loc.pathname + loc.search + (/^#[!/]/.test(loc.hash) ? loc.hash : '');
+  let route = routeOf();
   let href = loc.href;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const settle = (): void => {
-    const previous = href;
-    const next = routeOf(loc);
-    href = loc.href;
-    if (next === route) return;
-    route = next;
-    onRoute(previous);
-  };
   const check = (): void => {
     clearTimeout(timer);
-    timer = setTimeout(settle, ROUTE_SETTLE_MS);
+    timer = setTimeout(() => {
+      const previous = href;
+      href = loc.href;
+      if (route !== (route = routeOf())) onRoute(previous);
+    }, ROUTE_SETTLE_MS);
   };
   const history = win.history;
   for (const method of ['pushState', 'replaceState'] as const) {

@@ -7,25 +7,17 @@ import type { Collector } from './types.js';
 /** Milestones reported, percent of the page's height seen. */
 export const SCROLL_MARKS = [25, 50, 75, 100];
 
-/** Percent of the page seen at the current scroll position (a 2 px tolerance for sub-pixel layouts). */
-export function seenPercent(win: Window): number {
-  const height = win.document.documentElement.scrollHeight;
-  return height > 0 ? ((win.scrollY + win.innerHeight + 2) / height) * 100 : 0;
-}
-
 /** Watches the window's scroll position; measures at most every 100 ms. */
 export function watchScroll(c: Collector, win: Window): void {
   let reached = 0;
-  let pending = false;
+  let pending: ReturnType<typeof setTimeout> | 0 = 0;
   const measure = (): void => {
-    pending = false;
-    const seen = seenPercent(win);
-    for (const mark of SCROLL_MARKS) {
-      if (mark > reached && seen >= mark) c.emit({ name: 'scroll', props: { percent: (reached = mark) } });
-    }
+    pending = 0;
+    const height = win.document.documentElement.scrollHeight;
+    // Percent of the page seen, with a 2 px tolerance for sub-pixel layouts.
+    const seen = height > 0 ? ((win.scrollY + win.innerHeight + 2) / height) * 100 : 0;
+    for (const mark of SCROLL_MARKS) if (mark > reached && seen >= mark) c.emit({ name: 'scroll', props: { percent: (reached = mark) } });
   };
-  c.on(win, 'scroll', () => {
-    if (!pending) (pending = true), setTimeout(measure, 100);
-  });
+  c.on(win, 'scroll', () => (pending ||= setTimeout(measure, 100)));
   c.onRoute(() => (reached = 0));
 }

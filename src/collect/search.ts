@@ -5,14 +5,9 @@
  */
 import type { RawEvent } from './types.js';
 
-/** Longest search term kept. */
-const TERM_LENGTH = 100;
-
-/** Normalizes a search term: trimmed, lower-case, capped, e-mail addresses masked; `undefined` when empty. */
+/** Normalizes a search term: trimmed, lower-case, capped at 100 characters, e-mail addresses masked; `undefined` when empty. */
 export function searchTerm(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const term = value.trim().toLowerCase().replace(/\S+@\S+/g, '[email]').slice(0, TERM_LENGTH);
-  return term || undefined;
+  return (typeof value === 'string' && value.trim().toLowerCase().replace(/\S+@\S+/g, '[email]').slice(0, 100)) || undefined;
 }
 
 /** A `search` event for a term, or `undefined` when there is no term. */
@@ -22,9 +17,7 @@ export function searchEvent(value: unknown): RawEvent | undefined {
 }
 
 /** The search in the URL's `param`, if any. */
-export function urlSearch(loc: Location, param: string): RawEvent | undefined {
-  return searchEvent(new URLSearchParams(loc.search).get(param));
-}
+export const urlSearch = (loc: Location, param: string): RawEvent | undefined => searchEvent(new URLSearchParams(loc.search).get(param));
 
 /**
  * The search a submitted form carries: its `type=search` input or the input
@@ -33,7 +26,6 @@ export function urlSearch(loc: Location, param: string): RawEvent | undefined {
  */
 export function formSearch(form: HTMLFormElement, param: string): RawEvent | undefined {
   const input = form.querySelector<HTMLInputElement>(`input[type=search],input[name="${param}"]`);
-  if (!input) return undefined;
-  const get = (form.getAttribute('method') ?? 'get').toLowerCase() === 'get';
-  return get && input.getAttribute('name') === param ? undefined : searchEvent(input.value);
+  // A form without a method is a GET form.
+  return input && (input.getAttribute('name') !== param || !/^get$/i.test(form.getAttribute('method') ?? 'get')) ? searchEvent(input.value) : undefined;
 }

@@ -32,24 +32,19 @@ export interface CollectOptions {
 /** Starts the collectors; returns the API's `page(properties?)`, which records a page view now whatever the switches. */
 export function startCollectors({ collect: on, searchParam, log, record, loaded }: CollectOptions): (properties?: Record<string, unknown>) => void {
   const tz = -new Date().getTimezoneOffset();
-  const emit = (event: RawEvent): void => {
+  // A collector's bug is counted, never thrown into the host page.
+  const guard = <T>(run: (arg: T) => void) => (arg: T): void => {
     try {
-      record({ ...event, tz } as RawEvent);
+      run(arg);
     } catch (error) {
       log.count('collect:failed', error);
     }
   };
+  const emit = guard((event: RawEvent) => record({ ...event, tz } as RawEvent));
   const routeListeners: Array<() => void> = [];
   const c: Collector = {
     emit,
-    on: (target, type, handler) =>
-      target.addEventListener(type, (event) => {
-        try {
-          handler(event);
-        } catch (error) {
-          log.count('collect:failed', error);
-        }
-      }, { capture: true, passive: true }),
+    on: (target, type, handler) => target.addEventListener(type, guard(handler), { capture: true, passive: true }),
     onRoute: (callback) => routeListeners.push(callback),
   };
   const page = (referrer?: string, recorded?: boolean): void => {
@@ -59,10 +54,6 @@ export function startCollectors({ collect: on, searchParam, log, record, loaded 
     if (search) emit(search);
   };
   page(undefined, loaded);
-  const apiPage = (properties?: Record<string, unknown>): void => {
-    const [view] = pageLoadEvents(document, location);
-    emit({ name: 'page_view', props: { ...view?.props, ...properties } });
-  };
   if (on.routes) watchRoutes(window, c.on, (previous) => (routeListeners.forEach((l) => l()), page(previous)));
   if (on.items) observeItemViews(document, (item) => emit({ name: 'view_item', items: [item] }));
   if (on.clicks || on.commerce) watchClicks(c, document, on.clicks, on.commerce);
@@ -72,5 +63,6 @@ export function startCollectors({ collect: on, searchParam, log, record, loaded 
   if (on.forms || on.search) watchForms(c, document, on.forms, on.search, searchParam);
   // The array keeps what was pushed before the second stage arrived.
   if (on.dataLayer) watchDataLayer(window, emit);
-  return apiPage;
+  // The page's first event is always its page_view.
+  return (properties) => emit({ name: 'page_view', props: { ...pageLoadEvents(document, location)[0]?.props, ...properties } });
 }

@@ -22,10 +22,10 @@ export interface Collector {
 }
 
 /**
- * Host and path of an http(s) URL, without query or fragment (which may carry
+ * Host and path of an http(s) URL, relative to `base` (the document's), without query or fragment (which may carry
  * tokens or e-mail addresses); `undefined` for other schemes (`mailto:`, `blob:`, …).
  */
-export function urlPath(href: string | null, base: string): string | undefined {
+export function urlPath(href: string | null, base = document.baseURI): string | undefined {
   try {
     const url = new URL(href ?? '', base);
     return /^https?:$/.test(url.protocol) ? url.host + url.pathname : undefined;

@@ -8,33 +8,32 @@ import { type Collector, urlPath } from './types.js';
 /** Progress milestones, percent of the duration. */
 export const VIDEO_MARKS = [25, 50, 75];
 
-/** A label for a video: `data-o2o-video`, its title, or the host and path of its source. */
-export function videoLabel(video: HTMLVideoElement): string | undefined {
-  return video.getAttribute('data-o2o-video') || video.title || urlPath(video.currentSrc, video.ownerDocument.baseURI);
-}
-
 /** Watches every `<video>` in `doc`. */
 export function watchVideo(c: Collector, doc: Document): void {
-  // Highest milestone reported per element; 0 once started, 100 once complete.
+  // Highest milestone reported per element: 0 once started, 100 once complete.
   const reached = new WeakMap<EventTarget, number>();
-  const emit = (video: HTMLVideoElement, name: string, percent?: number): void => {
-    const props: Record<string, unknown> = { video: videoLabel(video) };
-    if (percent) props.percent = percent;
-    c.emit({ name: 'video_' + name, props });
+  const reach = (video: HTMLVideoElement, percent: number): void => {
+    reached.set(video, percent);
+    // Labelled by `data-o2o-video`, its title, or the host and path of its source.
+    const props: Record<string, unknown> = { video: video.getAttribute('data-o2o-video') || video.title || urlPath(video.currentSrc) };
+    // 0 is the start and 100 the end; only the marks between are progress.
+    if (percent % 100) props.percent = percent;
+    c.emit({ name: percent % 100 ? 'video_progress' : percent ? 'video_complete' : 'video_start', props });
   };
-  const handle = (event: Event): void => {
-    const video = event.target as HTMLVideoElement;
+  const handle = ({ type, target }: Event): void => {
+    const video = target as HTMLVideoElement;
+    // undefined until the video started, so neither test below holds before.
+    let mark = reached.get(video) as number;
     if (video.tagName !== 'VIDEO') return;
-    const mark = reached.get(video);
-    if (event.type === 'play') {
-      if (mark === undefined) reached.set(video, 0), emit(video, 'start');
-    } else if (mark !== undefined && mark < 100) {
-      if (event.type === 'ended') return reached.set(video, 100), emit(video, 'complete');
+    if (type === 'play') {
+      if (mark === undefined) reach(video, 0);
+    } else if (mark < 100) {
+      if (type === 'ended') return reach(video, 100);
       const percent = (video.currentTime / video.duration) * 100;
-      for (const m of VIDEO_MARKS) if (m > (reached.get(video) as number) && percent >= m) reached.set(video, m), emit(video, 'progress', m);
+      for (const m of VIDEO_MARKS) if (m > mark && percent >= m) reach(video, (mark = m));
     }
   };
   for (const type of ['play', 'timeupdate', 'ended']) c.on(doc, type, handle);
   // A video that autoplayed before the SDK was listening has started all the same.
-  doc.querySelectorAll('video').forEach((video) => !video.paused && handle({ type: 'play', target: video } as unknown as Event));
+  doc.querySelectorAll('video').forEach((video) => !video.paused && reach(video, 0));
 }

@@ -50,11 +50,11 @@ describe('context', () => {
 describe('engaged time', () => {
   it('counts visible, active time only', () => {
     const clock = engagementClock(true, 0);
-    clock.activity(1000);
-    clock.visibility(2000, false);
-    clock.activity(9000); // hidden: not counted
-    clock.visibility(10_000, true);
-    clock.activity(10_500);
+    clock.tick(1000);
+    clock.tick(2000, false);
+    clock.tick(9000); // hidden: not counted
+    clock.tick(10_000, true);
+    clock.tick(10_500);
     expect(clock.take(11_000)).toBe(3000);
     expect(clock.take(11_000 + IDLE_MS * 3)).toBe(IDLE_MS);
   });
