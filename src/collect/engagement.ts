@@ -4,48 +4,46 @@
  * `user_engagement` event `{ ms }` when the tab is hidden, the page is left or
  * the SPA route changes.
  */
-import type { Collector } from './types.js';
+import type { Emit, Listen, OnRoute } from './types.js';
 
 /** Inactivity after which time stops counting, ms. */
 export const IDLE_MS = 30_000;
 /** Shortest engagement worth an event, ms. */
 const MIN_MS = 1000;
 
-/** The pure accumulator: feed it activity and visibility changes with their times. */
-export function engagementClock(visible: boolean, now: number) {
+/**
+ * The pure accumulator: call it with the time of each activity or visibility
+ * change (and the tab's visibility from then on); it returns the engaged ms
+ * counted so far.
+ */
+export function engagementClock(visible: boolean, now: number): (t: number, isVisible?: boolean) => number {
   let total = 0;
   let last = now;
-  /** Something happened at `t` (activity, a visibility change); the tab is `isVisible` from then on. */
-  const tick = (t: number, isVisible = visible): void => {
+  return (t, isVisible = visible) => {
     if (visible) total += Math.max(0, Math.min(t - last, IDLE_MS));
     last = t;
     visible = isVisible;
-  };
-  return {
-    tick,
-    /** Engaged ms up to `t` since the last take, and resets to zero. */
-    take(t: number): number {
-      tick(t);
-      const ms = Math.round(total);
-      total = 0;
-      return ms;
-    },
+    return total;
   };
 }
 
 /** Watches activity and visibility in `doc`'s window. */
-export function watchEngagement(c: Collector, doc: Document): void {
+export function watchEngagement(emit: Emit, on: Listen, onRoute: OnRoute, doc: Document): void {
   const clock = engagementClock(doc.visibilityState !== 'hidden', Date.now());
+  let reported = 0;
+  // Reports the engaged time since the last report; a time too short for an event is dropped, not carried over.
   const report = (): void => {
-    const ms = clock.take(Date.now());
-    if (ms >= MIN_MS) c.emit({ name: 'user_engagement', props: { ms } });
+    const total = clock(Date.now());
+    const ms = Math.round(total - reported);
+    reported = total;
+    if (ms >= MIN_MS) emit({ name: 'user_engagement', props: { ms } });
   };
-  for (const type of ['pointerdown', 'pointermove', 'keydown', 'scroll']) c.on(doc, type, () => clock.tick(Date.now()));
-  c.on(doc, 'visibilitychange', () => {
+  for (const type of ['pointermove', 'pointerdown', 'keydown', 'scroll']) on(doc, type, () => clock(Date.now()));
+  on(doc, 'visibilitychange', () => {
     const visible = doc.visibilityState !== 'hidden';
     if (!visible) report();
-    clock.tick(Date.now(), visible);
+    clock(Date.now(), visible);
   });
-  c.on(window, 'pagehide', report);
-  c.onRoute(report);
+  on(window, 'pagehide', report);
+  onRoute(report);
 }

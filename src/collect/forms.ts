@@ -5,7 +5,7 @@
  * fields of that name.
  */
 import { formSearch } from './search.js';
-import { type Collector, urlPath } from './types.js';
+import { type Emit, type Listen, urlPath } from './types.js';
 
 /** A label for a form: its id, its name or where it posts. */
 export function formLabel(form: Element): string | undefined {
@@ -18,18 +18,18 @@ export function fieldNames(form: Element): string[] {
 }
 
 /** Watches forms in `doc`; `forms` switches start/submit events, `search` form searches by `param`. */
-export function watchForms(c: Collector, doc: Document, forms: boolean, search: boolean, param: string): void {
+export function watchForms(emit: Emit, on: Listen, doc: Document, forms: boolean, search: boolean, param: string): void {
   const started = new WeakSet<Element>();
   if (forms) {
-    c.on(doc, 'input', ({ target }) => {
+    on(doc, 'input', ({ target }) => {
       const form = (target as HTMLInputElement).form;
-      if (form && !started.has(form)) started.add(form), c.emit({ name: 'form_start', props: { form: formLabel(form) } });
+      if (form && !started.has(form)) started.add(form), emit({ name: 'form_start', props: { form: formLabel(form) } });
     });
   }
-  c.on(doc, 'submit', ({ target }) => {
+  on(doc, 'submit', ({ target }) => {
     const form = target as HTMLFormElement;
     const found = search && formSearch(form, param);
-    if (found) c.emit(found);
-    if (forms) c.emit({ name: 'form_submit', props: { form: formLabel(form), fields: fieldNames(form) } });
+    if (found) emit(found);
+    if (forms) emit({ name: 'form_submit', props: { form: formLabel(form), fields: fieldNames(form) } });
   });
 }

@@ -34,8 +34,8 @@ export function observeItemViews(doc: Document, onView: (item: RawItem) => void)
     inView.delete(target);
   };
   const observer = new IntersectionObserver(
-    (entries) => entries.forEach(({ target, isIntersecting, intersectionRatio }) =>
-      isIntersecting && intersectionRatio >= ITEM_VIEW_THRESHOLD ? start(target) : stop(inView.get(target), target)),
+    // A share of at least half is intersecting: no need to read isIntersecting too.
+    (entries) => entries.forEach(({ target, intersectionRatio }) => (intersectionRatio >= ITEM_VIEW_THRESHOLD ? start(target) : stop(inView.get(target), target))),
     { threshold: [0, ITEM_VIEW_THRESHOLD, 1] },
   );
   const scan = (): void =>

@@ -14,7 +14,7 @@ import { pageLoadEvents } from './page-view.js';
 import { watchRoutes } from './routes.js';
 import { watchScroll } from './scroll.js';
 import { urlSearch } from './search.js';
-import type { Collector, RawEvent } from './types.js';
+import type { Listen, RawEvent } from './types.js';
 import { watchVideo } from './video.js';
 import { watchDataLayer } from './data-layer.js';
 
@@ -30,7 +30,7 @@ export interface CollectOptions {
 }
 
 /** Starts the collectors; returns the API's `page(properties?)`, which records a page view now whatever the switches. */
-export function startCollectors({ collect: on, searchParam, log, record, loaded }: CollectOptions): (properties?: Record<string, unknown>) => void {
+export function startCollectors({ collect: switches, searchParam, log, record, loaded }: CollectOptions): (properties?: Record<string, unknown>) => void {
   const tz = -new Date().getTimezoneOffset();
   // A collector's bug is counted, never thrown into the host page.
   const guard = <T>(run: (arg: T) => void) => (arg: T): void => {
@@ -41,28 +41,25 @@ export function startCollectors({ collect: on, searchParam, log, record, loaded 
     }
   };
   const emit = guard((event: RawEvent) => record({ ...event, tz } as RawEvent));
+  const on: Listen = (target, type, handler) => target.addEventListener(type, guard(handler), { capture: true, passive: true });
   const routeListeners: Array<() => void> = [];
-  const c: Collector = {
-    emit,
-    on: (target, type, handler) => target.addEventListener(type, guard(handler), { capture: true, passive: true }),
-    onRoute: (callback) => routeListeners.push(callback),
-  };
+  const onRoute = (callback: () => void): number => routeListeners.push(callback);
   const page = (referrer?: string, recorded?: boolean): void => {
-    if (!recorded) pageLoadEvents(document, location, referrer).forEach((event, i) => (i ? on.items : on.pages) && emit(event));
-    if (on.commerce) loadMarkupEvents(document).forEach(emit);
-    const search = on.search && urlSearch(location, searchParam);
+    if (!recorded) pageLoadEvents(document, location, referrer).forEach((event, i) => (i ? switches.items : switches.pages) && emit(event));
+    if (switches.commerce) loadMarkupEvents(document).forEach(emit);
+    const search = switches.search && urlSearch(location, searchParam);
     if (search) emit(search);
   };
   page(undefined, loaded);
-  if (on.routes) watchRoutes(window, c.on, (previous) => (routeListeners.forEach((l) => l()), page(previous)));
-  if (on.items) observeItemViews(document, (item) => emit({ name: 'view_item', items: [item] }));
-  if (on.clicks || on.commerce) watchClicks(c, document, on.clicks, on.commerce);
-  if (on.scroll) watchScroll(c, window);
-  if (on.engagement) watchEngagement(c, document);
-  if (on.video) watchVideo(c, document);
-  if (on.forms || on.search) watchForms(c, document, on.forms, on.search, searchParam);
+  if (switches.routes) watchRoutes(window, on, (previous) => (routeListeners.forEach((l) => l()), page(previous)));
+  if (switches.items) observeItemViews(document, (item) => emit({ name: 'view_item', items: [item] }));
+  if (switches.clicks || switches.commerce) watchClicks(emit, on, document, switches.clicks, switches.commerce);
+  if (switches.scroll) watchScroll(emit, on, onRoute, window);
+  if (switches.engagement) watchEngagement(emit, on, onRoute, document);
+  if (switches.video) watchVideo(emit, on, document);
+  if (switches.forms || switches.search) watchForms(emit, on, document, switches.forms, switches.search, searchParam);
   // The array keeps what was pushed before the second stage arrived.
-  if (on.dataLayer) watchDataLayer(window, emit);
+  if (switches.dataLayer) watchDataLayer(window, emit);
   // The page's first event is always its page_view.
   return (properties) => emit({ name: 'page_view', props: { ...pageLoadEvents(document, location)[0]?.props, ...properties } });
 }

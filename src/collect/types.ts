@@ -11,15 +11,16 @@ export interface RawEvent {
   value?: number;
 }
 
-/** The surroundings a collector runs in. */
-export interface Collector {
-  /** Records a raw event (validated and stored by the client). */
-  emit(event: RawEvent): void;
-  /** Listens in the capture phase, passively; a throwing handler is counted, never rethrown. */
-  on(target: EventTarget, type: string, handler: (event: Event) => void): void;
-  /** Registers a callback for single-page-app route changes (before the new route's `page_view`). */
-  onRoute(callback: () => void): void;
-}
+// What a collector is given: plain functions, not an object's methods, since a method's name survives minification at every call.
+
+/** Records a raw event (validated and stored by the client). */
+export type Emit = (event: RawEvent) => void;
+
+/** Listens in the capture phase, passively; a throwing handler is counted, never rethrown. */
+export type Listen = (target: EventTarget, type: string, handler: (event: Event) => void) => void;
+
+/** Registers a callback for single-page-app route changes (before the new route's `page_view`). */
+export type OnRoute = (callback: () => void) => void;
 
 /**
  * Host and path of an http(s) URL, relative to `base` (the document's), without query or fragment (which may carry

@@ -3,13 +3,13 @@
  * for `<video>` elements, once each per element and page. Media events do not
  * bubble, so they are heard in the capture phase.
  */
-import { type Collector, urlPath } from './types.js';
+import { type Emit, type Listen, urlPath } from './types.js';
 
 /** Progress milestones, percent of the duration. */
 export const VIDEO_MARKS = [25, 50, 75];
 
 /** Watches every `<video>` in `doc`. */
-export function watchVideo(c: Collector, doc: Document): void {
+export function watchVideo(emit: Emit, on: Listen, doc: Document): void {
   // Highest milestone reported per element: 0 once started, 100 once complete.
   const reached = new WeakMap<EventTarget, number>();
   const reach = (video: HTMLVideoElement, percent: number): void => {
@@ -18,7 +18,7 @@ export function watchVideo(c: Collector, doc: Document): void {
     const props: Record<string, unknown> = { video: video.getAttribute('data-o2o-video') || video.title || urlPath(video.currentSrc) };
     // 0 is the start and 100 the end; only the marks between are progress.
     if (percent % 100) props.percent = percent;
-    c.emit({ name: percent % 100 ? 'video_progress' : percent ? 'video_complete' : 'video_start', props });
+    emit({ name: percent % 100 ? 'video_progress' : percent ? 'video_complete' : 'video_start', props });
   };
   const handle = ({ type, target }: Event): void => {
     const video = target as HTMLVideoElement;
@@ -33,7 +33,7 @@ export function watchVideo(c: Collector, doc: Document): void {
       for (const m of VIDEO_MARKS) if (m > mark && percent >= m) reach(video, (mark = m));
     }
   };
-  for (const type of ['play', 'timeupdate', 'ended']) c.on(doc, type, handle);
+  for (const type of ['play', 'timeupdate', 'ended']) on(doc, type, handle);
   // A video that autoplayed before the SDK was listening has started all the same.
   doc.querySelectorAll('video').forEach((video) => !video.paused && reach(video, 0));
 }

@@ -48,13 +48,13 @@ describe('clicks', () => {
     ['a load-declared element is no click event (falls back to its item)', '#load-declared', [{ name: 'select_item', items: [item] }]],
   ];
   it.each(cases)('%s', (_label, selector, expected) => {
-    watchClicks(r.c, document, true, true);
+    watchClicks(r.emit, r.on, document, true, true);
     click(selector);
     expect(r.events).toEqual(expected);
   });
 
   it('records no item or link clicks when clicks are off, but still declared events', () => {
-    watchClicks(r.c, document, false, true);
+    watchClicks(r.emit, r.on, document, false, true);
     click('#inner');
     click('#outbound');
     click('#add');
@@ -62,13 +62,13 @@ describe('clicks', () => {
   });
 
   it('records no declared events when commerce is off, and does not turn them into item clicks', () => {
-    watchClicks(r.c, document, true, false);
+    watchClicks(r.emit, r.on, document, true, false);
     click('#add');
     expect(r.events).toEqual([]);
   });
 
   it('ignores clicks on non-elements', () => {
-    watchClicks(r.c, document, true, true);
+    watchClicks(r.emit, r.on, document, true, true);
     document.dispatchEvent(new MouseEvent('click', { bubbles: true }));
     expect(r.events).toEqual([]);
     expect(r.errors).toEqual([]);

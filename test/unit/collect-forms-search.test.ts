@@ -32,7 +32,7 @@ describe('forms', () => {
       <form name="newsletter"><input name="nl"></form>
       <form action="/contact?x=1#y"><input name="msg"></form>`;
     r = recorder();
-    watchForms(r.c, document, true, false, 'q');
+    watchForms(r.emit, r.on, document, true, false, 'q');
   });
   afterEach(() => r.dispose());
 
@@ -69,7 +69,7 @@ describe('forms', () => {
   it('records nothing when forms are off', () => {
     r.dispose();
     r = recorder();
-    watchForms(r.c, document, false, false, 'q');
+    watchForms(r.emit, r.on, document, false, false, 'q');
     type('[name=name]', 'x');
     submit('#signup');
     expect(r.events).toEqual([]);
@@ -112,7 +112,7 @@ describe('search', () => {
     document.body.innerHTML = html;
     expect(formSearch(document.forms[0] as HTMLFormElement, 'q')).toEqual(expected);
     r = recorder();
-    watchForms(r.c, document, false, true, 'q');
+    watchForms(r.emit, r.on, document, false, true, 'q');
     submit('form');
     expect(r.events).toEqual(expected ? [expected] : []);
   });

@@ -1,20 +1,25 @@
 /**
- * Shared by the collector unit tests: a {@link Collector} that records what it
+ * Shared by the collector unit tests: collector surroundings that record what they
  * emits, listens the way the real one does (capture, guarded) and removes its
  * listeners on `dispose`, so tests in one happy-dom document stay independent.
  */
-import type { Collector, RawEvent } from '../../src/collect/types.js';
+import type { Emit, Listen, OnRoute, RawEvent } from '../../src/collect/types.js';
 
 /** A recording collector. */
 export interface Recorder {
-  c: Collector;
+  /** Records an event in {@link events}. */
+  emit: Emit;
+  /** Listens as the real collectors do (capture, passive, guarded). */
+  on: Listen;
+  /** Registers a route callback, fired by {@link route}. */
+  onRoute: OnRoute;
   /** Everything emitted, in order. */
   events: RawEvent[];
   /** Errors the guarded listeners caught. */
   errors: unknown[];
   /** Fires the registered route callbacks, as a settled SPA route change does. */
   route(): void;
-  /** Removes every listener added through `c.on`. */
+  /** Removes every listener added through `on`. */
   dispose(): void;
 }
 
@@ -27,18 +32,16 @@ export function recorder(): Recorder {
   return {
     events,
     errors,
-    c: {
-      emit: (event) => events.push(event),
-      on: (target, type, handler) =>
-        target.addEventListener(type, (event) => {
-          try {
-            handler(event);
-          } catch (error) {
-            errors.push(error);
-          }
-        }, { capture: true, passive: true, signal: abort.signal }),
-      onRoute: (callback) => routes.push(callback),
-    },
+    emit: (event) => void events.push(event),
+    on: (target, type, handler) =>
+      target.addEventListener(type, (event) => {
+        try {
+          handler(event);
+        } catch (error) {
+          errors.push(error);
+        }
+      }, { capture: true, passive: true, signal: abort.signal }),
+    onRoute: (callback) => void routes.push(callback),
     route: () => routes.forEach((r) => r()),
     dispose: () => abort.abort(),
   };

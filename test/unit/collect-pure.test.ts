@@ -50,13 +50,13 @@ describe('context', () => {
 describe('engaged time', () => {
   it('counts visible, active time only', () => {
     const clock = engagementClock(true, 0);
-    clock.tick(1000);
-    clock.tick(2000, false);
-    clock.tick(9000); // hidden: not counted
-    clock.tick(10_000, true);
-    clock.tick(10_500);
-    expect(clock.take(11_000)).toBe(3000);
-    expect(clock.take(11_000 + IDLE_MS * 3)).toBe(IDLE_MS);
+    clock(1000);
+    clock(2000, false);
+    clock(9000); // hidden: not counted
+    clock(10_000, true);
+    clock(10_500);
+    expect(clock(11_000)).toBe(3000);
+    expect(clock(11_000 + IDLE_MS * 3) - 3000).toBe(IDLE_MS);
   });
 });
 

@@ -17,7 +17,7 @@ describe('scroll depth', () => {
     Object.defineProperty(document.documentElement, 'scrollHeight', { configurable: true, get: () => PAGE });
     Object.defineProperty(window, 'innerHeight', { configurable: true, value: VIEWPORT });
     r = recorder();
-    watchScroll(r.c, window);
+    watchScroll(r.emit, r.on, r.onRoute, window);
   });
   afterEach(() => {
     r.dispose();
@@ -73,7 +73,7 @@ describe('video', () => {
     document.body.innerHTML = '<video data-o2o-video="tent-setup"></video><audio></audio>';
     video = document.querySelector('video') as HTMLVideoElement;
     r = recorder();
-    watchVideo(r.c, document);
+    watchVideo(r.emit, r.on, document);
   });
   afterEach(() => r.dispose());
 
@@ -124,7 +124,7 @@ describe('video', () => {
     const [playing] = Array.from(document.querySelectorAll('video'));
     Object.defineProperty(playing, 'paused', { configurable: true, value: false });
     r = recorder();
-    watchVideo(r.c, document);
+    watchVideo(r.emit, r.on, document);
     media(playing as HTMLVideoElement, 'timeupdate', 16);
     media(playing as HTMLVideoElement, 'play', 16);
     expect(r.events.map((e) => `${e.name} ${e.props?.video}${e.props?.percent ? ' ' + e.props.percent : ''}`)).toEqual(['video_start hero-loop', 'video_progress hero-loop 25']);
