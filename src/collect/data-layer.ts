@@ -20,7 +20,8 @@ type Entry = Record<string | number, unknown>;
  * or a gtag call (`arguments` of `gtag('event', name, params)`).
  */
 export function fromDataLayer(entry: unknown): RawEvent | undefined {
-  // Object() turns null and undefined into {} and leaves objects as they are; no primitive has an ingested name.
+  // Entries are objects (or arguments); Object() reads null as {}.
+  if (typeof entry !== 'object') return undefined;
   const e = Object(entry) as Entry;
   const gtag = e[0] === 'event';
   const name = (gtag ? e[1] : e.event) as string;

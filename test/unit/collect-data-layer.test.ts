@@ -33,6 +33,7 @@ describe('dataLayer entries', () => {
     ['the ecommerce reset is ignored', { ecommerce: null }, undefined],
     ['strings are ignored', 'view_item', undefined],
     ['null is ignored', null, undefined],
+    ['functions (GTM runs pushed functions) are ignored, whatever their properties', Object.assign(() => undefined, { event: 'purchase' }), undefined],
     ['items that are not an array are left out', { event: 'view_item', ecommerce: { items: 'sku-1' } }, { name: 'view_item', props: {} }],
   ];
   it.each(cases)('%s', (_label, entry, expected) => {
