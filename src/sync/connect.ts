@@ -73,7 +73,7 @@ export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, o
    */
   async function adopt(device: string, credential: DeviceCredential): Promise<void> {
     const replica = await pullProfile(endpoint, device, credential.key, writeKey);
-    if (!replica) throw new Error('restored profile not available');
+    if (!replica) throw new Error('no restored profile');
     await host.exclusive(async () => {
       // Another tab of this browser registered the same new device at the same moment and adopted `device` first:
       // its rebuild folded the shared event log already, and a second fold would count every event twice.

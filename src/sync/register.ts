@@ -61,7 +61,7 @@ export function createRegistration(
       known = credential;
       await store.update<DeviceCredential>(CREDENTIAL, (c) => (c?.device === device && c.key === key ? credential : c));
     } else {
-      log.info('sync: device restored from the collector');
+      log.info('sync: device restored');
       await adopt(now, credential);
       known = credential;
     }
