@@ -11,12 +11,10 @@ export const RETRY_MAX_MS = 300_000;
 /** `ok`: delivered; `retry`: keep the batch and try later; `drop`: the batch can never succeed. */
 export type Verdict = 'ok' | 'retry' | 'drop';
 
-/** Network errors (status 0), 408, 429 and 5xx retry; other 4xx drop; 2xx is delivered. */
+/** Network errors (status 0), other statuses below 200, 408, 429 and 5xx retry; other 4xx (and 3xx) drop; 2xx is delivered. */
 export function verdictFor(status: number): Verdict {
-  if (status >= 200 && status < 300) return 'ok';
-  // Two mutants here are equivalent (no status answers differently): `status === 0` → false, as 0 < 200
-  // retries anyway (it stays to name the network error), and `status < 200` → `<= 200`, as 200 returned above.
-  return status === 0 || status === 408 || status === 429 || status >= 500 || status < 200 ? 'retry' : 'drop';
+  // `status < 200` → `<= 200` is an equivalent mutant: 200 returned above.
+  return status >= 200 && status < 300 ? 'ok' : status < 200 || status >= 500 || status === 408 || status === 429 ? 'retry' : 'drop';
 }
 
 /** Reads `Retry-After` (seconds or an HTTP date) as ms from `now`; undefined when absent or unreadable. */

@@ -27,15 +27,6 @@ export const PART_BYTES = 15_000;
 /** Bytes of `text` as UTF-8. */
 export const byteLength = (text: string): number => new TextEncoder().encode(text).length;
 
-function seal(device: string, writeKey: string | undefined, deltas: Delta[]): Batch {
-  let lo = Infinity;
-  let hi = 0;
-  for (const d of deltas) (lo = Math.min(lo, d.s)), (hi = Math.max(hi, d.s));
-  const batch: Batch = { id: randomId(), device, seq: [lo, hi], sentAt: 0, deltas };
-  if (writeKey) batch.writeKey = writeKey;
-  return batch;
-}
-
 /**
  * Cuts a queue into batches of at most {@link PART_BYTES} each, in sequence
  * order so an interrupted run delivers the oldest writes first.
@@ -43,17 +34,17 @@ function seal(device: string, writeKey: string | undefined, deltas: Delta[]): Ba
 export function splitIntoBatches(queue: readonly Delta[], device: string, writeKey?: string, partBytes = PART_BYTES): Batch[] {
   const batches: Batch[] = [];
   let part: Delta[] = [];
-  // Room for the envelope (ids, sequence range, key) and a transport's wrapping.
-  let size = 400;
+  let size = 0;
+  // Sorted, so a part's first and last deltas carry its lowest and highest sequence numbers.
+  const seal = (): void =>
+    void (part.length && batches.push({ id: randomId(), device, seq: [part[0]!.s, part[part.length - 1]!.s], sentAt: 0, deltas: part, ...(writeKey && { writeKey }) }));
   for (const delta of [...queue].sort((a, b) => a.s - b.s)) {
     const bytes = byteLength(JSON.stringify(delta)) + 1;
-    if (part.length && size + bytes > partBytes) {
-      batches.push(seal(device, writeKey, part));
-      (part = []), (size = 400);
-    }
+    // 400 bytes stay free for the envelope (ids, sequence range, key) and a transport's wrapping.
+    if (part.length && size + bytes > partBytes - 400) seal(), (part = []), (size = 0);
     part.push(delta);
     size += bytes;
   }
-  if (part.length) batches.push(seal(device, writeKey, part));
+  seal();
   return batches;
 }

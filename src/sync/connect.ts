@@ -14,10 +14,11 @@ import { type Reducer, foldEvents, migrateProfile } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import { CREDENTIAL, type DeviceCredential, credentialOf } from './credential.js';
 import { type CachedModel, joinReplica, pullModel, pullProfile } from './pull.js';
-import { type Proof, createRegistration } from './register.js';
+import { createRegistration } from './register.js';
 import { segmentTransport } from './segment.js';
 import { OUTBOX, type Sender, createSender } from './sender.js';
 import { type Transport, jsonTransport } from './transport.js';
+import { verdictFor } from './backoff.js';
 
 /** Pull at most this often unless asked (identify links devices), ms. */
 export const PULL_INTERVAL_MS = 30 * 60_000;
@@ -59,8 +60,8 @@ export interface RestoreHost {
  * `host`: see {@link RestoreHost}.
  */
 export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, onProfile: (profile: Profile) => void, newDevice = false, host: RestoreHost): Sync {
-  const { endpoint, writeKey } = config;
-  const onetoone = config.transport === 'onetoone';
+  const { endpoint, writeKey, transport } = config;
+  const onetoone = transport === 'onetoone';
 
   /**
    * Rebuilds the profile on the restored device `device`: its pulled state is
@@ -72,44 +73,27 @@ export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, o
    */
   async function adopt(device: string, credential: DeviceCredential): Promise<void> {
     const replica = await pullProfile(endpoint, device, credential.key, writeKey);
-    if (!replica) throw new Error('restored profile not available');
+    if (!replica) throw new Error('no restored profile');
     await host.exclusive(async () => {
       // Another tab of this browser registered the same new device at the same moment and adopted `device` first:
       // its rebuild folded the shared event log already, and a second fold would count every event twice.
       if ((await store.deviceId()) === device) return void (await store.update(CREDENTIAL, () => credential), onProfile(await store.loadProfile()));
-      const folded = foldEvents(joinReplica(migrateProfile(undefined), device, replica), [], await store.readEvents(), host.reduce);
-      await store.update('profile', () => folded.profile);
-      await store.update('queue', () => folded.queue);
-      await store.update(OUTBOX, () => undefined);
-      await store.update('device', () => device);
-      await store.update(CREDENTIAL, () => credential);
-      onProfile(folded.profile);
+      const { profile, queue } = foldEvents(joinReplica(migrateProfile(undefined), device, replica), [], await store.readEvents(), host.reduce);
+      for (const [key, value] of [['profile', profile], ['queue', queue], [OUTBOX, undefined], ['device', device], [CREDENTIAL, credential]] as const) await store.update(key, () => value);
+      onProfile(profile);
     });
   }
 
   // Only the OneToOne protocol registers; a function transport gets the key for its own backend; Segment never.
-  const registration = onetoone ? createRegistration({ endpoint, writeKey, store, log, adopt }) : undefined;
+  const registration = onetoone ? createRegistration(config, store, log, adopt) : undefined;
   let credential: DeviceCredential | undefined;
-  const prove = registration
-    ? registration.prove
-    : typeof config.transport === 'function'
-      ? async (): Promise<Proof> => (credential = await credentialOf(store, credential)).key
-      : undefined;
-
-  const sender = createSender({
-    store,
-    log,
-    transport: transportOf(config),
-    writeKey,
-    flushIntervalMs: config.flushIntervalMs,
-    lockName: 'o2o-sync-' + config.databaseName,
-    prove,
-  });
+  const prove = registration ?? (typeof transport === 'function' ? async (): Promise<string> => (credential = await credentialOf(store, credential)).key : undefined);
+  const sender = createSender(config, store, log, transportOf(config), prove);
 
   // The decision log speaks the OneToOne protocol only (docs/protocol.md, `POST /v1/decisions`).
   const decisionLog = registration && host.decisions
     ? startDecisionLog({
-      endpoint, writeKey, store, log, prove: registration.prove, decisions: host.decisions,
+      endpoint, writeKey, store, log, prove: registration, decisions: host.decisions,
       flushIntervalMs: config.flushIntervalMs, lockName: 'o2o-log-' + config.databaseName, background: host.background,
     })
     : undefined;
@@ -120,25 +104,24 @@ export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, o
   const update = <T>(key: string, fn: (stored: T | undefined) => T | undefined): Promise<T | undefined> => later(() => store.update<T>(key, fn));
 
   let pulling: Promise<void> | undefined;
-  async function pull(force = false): Promise<void> {
-    if (!onetoone) return;
+  /** Pulls the model and, unless this page created the device and nothing forces it, the remote profile (OneToOne protocol only). */
+  async function pull(force: boolean): Promise<void> {
     const now = Date.now();
     let due = force;
     let previous: number | undefined;
     // Claiming the pull time first keeps other tabs from pulling at the same moment.
     await update<number>('pulled', (at) => ((previous = at), (due ||= !at || now - at > PULL_INTERVAL_MS) ? now : at));
     if (!due) return;
-    let model: CachedModel | undefined;
-    let replica: Replica | undefined;
     let device = '';
     const profile = async (): Promise<Replica | undefined> => {
       // Registration first (it may restore another device id); a refused device pulls the model only.
-      const key = await prove?.();
+      const key = await registration!();
       device = await later(() => store.deviceId());
-      if (typeof key !== 'string') return undefined;
       // A device this page created is unknown to the backend until something links it (a forced pull).
-      return newDevice && !force ? undefined : pullProfile(endpoint, device, key, writeKey);
+      if (typeof key === 'string' && (force || !newDevice)) return pullProfile(endpoint, device, key, writeKey);
     };
+    let model: CachedModel | undefined;
+    let replica: Replica | undefined;
     try {
       [model, replica] = await Promise.all([pullModel(endpoint, await update<CachedModel>('model', (m) => m), (reason) => log.count('model:rejected', reason)), profile()]);
     } catch (error) {
@@ -152,12 +135,13 @@ export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, o
 
   let stopped = false;
   const sync: Sync = {
-    ...sender,
     schedule(events) {
       decisionLog?.observe(events);
       sender.schedule();
     },
-    flush: (keepalive) => Promise.all([sender.flush(keepalive), decisionLog?.flush(keepalive)]).then(() => undefined),
+    async flush(keepalive) {
+      await Promise.all([sender.flush(keepalive), decisionLog?.flush(keepalive)]);
+    },
     decided: (decision) => decisionLog?.decided(decision),
     stop() {
       stopped = true;
@@ -166,14 +150,14 @@ export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, o
     },
     // One pull at a time per tab: a second caller shares the one in flight. A stopped sync (consent withdrawn,
     // forget) asks nothing more, not even the start-up pull still waiting for the page to settle.
-    pull: (force) =>
-      stopped ? Promise.resolve() : (pulling ??= pull(force)
+    pull: async (force = false) =>
+      stopped || !onetoone ? undefined : (pulling ??= pull(force)
         .catch((error: unknown) => log.count('sync:pull-failed', error))
         .finally(() => (pulling = undefined))),
   };
   // Deltas left by earlier pages go out soon after load.
   sender.schedule();
-  whenSettled(() => void sync.pull());
+  if (onetoone) whenSettled(() => void sync.pull());
   return sync;
 }
 
@@ -191,8 +175,7 @@ function whenSettled(task: () => void): void {
 /** Asks the backend to erase `device` (and what is linked to it), proving it with `deviceKey`; resolves false when the request failed. */
 export async function forgetRemote(config: ResolvedConfig, device: string, deviceKey?: string): Promise<boolean> {
   try {
-    const { status } = await transportOf(config)({ kind: 'forget', device, writeKey: config.writeKey, deviceKey });
-    return status >= 200 && status < 300;
+    return verdictFor((await transportOf(config)({ kind: 'forget', device, writeKey: config.writeKey, deviceKey })).status) === 'ok';
   } catch {
     return false;
   }

@@ -24,7 +24,7 @@ export interface DeviceCredential {
 /** A new device key: 32 bytes from `crypto.getRandomValues`, base64url without padding. */
 export function newDeviceKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...bytes)).replace(/[+/=]/g, (c) => (c === '+' ? '-' : c === '/' ? '_' : ''));
 }
 
 /**
@@ -42,18 +42,15 @@ export async function credentialOf(store: Store, known?: DeviceCredential): Prom
   return stored as DeviceCredential;
 }
 
-/** What the collector answered to a registration: the device id to use from now on. */
-export interface Registered {
-  device: string;
-  restored: boolean;
-}
-
-/** Reads an untrusted `/v1/device` answer; undefined when it is not one. */
-export function readRegistered(input: unknown, sent: string): Registered | undefined {
+/**
+ * Reads an untrusted `/v1/device` answer to the registration of device `sent`:
+ * the device id to use from now on (another one when the collector restored
+ * it), or undefined when the answer is not one.
+ */
+export function readRegistered(input: unknown, sent: string): string | undefined {
   if (!input || typeof input !== 'object') return undefined;
   const { device, restored } = input as { device?: unknown; restored?: unknown };
   // An answer that names no device keeps the one sent; one that names a malformed id is not an answer.
-  if (device === undefined) return { device: sent, restored: false };
-  if (typeof device !== 'string' || !/^[\w-]{1,64}$/.test(device)) return undefined;
-  return { device, restored: restored === true && device !== sent };
+  if (device === undefined) return sent;
+  if (typeof device === 'string' && /^[\w-]{1,64}$/.test(device)) return restored === true ? device : sent;
 }

@@ -17,18 +17,17 @@ export interface CachedModel {
   v?: number;
 }
 
+/** The entries of `value` when it is an object (none otherwise: an untrusted answer may be anything). */
+const entriesOf = (value: unknown): Array<[string, unknown]> => Object.entries(value && typeof value === 'object' ? value : {});
+
 /** Keeps only well-formed devices and fields of an untrusted replica. */
 export function readReplica(input: unknown): Replica {
   const replica: Replica = {};
-  if (!input || typeof input !== 'object') return replica;
-  for (const [device, state] of Object.entries(input)) {
+  for (const [device, state] of entriesOf(input)) {
     if (!/^[\w-]{1,64}$/.test(device) || !state || typeof state !== 'object') continue;
     const { seq, fields } = state as { seq?: unknown; fields?: unknown };
-    const clean: Replica[string] = { seq: Number.isSafeInteger(seq) ? (seq as number) : 0, fields: {} };
-    for (const [key, field] of Object.entries(fields && typeof fields === 'object' ? fields : {})) {
-      if (isFieldKey(key) && isField(field)) clean.fields[key] = field;
-    }
-    replica[device] = clean;
+    const clean: Replica[string] = (replica[device] = { seq: Number.isSafeInteger(seq) ? (seq as number) : 0, fields: {} });
+    for (const [key, field] of entriesOf(fields)) if (isFieldKey(key) && isField(field)) clean.fields[key] = field;
   }
   return replica;
 }
@@ -41,11 +40,6 @@ export function readReplica(input: unknown): Replica {
 export function joinReplica(profile: Profile, device: string, replica: Replica): Profile {
   const { [device]: mine, ...others } = replica;
   return { v: profile.v, own: mine ? mergeDeviceStates(profile.own, mine) : profile.own, remote: mergeReplicas(profile.remote, others) };
-}
-
-async function get(url: string, headers: Record<string, string> = {}): Promise<Response | undefined> {
-  const response = await fetch(url, { headers, credentials: 'omit' });
-  return response.ok || response.status === 304 ? response : undefined;
 }
 
 /**
@@ -64,11 +58,11 @@ export async function pullProfile(endpoint: string, device: string, deviceKey: s
  * (`rejected` hears why). A cache stored before validation moved here is fetched again.
  */
 export async function pullModel(endpoint: string, cached: CachedModel | undefined, rejected: (reason: string) => void): Promise<CachedModel | undefined> {
-  const current = cached?.v === VALIDATED_MODEL ? cached : undefined;
-  const response = await get(endpoint + '/v1/model', current ? { 'if-none-match': current.etag } : {});
-  if (!response || response.status === 304) return undefined;
+  const headers = cached?.v === VALIDATED_MODEL ? { 'if-none-match': cached.etag } : undefined;
+  const response = await fetch(endpoint + '/v1/model', { headers, credentials: 'omit' });
+  // Unchanged (304) or unavailable.
+  if (!response.ok) return undefined;
   const parsed = parseModel(await response.text());
   if (parsed.ok) return { etag: response.headers.get('etag') ?? '', doc: parsed.model, v: VALIDATED_MODEL };
   rejected(parsed.reason);
-  return undefined;
 }

@@ -19,11 +19,19 @@ export function toSegmentBody(batch: Batch): Record<string, unknown> {
   const deltas = batch.deltas.filter((d) => d.key !== 'u.sig');
   for (const { key, f } of deltas) if (key.startsWith('u.') && f.k === 'r') traits[key.slice(2)] = f.v;
   const { id: userId, ...rest } = traits;
-  const base = { anonymousId: batch.device, timestamp, ...(typeof userId === 'string' ? { userId } : {}) };
-  const messages: Record<string, unknown>[] = [];
-  if (Object.keys(traits).length) messages.push({ type: 'identify', messageId: batch.id + '-i', traits: rest, ...base });
-  messages.push({ type: 'track', event: 'o2o_profile_delta', messageId: batch.id, properties: { seq: batch.seq, deltas }, ...base });
-  return { batch: messages, sentAt: timestamp, writeKey: batch.writeKey };
+  const base = { anonymousId: batch.device, timestamp, ...(typeof userId === 'string' && { userId }) };
+  const track = { type: 'track', event: 'o2o_profile_delta', messageId: batch.id, properties: { seq: batch.seq, deltas }, ...base };
+  return {
+    batch: Object.keys(traits).length ? [{ type: 'identify', messageId: batch.id + '-i', traits: rest, ...base }, track] : [track],
+    sentAt: timestamp,
+    writeKey: batch.writeKey,
+  };
+}
+
+/** The Segment `/v1/batch` body of a `forget()`: one `track` named `o2o_forget`. */
+function forgetBody(device: string, writeKey?: string): Record<string, unknown> {
+  const timestamp = new Date().toISOString();
+  return { batch: [{ type: 'track', event: 'o2o_forget', messageId: 'forget-' + device, anonymousId: device, timestamp }], sentAt: timestamp, writeKey };
 }
 
 /**
@@ -31,13 +39,8 @@ export function toSegmentBody(batch: Batch): Record<string, unknown> {
  * API cannot erase; `forget()` sends a `track` named `o2o_forget` for the
  * pipeline to act on (for example a Segment deletion regulation).
  */
-export function segmentTransport(endpoint: string): Transport {
-  return (request) => {
-    const url = endpoint + '/v1/batch';
-    // Built field by field from the batch: the device key never reaches the third party, and no cookie does either.
-    if (request.kind === 'batch') return post(url, toSegmentBody(request.batch), request.keepalive, 'omit');
-    const timestamp = new Date().toISOString();
-    const message = { type: 'track', event: 'o2o_forget', messageId: 'forget-' + request.device, anonymousId: request.device, timestamp };
-    return post(url, { batch: [message], sentAt: timestamp, writeKey: request.writeKey }, false, 'omit');
-  };
-}
+export const segmentTransport = (endpoint: string): Transport => (request) =>
+  // Built field by field from the batch: the device key never reaches the third party, and no cookie does either.
+  request.kind === 'batch'
+    ? post(endpoint + '/v1/batch', toSegmentBody(request.batch), request.keepalive, 'omit')
+    : post(endpoint + '/v1/batch', forgetBody(request.device, request.writeKey), false, 'omit');

@@ -5,6 +5,7 @@
  * requests kept under the browser's 64 KiB in-flight limit when the page is
  * going away. Deltas leave the queue only after the backend accepted them.
  */
+import type { ResolvedConfig } from '../config.js';
 import type { DebugLog } from '../debug/log.js';
 import type { Store } from '../store/store.js';
 import type { Proof } from './register.js';
@@ -18,24 +19,6 @@ export const KEEPALIVE_BUDGET = 60_000;
 /** Store key of the batches cut from the queue and not yet accepted. */
 export const OUTBOX = 'outbox';
 
-/** What the sender needs from its surroundings. */
-export interface SenderOptions {
-  store: Store;
-  log: DebugLog;
-  transport: Transport;
-  writeKey?: string;
-  /** Delay between a new delta and the send attempt, ms. */
-  flushIntervalMs: number;
-  /** Name of the cross-tab lock (one per database). */
-  lockName: string;
-  /**
-   * The device key to send (registering the device first where the protocol
-   * asks for it), a result to retry after, or `undefined` when the backend
-   * refused the device. Without it, requests carry no key.
-   */
-  prove?: () => Promise<Proof>;
-}
-
 /** Sends the queue to the backend. */
 export interface Sender {
   /** Sends now; `keepalive` lets requests outlive the page (sends what fits in {@link KEEPALIVE_BUDGET}). */
@@ -46,9 +29,21 @@ export interface Sender {
   stop(): void;
 }
 
-/** Creates a {@link Sender}. */
-export function createSender(o: SenderOptions): Sender {
-  const { store, log } = o;
+/**
+ * Creates the {@link Sender} of `store` through `transport`: batches carry
+ * `config.writeKey`, a send waits `config.flushIntervalMs` after a new delta,
+ * and the cross-tab lock is named after `config.databaseName`. `prove`
+ * answers the device key to send (registering the device first where the
+ * protocol asks for it), a result to retry after, or `undefined` when the
+ * backend refused the device; without it, requests carry no key.
+ */
+export function createSender(
+  config: Pick<ResolvedConfig, 'writeKey' | 'flushIntervalMs' | 'databaseName'>,
+  store: Store,
+  log: DebugLog,
+  transport: Transport,
+  prove?: () => Promise<Proof>,
+): Sender {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inFlight: Promise<void> | undefined;
   let attempt = 0;
@@ -61,11 +56,11 @@ export function createSender(o: SenderOptions): Sender {
 
   /** The outbox, cut from the queue when empty. */
   async function outbox(): Promise<Batch[]> {
-    const box = (await store.update<Batch[]>(OUTBOX, (b) => b)) ?? [];
-    if (box.length) return box;
+    const box = await store.update<Batch[]>(OUTBOX, (b) => b);
+    if (box?.length) return box;
     const queue = await store.readQueue();
     if (!queue.length) return [];
-    const cut = splitIntoBatches(queue, await store.deviceId(), o.writeKey);
+    const cut = splitIntoBatches(queue, await store.deviceId(), config.writeKey);
     await store.update(OUTBOX, () => cut);
     return cut;
   }
@@ -74,50 +69,39 @@ export function createSender(o: SenderOptions): Sender {
   async function deliver(batch: Batch, keepalive: boolean, deviceKey: string | undefined): Promise<TransportResult | undefined> {
     let result: TransportResult;
     try {
-      result = await o.transport({ kind: 'batch', batch: { ...batch, sentAt: Date.now() }, keepalive, deviceKey });
+      result = await transport({ kind: 'batch', batch: { ...batch, sentAt: Date.now() }, keepalive, deviceKey });
     } catch {
       result = { status: 0 };
     }
     const verdict = verdictFor(result.status);
     if (verdict === 'retry') return result;
-    if (result.status === 401 && o.prove) {
+    if (result.status === 401 && prove) {
       // The key is refused: keep the queue (nothing stored is lost) and stop for this page instead of retrying.
       log.count('sync:credential-refused', 401);
-      sender.stop();
-      return undefined;
+      return void sender.stop();
     }
     if (verdict === 'drop') log.count('sync:dropped-batch', result.status);
     await store.acknowledge(batch.deltas);
     await store.update<Batch[]>(OUTBOX, (b) => b?.filter((x) => x.id !== batch.id));
     log.info(`sync: ${batch.id} ${verdict} (${batch.deltas.length} deltas)`);
-    return undefined;
   }
 
   /** Waits out the backoff (and any `Retry-After`) before the next attempt. */
   function retryAfter(failed: TransportResult[]): void {
-    log.count('sync:retry', failed[0]?.status);
-    arm(retryDelay(++attempt, Math.max(0, ...failed.map((r) => r.retryAfterMs ?? 0)), Math.random()));
+    log.count('sync:retry', failed[0]!.status);
+    arm(retryDelay(++attempt, Math.max(...failed.map((r) => r.retryAfterMs ?? 0)), Math.random()));
   }
 
   async function drain(keepalive: boolean): Promise<void> {
     // The device is registered before its first batch is cut, so no batch is ever sealed with an id it gives up.
-    let key: string | undefined;
-    if (o.prove) {
-      const proof = await o.prove();
-      if (proof === undefined) return sender.stop();
-      if (typeof proof !== 'string') return retryAfter([proof]);
-      key = proof;
-    }
-    for (;;) {
-      if (stopped) return;
+    const key = await prove?.();
+    if (prove && typeof key !== 'string') return key ? retryAfter([key]) : sender.stop();
+    while (!stopped) {
       const box = await outbox();
       if (!box.length) return;
-      let parts = box.slice(0, 1);
-      if (keepalive) {
-        let spent = 0;
-        parts = box.filter((b) => (spent += byteLength(JSON.stringify(b)) + 300) <= KEEPALIVE_BUDGET);
-      }
-      const failed = (await Promise.all(parts.map((b) => deliver(b, keepalive, key)))).filter(Boolean) as TransportResult[];
+      let spent = 0;
+      const parts = keepalive ? box.filter((b) => (spent += byteLength(JSON.stringify(b)) + 300) <= KEEPALIVE_BUDGET) : box.slice(0, 1);
+      const failed = (await Promise.all(parts.map((b) => deliver(b, keepalive, key as string | undefined)))).filter((r) => r) as TransportResult[];
       if (failed.length) return retryAfter(failed);
       attempt = 0;
       if (keepalive) return;
@@ -125,18 +109,18 @@ export function createSender(o: SenderOptions): Sender {
   }
 
   const sender: Sender = {
-    flush(keepalive = false) {
-      if (stopped) return Promise.resolve();
+    async flush(keepalive = false) {
+      if (stopped) return;
       clearTimeout(timer);
       timer = undefined;
-      return (inFlight ??= withSendLock(o.lockName, () => drain(keepalive))
+      return (inFlight ??= withSendLock('o2o-sync-' + config.databaseName, () => drain(keepalive))
         // Another tab holds the lock and is sending the shared queue; look again later in case it finished first.
-        .then((held) => void (held || arm(o.flushIntervalMs)))
+        .then((held) => void (held || arm(config.flushIntervalMs)))
         .catch((error: unknown) => log.count('sync:failed', error))
         .finally(() => (inFlight = undefined)));
     },
     schedule() {
-      if (timer === undefined && !stopped) arm(o.flushIntervalMs);
+      if (timer === undefined && !stopped) arm(config.flushIntervalMs);
     },
     stop() {
       stopped = true;

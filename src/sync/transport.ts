@@ -35,29 +35,31 @@ export type Transport = (request: SyncRequest) => Promise<TransportResult>;
  */
 export const REQUEST_TIMEOUT_MS = 15_000;
 
+/** Protocol version of every device-scoped request body. */
+export const PROTOCOL = 2;
+
 /**
  * POSTs `body` as a simple request (text/plain), so no CORS preflight is
  * needed. `same-origin` lets the collector's first-party device cookie travel
  * (and be set or cleared) only when the collector is on the site's own origin.
  */
 export function send(url: string, body: unknown, keepalive = false, credentials: RequestCredentials = 'same-origin'): Promise<Response> {
-  const signal = AbortSignal.timeout?.(REQUEST_TIMEOUT_MS);
-  return fetch(url, { method: 'POST', body: JSON.stringify(body), keepalive, credentials, signal });
+  return fetch(url, { method: 'POST', body: JSON.stringify(body), keepalive, credentials, signal: AbortSignal.timeout?.(REQUEST_TIMEOUT_MS) });
 }
 
-/** {@link send}, answered with the status and `Retry-After`. */
-export async function post(url: string, body: unknown, keepalive = false, credentials?: RequestCredentials): Promise<TransportResult> {
-  const response = await send(url, body, keepalive, credentials);
-  return { status: response.status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()) };
-}
+/** The status and `Retry-After` of `response`. */
+export const resultOf = (response: Response): TransportResult => ({ status: response.status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()) });
 
-/** Protocol version of every device-scoped request body. */
-export const PROTOCOL = 2;
+/** {@link send}, answered with {@link resultOf}. */
+export const post = (url: string, body: unknown, keepalive?: boolean, credentials?: RequestCredentials): Promise<TransportResult> =>
+  send(url, body, keepalive, credentials).then(resultOf);
 
 /** The OneToOne JSON protocol (docs/protocol.md): `POST /v1/batch` and `POST /v1/forget`, with the device key. */
-export function jsonTransport(endpoint: string): Transport {
-  return (request) =>
+export const jsonTransport = (endpoint: string): Transport => (request) =>
+  post(
+    endpoint + '/v1/' + request.kind,
     request.kind === 'batch'
-      ? post(endpoint + '/v1/batch', { v: PROTOCOL, ...request.batch, deviceKey: request.deviceKey }, request.keepalive)
-      : post(endpoint + '/v1/forget', { v: PROTOCOL, device: request.device, deviceKey: request.deviceKey, writeKey: request.writeKey });
-}
+      ? { v: PROTOCOL, ...request.batch, deviceKey: request.deviceKey }
+      : { v: PROTOCOL, device: request.device, deviceKey: request.deviceKey, writeKey: request.writeKey },
+    request.kind === 'batch' && request.keepalive,
+  );

@@ -24,8 +24,10 @@ describe('sender', () => {
     return answers.shift() ?? { status: 200 };
   };
   const senders: Array<{ stop(): void }> = [];
+  // The database name also names the cross-tab send lock: one per sender.
+  const settings = (databaseName: string) => ({ flushIntervalMs: 100, databaseName });
   const sender = () => {
-    const s = createSender({ store, log, transport, flushIntervalMs: 100, lockName: 'test-lock-' + Math.random() });
+    const s = createSender(settings('test-lock-' + Math.random()), store, log, transport);
     senders.push(s);
     return s;
   };
@@ -72,10 +74,10 @@ describe('sender', () => {
   it('keeps writes made while a batch was in flight', async () => {
     await track(store, 'view');
     let release: (r: TransportResult) => void = () => undefined;
-    const s = createSender({ store, log, flushIntervalMs: 100, lockName: 'l2', transport: (r) => {
+    const s = createSender(settings('l2'), store, log, (r) => {
       if (r.kind === 'batch') sent.push(r.batch);
       return sent.length > 1 ? Promise.resolve({ status: 200 }) : new Promise((resolve) => (release = resolve));
-    } });
+    });
     senders.push(s);
     const flushing = s.flush();
     for (let i = 0; i < 50 && !sent.length; i++) await vi.advanceTimersByTimeAsync(1);
@@ -99,10 +101,10 @@ describe('sender', () => {
   it('a network error (the transport throws) is retried', async () => {
     await track(store, 'view');
     let calls = 0;
-    const s = createSender({ store, log, flushIntervalMs: 100, lockName: 'l3', transport: async () => {
+    const s = createSender(settings('l3'), store, log, async () => {
       if (++calls === 1) throw new TypeError('Failed to fetch');
       return { status: 200 };
-    } });
+    });
     senders.push(s);
     await s.flush();
     expect((await store.readQueue()).length).toBeGreaterThan(0);
