@@ -62,10 +62,9 @@ const isId = (id: string): boolean => CANDIDATE_ID.test(id) && !PROTOTYPE_KEYS.h
  * number); such a record is not sent, since the collector would refuse the
  * whole request it travels in.
  */
-export function wireValid(record: DecisionRecord): boolean {
-  return isId(record.slot) && isId(record.variant) && /^[\w.:-]{1,64}$/.test(record.model) && record.candidates.every(isId) &&
-    new Set(record.candidates).size === record.candidates.length && record.candidates.includes(record.variant) &&
-    record.p > 0 && record.p <= 1;
+export function wireValid({ slot, variant, model, candidates, p }: DecisionRecord): boolean {
+  return isId(slot) && isId(variant) && /^[\w.:-]{1,64}$/.test(model) && candidates.every(isId) &&
+    new Set(candidates).size === candidates.length && candidates.includes(variant) && p > 0 && p <= 1;
 }
 
 /**
@@ -74,10 +73,11 @@ export function wireValid(record: DecisionRecord): boolean {
  * @param t - client clock when decided, epoch ms.
  */
 export function buildDecisionRecord(decision: Decision, id: string, t: number): DecisionRecord {
-  let competed = decision.inputs.competed;
+  const { slot, model, group, variant, inputs } = decision;
+  let competed = inputs.competed;
   if (competed.length > MAX_LOGGED_CANDIDATES) {
-    const others = competed.filter((c) => c.id !== decision.variant).sort((a, b) => b.mean - a.mean).slice(0, MAX_LOGGED_CANDIDATES - 1);
-    const keep = new Set([decision.variant, ...others.map((c) => c.id)]);
+    const others = competed.filter((c) => c.id !== variant).sort((a, b) => b.mean - a.mean).slice(0, MAX_LOGGED_CANDIDATES - 1);
+    const keep = new Set([variant, ...others.map((c) => c.id)]);
     competed = competed.filter((c) => keep.has(c.id));
   }
   // Markup may repeat a variant id: the record names each candidate once (its first entry).
@@ -85,20 +85,19 @@ export function buildDecisionRecord(decision: Decision, id: string, t: number): 
   const cf: DecisionRecord['cf'] = dict();
   for (const c of competed) {
     // Room for the two learned entries within the bound.
-    const own = sparse(c.own, MAX_LOGGED_FEATURES - 2);
+    const own = (cf[c.id] = sparse(c.own, MAX_LOGGED_FEATURES - 2));
     if (c.learned) own[LEARN_MEAN] = c.learned;
     if (c.sd) own[LEARN_SD] = c.sd;
-    cf[c.id] = own;
   }
   const candidates = competed.map((c) => c.id);
   const p = propensityOf(decision).p;
   // A preview of an ineligible variant competed with nothing: the record still names what was shown.
-  if (!candidates.includes(decision.variant)) candidates.unshift(decision.variant);
+  if (!candidates.includes(variant)) candidates.unshift(variant);
   return {
-    id, t, slot: decision.slot, model: decision.model, group: decision.group, variant: decision.variant, candidates,
-    // NaN (a score that is not a number) stays NaN, and wireValid refuses it.
-    p: p > 0 ? Math.max(MIN_LOGGED_P, p) : p === 0 ? MIN_LOGGED_P : NaN, pm: 'exact',
-    f: sparse(decision.inputs.features, MAX_LOGGED_FEATURES), cf,
+    id, t, slot, model, group, variant, candidates,
+    // NaN (a score that is not a number) stays NaN, and wireValid refuses it; 0 becomes the smallest p.
+    p: p >= 0 ? Math.max(MIN_LOGGED_P, p) : NaN, pm: 'exact',
+    f: sparse(inputs.features, MAX_LOGGED_FEATURES), cf,
   };
 }
 

@@ -30,7 +30,8 @@ export interface LoggedDecision {
 }
 
 const DIRECT: Record<string, OutcomeKind> = { view_promotion: 'impression', select_promotion: 'click', offer_shown: 'impression', offer_clicked: 'click' };
-const CREDITED: Record<string, OutcomeKind> = { add_to_cart: 'add_to_cart', purchase: 'purchase', conversion: 'conversion' };
+/** Event names credited last touch: each is its own outcome kind (and what counts as an offer's conversion). */
+export const CONVERSIONS = ['purchase', 'add_to_cart', 'conversion'];
 
 /**
  * A stable id for a stored event, `[A-Za-z0-9_-]`: its time and a hash of its
@@ -49,32 +50,29 @@ export function eventId(event: TrackedEvent): string {
 export function attribute(
   event: TrackedEvent, decisions: readonly LoggedDecision[], last: LastTouch, timeoutMs = DEFAULT_PROFILE_OPTIONS.sessionTimeoutMs,
 ): { outcomes: OutcomeRecord[]; last: LastTouch } {
+  const { name, ts, props, value } = event;
+  const outcomes: OutcomeRecord[] = [];
   // Own keys only: a custom event named `constructor` is not an outcome. The id (a hash of the event) is made only
   // for an event that yields one: most events (page views, scrolls) do not, and hashing each cost a burst of
   // 1,000 track() calls about 5 ms of main-thread CPU.
-  const direct = hasOwn(DIRECT, event.name) ? DIRECT[event.name] : undefined;
+  const direct = hasOwn(DIRECT, name) && DIRECT[name];
   if (direct) {
-    const offer = event.name[0] === 'o';
-    const slot = offer ? OFFER_SLOT : event.props.slot;
-    const variant = offer ? event.props.offer : event.props.variant;
-    const decision = decisions.find((d) => d.slot === slot && d.variant === variant);
-    if (!decision) return { outcomes: [], last };
+    const offer = name[0] === 'o';
+    const decision = decisions.find((d) => d.slot === (offer ? OFFER_SLOT : props.slot) && d.variant === (offer ? props.offer : props.variant));
+    if (!decision) return { outcomes, last };
+    const { id: d, slot } = decision;
     // Touches past the timeout can no longer be credited: dropped, so the state stays as small as the slots in play.
-    const next = dict(Object.entries(last).filter(([, touch]) => event.ts - touch.t <= timeoutMs));
-    next[decision.slot] = { d: decision.id, t: event.ts };
-    return { outcomes: [{ id: eventId(event), d: decision.id, k: direct, t: event.ts }], last: next };
+    const next = dict(Object.entries(last).filter(([, touch]) => ts - touch.t <= timeoutMs));
+    next[slot] = { d, t: ts };
+    return { outcomes: [{ id: eventId(event), d, k: direct, t: ts }], last: next };
   }
-  const kind = hasOwn(CREDITED, event.name) ? CREDITED[event.name] : undefined;
-  if (!kind) return { outcomes: [], last };
+  if (!CONVERSIONS.includes(name)) return { outcomes, last };
   const id = eventId(event);
-  // The collector accepts values from 0 to 10¹² (docs/protocol.md); another one would get the whole request refused.
-  const value = typeof event.value === 'number' && event.value >= 0 && event.value <= MAX_OUTCOME_VALUE ? event.value : undefined;
-  const outcomes: OutcomeRecord[] = [];
-  for (const slot of Object.keys(last)) {
-    const touch = last[slot] as { d: string; t: number };
-    if (event.ts - touch.t > timeoutMs) continue;
-    const outcome: OutcomeRecord = { id, d: touch.d, k: kind, t: event.ts };
-    if (value !== undefined && kind !== 'conversion') outcome.v = value;
+  for (const { d, t } of Object.values(last)) {
+    if (ts - t > timeoutMs) continue;
+    const outcome: OutcomeRecord = { id, d, k: name as OutcomeKind, t: ts };
+    // The collector accepts values from 0 to 10¹² (docs/protocol.md); another one would get the whole request refused.
+    if (name !== 'conversion' && typeof value === 'number' && value >= 0 && value <= MAX_OUTCOME_VALUE) outcome.v = value;
     outcomes.push(outcome);
   }
   return { outcomes, last };

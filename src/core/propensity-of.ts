@@ -6,7 +6,7 @@
  * choices: their probability is 1.
  */
 import type { Decision } from './decide.js';
-import { type Arm, bestMean, choiceProbability } from './propensity.js';
+import { bestMean, choiceProbability } from './propensity.js';
 
 /** A decision's propensity and exploration share. */
 export interface DecisionPropensity {
@@ -18,23 +18,17 @@ export interface DecisionPropensity {
   exploration: number;
 }
 
-/** The competing arms of a decision, in competition order. */
-export function decisionArms(decision: Pick<Decision, 'inputs'>): Arm[] {
-  return decision.inputs.competed.map((c) => ({ mean: c.mean, sd: c.sd }));
-}
-
 /** The propensity of a decision (see {@link DecisionPropensity}); cost measured in docs/model.md. */
-export function propensityOf(decision: Pick<Decision, 'inputs' | 'group' | 'variant'>): DecisionPropensity {
-  const competed = decision.inputs.competed;
-  if (decision.group !== 'personalized' || competed.length < 2) return { p: 1, best: decision.variant, exploration: 0 };
-  const arms = decisionArms(decision);
-  const top = bestMean(arms);
-  const pBest = choiceProbability(arms, top);
+export function propensityOf({ inputs: { competed }, group, variant }: Pick<Decision, 'inputs' | 'group' | 'variant'>): DecisionPropensity {
+  if (group !== 'personalized' || competed.length < 2) return { p: 1, best: variant, exploration: 0 };
+  // Each competitor is the arm it drew from (its mean and spread).
+  const top = bestMean(competed);
+  const pBest = choiceProbability(competed, top);
   // Markup may repeat a variant id: the variant's probability is that of all its entries.
   let p = 0;
   competed.forEach((c, i) => {
     // The same integral as the best's when exploration did not change the choice.
-    if (c.id === decision.variant) p += i === top ? pBest : choiceProbability(arms, i);
+    if (c.id === variant) p += i === top ? pBest : choiceProbability(competed, i);
   });
   return { p, best: (competed[top] as { id: string }).id, exploration: Math.max(0, 1 - pBest) };
 }

@@ -78,50 +78,36 @@ export function bestMean(arms: readonly Arm[]): number {
   return best;
 }
 
-/** P(a point mass at `x` from arm `i` beats the point arms): earlier arms win ties, later arms need more. */
-function beatsPoints(arms: readonly Arm[], i: number, x: number): boolean {
-  for (let j = 0; j < arms.length; j++) {
-    const a = arms[j] as Arm;
-    if (j === i || a.sd > 0) continue;
-    if (j < i ? a.mean >= x : a.mean > x) return false;
-  }
-  return true;
-}
-
 /** Probability that arm `index` wins. */
 export function choiceProbability(arms: readonly Arm[], index: number): number {
   const me = arms[index];
   if (!me) return 0;
-  let spread = false;
-  for (const a of arms) spread ||= a.sd > 0;
-  if (!spread) return bestMean(arms) === index ? 1 : 0;
-  if (me.sd <= 0) {
-    if (!beatsPoints(arms, index, me.mean)) return 0;
+  const { mean, sd } = me;
+  if (!arms.some((a) => a.sd > 0)) return bestMean(arms) === index ? 1 : 0;
+  if (sd <= 0) {
+    // A point mass: it must beat the other point masses (earlier arms win ties, later arms need more) and the spread draws.
     let p = 1;
-    for (const a of arms) if (a.sd > 0) p *= normalCdf((me.mean - a.mean) / a.sd);
-    return p;
+    let beaten = false;
+    arms.forEach((a, j) => {
+      if (j === index) return;
+      if (a.sd > 0) p *= normalCdf((mean - a.mean) / a.sd);
+      else if (j < index ? a.mean >= mean : a.mean > mean) beaten = true;
+    });
+    return beaten ? 0 : p;
   }
   // Below `floor` some other draw is almost surely higher (or a point mass is): nothing to integrate there.
   let floor = -Infinity;
   let pointFloor = -Infinity;
-  for (let j = 0; j < arms.length; j++) {
-    const a = arms[j] as Arm;
-    if (j === index) continue;
+  arms.forEach((a, j) => {
+    if (j === index) return;
     floor = Math.max(floor, a.sd > 0 ? a.mean - RANGE * a.sd : a.mean);
     if (a.sd <= 0) pointFloor = Math.max(pointFloor, a.mean);
-  }
-  const lo = Math.max(-RANGE, (floor - me.mean) / me.sd);
+  });
+  const lo = Math.max(-RANGE, (floor - mean) / sd);
   if (lo >= RANGE) return 0;
   // The competitors whose CDF is not ≈1 over [lo, RANGE], and the narrowest spread among them, in i's units.
-  const rivals: Arm[] = [];
-  let narrowest = 1;
-  for (let j = 0; j < arms.length; j++) {
-    const a = arms[j] as Arm;
-    if (j === index || a.sd <= 0) continue;
-    if ((me.mean + me.sd * lo - a.mean) / a.sd > RANGE) continue;
-    rivals.push(a);
-    narrowest = Math.min(narrowest, a.sd / me.sd);
-  }
+  const rivals = arms.filter((a, j) => j !== index && !(a.sd <= 0 || (mean + sd * lo - a.mean) / a.sd > RANGE));
+  const narrowest = rivals.reduce((n, a) => Math.min(n, a.sd / sd), 1);
   // A point mass that cuts the range leaves the integrand far from 0 at its lower end, where the
   // trapezoid rule loses its exponential convergence (it erred by 3·10⁻³): there, Simpson's rule on
   // a step of CUT_STEP standard deviations (error O(h⁴), below 10⁻⁸ for these integrands).
@@ -133,9 +119,9 @@ export function choiceProbability(arms: readonly Arm[], index: number): number {
   let sum = 0;
   for (let k = 0; k < points; k++) {
     const t = lo + k * h;
-    const x = me.mean + me.sd * t;
+    const x = mean + sd * t;
     let f = Math.exp(-0.5 * t * t) * INV_SQRT_2PI;
-    for (let r = 0; r < rivals.length && f > 0; r++) f *= normalCdf((x - (rivals[r] as Arm).mean) / (rivals[r] as Arm).sd);
+    for (const a of rivals) if (f > 0) f *= normalCdf((x - a.mean) / a.sd);
     const end = k === 0 || k === points - 1;
     sum += cut ? (end ? f : k % 2 ? 4 * f : 2 * f) : end ? f / 2 : f;
   }

@@ -25,12 +25,14 @@ import { type LastTouch, type LoggedDecision, attribute } from '../core/outcomes
 import type { DebugLog } from '../debug/log.js';
 import { randomId } from '../store/store.js';
 import type { Store } from '../store/store.js';
-import { retryDelay } from '../sync/backoff.js';
+import { retryDelay, verdictFor } from '../sync/backoff.js';
+import { byteLength } from '../sync/batch.js';
 import { withSendLock } from '../sync/lock.js';
 import type { Proof } from '../sync/register.js';
 import { KEEPALIVE_BUDGET } from '../sync/sender.js';
+import { PROTOCOL } from '../sync/transport.js';
 import { LOG_KEY, type LogState, MAX_REQUEST_BYTES, appendToLog, cutRequest, settleRequest } from './decision-queue.js';
-import { decisionLogBody, postDecisionLog } from './decision-sender.js';
+import { type DecisionLogBody, postDecisionLog } from './decision-sender.js';
 
 /**
  * Bytes a keepalive request of the log may carry: what the 64 KiB browsers
@@ -86,8 +88,8 @@ export function activeDecisionLog(): DecisionLog | undefined {
 
 /** Starts the decision log; see {@link DecisionLog}. */
 export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
-  const { store, log } = o;
-  const page: LoggedDecision[] = [];
+  const { store, log, flushIntervalMs, background = (task) => task() } = o;
+  let page: LoggedDecision[] = [];
   let chain: Promise<unknown> = Promise.resolve();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let attempt = 0;
@@ -96,40 +98,46 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
   /** Records for this page's decisions not logged yet. */
   function fresh(extra?: Decision): DecisionRecord[] {
     const out: DecisionRecord[] = [];
-    const add = (decision: Decision): void => {
-      if (logged.has(decision)) return;
+    for (const decision of [...o.decisions(), ...(extra ? [extra] : [])]) {
+      if (logged.has(decision)) continue;
       logged.add(decision);
-      if (!loggable(decision)) return void log.count('log:not-policy', decision.slot);
+      if (!loggable(decision)) {
+        log.count('log:not-policy', decision.slot);
+        continue;
+      }
       try {
         const record = buildDecisionRecord(decision, randomId(), Date.now());
-        if (!wireValid(record)) return void log.count('log:invalid-record', decision.slot);
-        // Impressions and clicks go to the slot's latest decision on this page (an offer shown twice is two decisions).
-        const known = page.findIndex((p) => p.slot === record.slot);
-        if (known >= 0) page.splice(known, 1);
-        page.push({ id: record.id, slot: record.slot, variant: record.variant });
-        out.push(record);
+        const { id, slot, variant } = record;
+        if (!wireValid(record)) log.count('log:invalid-record', slot);
+        else {
+          // Impressions and clicks go to the slot's latest decision on this page (an offer shown twice is two decisions).
+          page = [...page.filter((p) => p.slot !== slot), { id, slot, variant }];
+          out.push(record);
+        }
       } catch (error) {
         log.count('log:record-failed', error);
       }
-    };
-    for (const decision of o.decisions()) add(decision);
-    if (extra) add(extra);
+    }
     return out;
   }
 
-  /** Runs `task` after the ones before it (the state's writes stay in order within the tab). */
-  const serial = <T>(task: () => Promise<T>): Promise<T | undefined> => {
-    const run = chain.then(task).catch((error: unknown) => void log.count('log:failed', error));
-    chain = run;
-    return run;
-  };
-
-  const background = o.background ?? (<T>(task: () => Promise<T>): Promise<T> => task());
   /**
    * One storage operation, in the writer's background turn (after the page's waiting events); skipped,
    * resolving undefined, once the log is stopped (forget() may have erased the store meanwhile).
    */
   const quietly = <T>(operation: () => Promise<T>): Promise<T | undefined> => background(async () => (stopped ? undefined : operation()));
+
+  /** Applies a step of the queue (src/log/decision-queue.ts) to the stored state; counts what it dropped as `reason`. */
+  async function change(step: (stored: LogState | undefined) => [LogState, number], reason: string): Promise<LogState | undefined> {
+    let dropped = 0;
+    const state = await store.update<LogState>(LOG_KEY, (s) => {
+      const [next, n] = step(s);
+      dropped = n;
+      return next;
+    });
+    if (dropped) log.count(reason, dropped);
+    return state;
+  }
 
   // New records and events wait here until the write's turn comes, and all that came meanwhile goes
   // in that one transaction: the page's decisions as soon as the log starts (a visitor who leaves
@@ -139,26 +147,20 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
   /** The write waiting for its turn, if any. */
   let writing: Promise<unknown> | undefined;
 
-  /** Writes what waits in memory to the queue (one transaction, in its turn). */
+  /** Writes what waits in memory to the queue (one transaction, in its turn), after the log's earlier operations (the state's writes stay in order within the tab). */
   function write(): Promise<unknown> {
     if (!pendingRecords.length && !pendingEvents.length) return chain;
-    return (writing ??= serial(() =>
-      quietly(async () => {
+    return (writing ??= chain = chain
+      .then(() => quietly(async () => {
         writing = undefined;
         const records = pendingRecords;
         const events = pendingEvents;
         pendingRecords = [];
         pendingEvents = [];
-        let dropped = 0;
-        await store.update<LogState>(LOG_KEY, (s) => {
-          const next = appendToLog(s, records, events, page);
-          dropped = next.dropped;
-          return next.state;
-        });
-        if (dropped) log.count('log:dropped', dropped);
-        schedule(o.flushIntervalMs);
-      }),
-    ));
+        await change((s) => appendToLog(s, records, events, page), 'log:dropped');
+        schedule(flushIntervalMs);
+      }))
+      .catch((error: unknown) => log.count('log:failed', error)));
   }
 
   /**
@@ -179,7 +181,12 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
     void write();
     // What earlier pages queued goes out after the flush interval whenever the page records something,
     // written or not (a page without slots sends the records its predecessors left).
-    if (events.length) schedule(o.flushIntervalMs);
+    if (events.length) schedule(flushIntervalMs);
+  }
+
+  function unschedule(): void {
+    clearTimeout(timer);
+    timer = undefined;
   }
 
   function schedule(ms: number): void {
@@ -190,45 +197,43 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
     }, ms);
   }
 
-  /** Sends the waiting request, cutting one first: `sent` (answered), `empty` (nothing waits) or `retry` (try later). */
-  async function sendOne(keepalive: boolean, key: string | undefined): Promise<'sent' | 'empty' | 'retry'> {
-    let oversize = 0;
-    const state = await quietly(() => store.update<LogState>(LOG_KEY, (s) => {
-      const next = cutRequest(s, randomId(), keepalive ? LOG_KEEPALIVE_BYTES : MAX_REQUEST_BYTES);
-      oversize = next.oversize;
-      return next.state;
-    }));
-    if (oversize) log.count('log:oversize', oversize);
-    const request = state?.out;
+  /** Schedules the next try with backoff, no sooner than the collector's `Retry-After`. */
+  const retry = (after?: number): void => schedule(retryDelay(++attempt, after, Math.random()));
+
+  /** Sends the waiting request, cutting one first; true when answered (false: nothing waits, or try later). */
+  async function sendOne(keepalive: boolean, deviceKey: string): Promise<boolean> {
+    const budget = keepalive ? LOG_KEEPALIVE_BYTES : MAX_REQUEST_BYTES;
+    const request = (await quietly(() => change((s) => cutRequest(s, randomId(), budget), 'log:oversize')))?.out;
     // The device id is read in a read-write transaction (it is created on first use): it takes a turn too.
     const device = request && (await quietly(() => store.deviceId()));
-    if (!request || device === undefined) return 'empty';
-    const body = decisionLogBody(request, device, key, o.writeKey, Date.now());
+    if (!request || device === undefined) return false;
+    const { id, decisions, outcomes } = request;
+    const body: DecisionLogBody = { v: PROTOCOL, id, device, deviceKey, sentAt: Date.now(), decisions, outcomes };
+    if (o.writeKey) body.writeKey = o.writeKey;
     // A request cut earlier for a normal send is too large to go with the page: it waits for the next page.
-    if (keepalive && new TextEncoder().encode(JSON.stringify(body)).length > LOG_KEEPALIVE_BYTES) return 'retry';
-    const answer = await postDecisionLog(o.endpoint, body, keepalive);
-    if (answer.verdict === 'retry') {
-      log.count('log:retry', answer.status);
+    if (keepalive && byteLength(JSON.stringify(body)) > budget) return false;
+    const { status, retryAfterMs } = await postDecisionLog(o.endpoint, body, keepalive);
+    const verdict = verdictFor(status);
+    if (verdict === 'retry') {
+      log.count('log:retry', status);
       if (!keepalive) {
-        clearTimeout(timer);
-        timer = undefined;
-        schedule(retryDelay(++attempt, answer.retryAfterMs, Math.random()));
+        unschedule();
+        retry(retryAfterMs);
       }
-      return 'retry';
+      return false;
     }
-    if (answer.verdict === 'drop') log.count('log:dropped-request', answer.status);
-    await quietly(() => store.update<LogState>(LOG_KEY, (s) => settleRequest(s, request.id)));
-    log.info(`log: ${request.id} ${answer.verdict} (${request.decisions.length} decisions, ${request.outcomes.length} outcomes)`);
+    if (verdict === 'drop') log.count('log:dropped-request', status);
+    await quietly(() => store.update<LogState>(LOG_KEY, (s) => settleRequest(s, id)));
+    log.info(`log: ${id} ${verdict} (${decisions.length} decisions, ${outcomes.length} outcomes)`);
     attempt = 0;
-    return 'sent';
+    return true;
   }
 
   async function drain(keepalive: boolean): Promise<void> {
     const proof = await o.prove();
-    if (proof === undefined) return;
-    if (typeof proof !== 'string') return void schedule(retryDelay(++attempt, proof.retryAfterMs, Math.random()));
+    if (typeof proof === 'object') return retry(proof.retryAfterMs);
     // A keepalive send is one request: the page is going away.
-    for (let i = 0; i < (keepalive ? 1 : 50) && !stopped; i++) if ((await sendOne(keepalive, proof)) !== 'sent') return;
+    for (let i = 0; typeof proof === 'string' && i < (keepalive ? 1 : 50) && !stopped && (await sendOne(keepalive, proof)); i++);
   }
 
   let inFlight: Promise<void> | undefined;
@@ -237,15 +242,13 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
     if (stopped) return Promise.resolve();
     // What the page decided and did since the last look goes into this send.
     append([]);
-    void write();
-    clearTimeout(timer);
-    timer = undefined;
+    unschedule();
     // A send is under way with older records: one more follows it, so a caller of flush() waits for everything written now.
     if (inFlight) return (again ??= inFlight.then(() => ((again = undefined), flush(keepalive))));
     // After this tab's pending appends; one send at a time per tab, one tab at a time per site.
     return (inFlight = chain
       .then(() => withSendLock(o.lockName, () => drain(keepalive)))
-      .then((held) => void (held || schedule(o.flushIntervalMs)))
+      .then((held) => void (held || schedule(flushIntervalMs)))
       .catch((error: unknown) => log.count('log:failed', error))
       .finally(() => (inFlight = undefined)));
   }
@@ -259,7 +262,7 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
     flush,
     stop() {
       stopped = true;
-      clearTimeout(timer);
+      unschedule();
       if (active === self) active = undefined;
     },
   };

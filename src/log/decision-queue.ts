@@ -16,6 +16,7 @@
 import type { DecisionRecord, OutcomeRecord } from '../core/decision-record.js';
 import type { TrackedEvent } from '../core/events.js';
 import { type LastTouch, type LoggedDecision, attribute } from '../core/outcomes.js';
+import { byteLength } from '../sync/batch.js';
 
 /** Store key of the decision log's state (not `log`: the store's event log keeps its next index there). */
 export const LOG_KEY = 'decision-log';
@@ -55,11 +56,7 @@ export function logState(stored: LogState | undefined): LogState {
 }
 
 /** Drops the oldest beyond `max`; returns how many were dropped. */
-function bound<T>(list: T[], max: number): number {
-  const over = Math.max(0, list.length - max);
-  list.splice(0, over);
-  return over;
-}
+const bound = <T>(list: T[], max: number): number => list.splice(0, Math.max(0, list.length - max)).length;
 
 /**
  * Appends decisions and the outcomes `events` add (attributed against this
@@ -68,7 +65,7 @@ function bound<T>(list: T[], max: number): number {
  */
 export function appendToLog(
   stored: LogState | undefined, decisions: readonly DecisionRecord[], events: readonly TrackedEvent[], page: readonly LoggedDecision[],
-): { state: LogState; dropped: number } {
+): [state: LogState, dropped: number] {
   const s = logState(stored);
   const state: LogState = { ...s, d: [...s.d, ...decisions], o: [...s.o] };
   for (const event of events) {
@@ -76,46 +73,38 @@ export function appendToLog(
     state.last = step.last;
     state.o.push(...step.outcomes);
   }
-  return { state, dropped: bound(state.d, MAX_QUEUED_DECISIONS) + bound(state.o, MAX_QUEUED_OUTCOMES) };
+  return [state, bound(state.d, MAX_QUEUED_DECISIONS) + bound(state.o, MAX_QUEUED_OUTCOMES)];
 }
-
-const bytes = (value: unknown): number => new TextEncoder().encode(JSON.stringify(value)).length + 1;
 
 /**
  * Cuts the next request from the oldest records when none is waiting: as many
  * decisions, then outcomes, as the count and byte bounds allow (`budget`: the
  * body's byte limit, lower for a keepalive request; `envelope`: bytes of
  * the rest of the body). A record too large for any request is dropped (counted by the caller).
+ * @returns the new state and how many records were too large.
  */
 export function cutRequest(
   stored: LogState | undefined, id: string, budget = MAX_REQUEST_BYTES, envelope = 400,
-): { state: LogState; oversize: number } {
+): [state: LogState, oversize: number] {
   const s = logState(stored);
-  if (s.out || (!s.d.length && !s.o.length)) return { state: s, oversize: 0 };
+  if (s.out || (!s.d.length && !s.o.length)) return [s, 0];
   let size = envelope;
   let oversize = 0;
   /** Moves records from `list` to the request while they fit; `ready` says which may go now (the others stay, in order). */
   const take = <T>(list: T[], max: number, ready: (record: T) => boolean = () => true): T[] => {
     const out: T[] = [];
     const kept: T[] = [];
-    while (list.length && out.length < max) {
-      const record = list.shift() as T;
-      if (!ready(record)) {
-        kept.push(record);
-        continue;
-      }
-      const b = bytes(record);
-      if (size + b > budget) {
-        // Alone in a request it would still not fit: it never will.
-        if (b + envelope > MAX_REQUEST_BYTES) {
-          oversize++;
-          continue;
-        }
+    for (let record, b; list.length && out.length < max; ) {
+      record = list.shift() as T;
+      if (!ready(record)) kept.push(record);
+      // The record's JSON text and its comma.
+      else if (size + (b = byteLength(JSON.stringify(record)) + 1) <= budget) (size += b), out.push(record);
+      // Alone in a request it would still not fit: it never will.
+      else if (b + envelope > MAX_REQUEST_BYTES) oversize++;
+      else {
         list.unshift(record);
         break;
       }
-      size += b;
-      out.push(record);
     }
     list.unshift(...kept);
     return out;
@@ -128,7 +117,7 @@ export function cutRequest(
   const outcomes = take(o, MAX_REQUEST_OUTCOMES, (x) => !waiting.has(x.d));
   const state: LogState = { ...s, d, o };
   if (decisions.length || outcomes.length) state.out = { id, decisions, outcomes };
-  return { state, oversize };
+  return [state, oversize];
 }
 
 /** The state once the request `id` was answered (delivered or refused for good). */

@@ -12,11 +12,11 @@ import type { OfferContent } from '../core/offer.js';
 import type { DialogEvents } from './dialog-loader.js';
 import { safeUrl } from './safe-url.js';
 
-const CSS = `.b{position:fixed;inset:0;background:#0008;display:flex;align-items:center;justify-content:center;z-index:2147483647;font:16px/1.5 system-ui,sans-serif}
-.d{position:relative;background:#fff;color:#1d2330;border-radius:12px;padding:24px;max-width:min(420px,90vw);box-shadow:0 8px 32px #0004;animation:i .2s ease-out}
-h2{margin:0 32px 8px 0;font-size:20px}img{max-width:100%}.c{font:600 18px monospace;letter-spacing:2px}
-a,button{font:inherit;cursor:pointer}a{display:inline-block;background:#1d4ed8;color:#fff;padding:8px 16px;border-radius:8px;text-decoration:none}
-.x{position:absolute;top:8px;right:8px;border:0;background:none;font-size:24px;line-height:1;padding:4px 8px}
+const CSS = `.b{position:fixed;inset:0;background:#0008;display:flex;align-items:center;justify-content:center;z-index:2147483647;font:16px/1.5 system-ui,sans-serif}\
+.d{position:relative;background:#fff;color:#1d2330;border-radius:12px;padding:24px;max-width:min(420px,90vw);box-shadow:0 8px 32px #0004;animation:i .2s ease-out}\
+h2{margin:0 32px 8px 0;font-size:20px}img{max-width:100%}.c{font:600 18px monospace;letter-spacing:2px}\
+a,button{font:inherit;cursor:pointer}a{display:inline-block;background:#1d4ed8;color:#fff;padding:8px 16px;border-radius:8px;text-decoration:none}\
+.x{position:absolute;top:8px;right:8px;border:0;background:none;font-size:24px;line-height:1;padding:4px 8px}\
 @keyframes i{from{opacity:0;transform:translateY(8px)}}@media (prefers-reduced-motion:reduce){.d{animation:none}}`;
 
 /** Longest a followed offer link waits for its click to be stored before navigating, ms. */
@@ -72,19 +72,18 @@ export function openDialog(content: OfferContent, events: DialogEvents): void {
     action,
     closer,
   );
-  // Focus stays inside: Tab from the last focusable goes to the first, Shift+Tab from the first to the last.
-  const focusables = action ? [action, closer] : [closer];
+  // Focus stays inside: Tab from the last focusable (the close button) goes to the first, Shift+Tab from the first to the last.
+  const first = action ?? closer;
   dialog.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') return close();
-    const edge = e.key === 'Tab' && focusables[e.shiftKey ? 0 : focusables.length - 1];
-    if (edge && root.activeElement === edge) {
+    if (e.key === 'Tab' && root.activeElement === (e.shiftKey ? first : closer)) {
       e.preventDefault();
-      focusables[e.shiftKey ? focusables.length - 1 : 0]?.focus();
+      (e.shiftKey ? closer : first).focus();
     }
   });
   const backdrop = el('div', { class: 'b' }, dialog);
   backdrop.addEventListener('click', (e) => e.target === backdrop && close());
   root.append(backdrop);
   document.body.append(host);
-  focusables[0]?.focus();
+  first.focus();
 }

@@ -8,19 +8,14 @@ import { watchPointerExit } from './exit-pointer.js';
 import { watchTabReturn } from './exit-return.js';
 import { watchScrollExit } from './exit-scroll.js';
 
-/** Thresholds of exit-intent detection. */
-export interface ExitIntentOptions {
-  /** No detection before this much time on the page, ms. */
-  minMs: number;
-  /** Idle time that counts as exit intent, ms; 0 turns idle detection off. */
-  idleMs: number;
-}
-
-/** Calls `fire(strategy)` on every exit intent after `minMs`. */
-export function watchExitIntent(options: ExitIntentOptions, fire: (strategy: string) => void): void {
-  const gate = (strategy: string) => () => performance.now() >= options.minMs && fire(strategy);
+/**
+ * Calls `fire(strategy)` on every exit intent after `minMs` on the page (ms);
+ * `idleMs`: idle time that counts as exit intent, ms (0 turns idle detection off).
+ */
+export function watchExitIntent(minMs: number, idleMs: number, fire: (strategy: string) => void): void {
+  const gate = (strategy: string) => () => performance.now() >= minMs && fire(strategy);
   if (matchMedia('(pointer: coarse)').matches) watchScrollExit(gate('scroll'));
   else watchPointerExit(gate('pointer'));
   watchTabReturn(gate('return'));
-  if (options.idleMs) watchIdle(options.idleMs, gate('idle'));
+  if (idleMs) watchIdle(idleMs, gate('idle'));
 }

@@ -5,12 +5,13 @@
  * The dialog file is fetched when the browser is idle as soon as an offer is
  * possible, so it is ready when the moment comes.
  */
+import type { ResolvedConfig } from '../config.js';
 import type { TrackedEvent } from '../core/events.js';
 import type { OfferDecision } from '../core/offers.js';
 import { DIALOG_URL, loadDialog } from './dialog-loader.js';
-import { type ExitIntentOptions, watchExitIntent } from './exit-intent.js';
+import { watchExitIntent } from './exit-intent.js';
 import type { RecordFeedback } from './feedback.js';
-import { type OfferCaps, offerAllowed } from './offer-caps.js';
+import { offerAllowed } from './offer-caps.js';
 
 /** What exit-intent offers need from the client. */
 export interface OfferHost {
@@ -26,20 +27,23 @@ export interface OfferHost {
   decided?(decision: OfferDecision): void;
 }
 
+/** The options offers read (see `OneToOneConfig`): timing, caps and where the dialog file is. */
+export type OfferOptions = Pick<ResolvedConfig, 'offerMinMs' | 'offerIdleMs' | 'offerPerSession' | 'offerCooldownDays' | 'dialogUrl'>;
+
 /** Starts exit-intent detection for offers; does nothing where the dialog cannot be loaded or caps allow no offer. */
-export function startExitOffers(host: OfferHost, options: ExitIntentOptions & OfferCaps & { dialogUrl?: string | undefined }): void {
-  const url = options.dialogUrl ?? DIALOG_URL;
-  if (!url || !options.perSession || !host.choose().content) return;
+export function startExitOffers(host: OfferHost, { offerMinMs, offerIdleMs, offerPerSession, offerCooldownDays, dialogUrl = DIALOG_URL }: OfferOptions): void {
+  if (!dialogUrl || !offerPerSession || !host.choose().content) return;
+  const url = dialogUrl;
   const load = (): Promise<unknown> => loadDialog(url).catch((error: unknown) => host.count('offer:load-failed', error));
   (window.requestIdleCallback ?? setTimeout)(() => void load());
   let busy = false;
-  watchExitIntent(options, async (strategy) => {
+  watchExitIntent(offerMinMs, offerIdleMs, async (strategy) => {
     if (busy) return;
     busy = true;
     const { events, sessionStart } = await host.history();
     const decision = host.choose();
     const content = decision.content;
-    if (!content || !offerAllowed(events, sessionStart, Date.now(), options)) {
+    if (!content || !offerAllowed(events, sessionStart, Date.now(), offerPerSession, offerCooldownDays)) {
       busy = false;
       return;
     }

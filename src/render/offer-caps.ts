@@ -6,25 +6,20 @@
  */
 import type { TrackedEvent } from '../core/events.js';
 
-/** Offer caps. */
-export interface OfferCaps {
-  /** Offers per session; 0 turns offers off. */
-  perSession: number;
-  /** Days without offers after a session that showed one. */
-  cooldownDays: number;
-}
-
-/** Whether one more offer may be shown now. `events` is the stored log, `sessionStart` this session's first event time. */
-export function offerAllowed(events: readonly TrackedEvent[], sessionStart: number, now: number, caps: OfferCaps): boolean {
-  const since = Math.min(sessionStart, now - caps.cooldownDays * 86_400_000);
+/**
+ * Whether one more offer may be shown now. `events` is the stored log, `sessionStart` this session's first event time;
+ * at most `perSession` offers in a session (0 turns offers off), none for `cooldownDays` after a session that showed one.
+ */
+export function offerAllowed(events: readonly TrackedEvent[], sessionStart: number, now: number, perSession: number, cooldownDays: number): boolean {
+  const since = Math.min(sessionStart, now - cooldownDays * 86_400_000);
   let shown = 0;
-  for (const event of events) {
-    if (event.ts < since) continue;
-    if (event.name === 'purchase') return false;
-    if (event.name === 'offer_shown') {
-      if (event.ts < sessionStart) return false;
+  for (const { name, ts } of events) {
+    if (ts < since) continue;
+    if (name === 'purchase') return false;
+    if (name === 'offer_shown') {
+      if (ts < sessionStart) return false;
       shown++;
     }
   }
-  return shown < caps.perSession;
+  return shown < perSession;
 }

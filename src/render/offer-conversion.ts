@@ -6,8 +6,8 @@
  */
 import type { TrackedEvent } from '../core/events.js';
 
-/** Event names that count as a conversion. */
-export const CONVERSIONS = ['purchase', 'add_to_cart', 'conversion'];
+/** Event names that count as a conversion (those the decision log credits last touch). */
+export { CONVERSIONS } from '../core/outcomes.js';
 
 /**
  * The `offer_converted` event (raw, for the record path) that `conversion` earns, or

@@ -12,14 +12,10 @@ import { offerConversion } from '../render/offer-conversion.js';
 /** The stored event log and this session's start. */
 export type History = () => Promise<{ events: TrackedEvent[]; sessionStart: number }>;
 
-/** Starts watching for exit intent, unless the model has no offers or none is possible for this visitor (then there is nothing to watch for). */
+/** Starts watching for exit intent, unless the model has no offers (startExitOffers: or none is possible for this visitor; then there is nothing to watch for). */
 export function startOffers(config: ResolvedConfig, model: Model, host: OfferHost): void {
-  const c = config;
-  if (!model.offers.length || !c.offerPerSession || !host.choose().content) return;
   // The offer shown is a decision the decision log records.
-  startExitOffers({ ...host, decided: (decision) => activeDecisionLog()?.decided(decision) }, {
-    minMs: c.offerMinMs, idleMs: c.offerIdleMs, perSession: c.offerPerSession, cooldownDays: c.offerCooldownDays, dialogUrl: c.dialogUrl,
-  });
+  if (model.offers.length) startExitOffers({ ...host, decided: (decision) => activeDecisionLog()?.decided(decision) }, config);
 }
 
 /** Records `offer_converted` once `conversion` is stored, when it follows an offer shown in this session. */

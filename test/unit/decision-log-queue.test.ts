@@ -66,29 +66,29 @@ describe('attribution (pure)', () => {
   it('bounds the queue, dropping the oldest, and cuts requests within the count and byte bounds', () => {
     const record = (i: number): DecisionRecord => ({ id: `d${i}`, t: i, slot: 'hero', model: 'm', group: 'personalized', variant: 'a', candidates: ['default', 'a'], p: 0.5, pm: 'exact', f: { 'ctx.mobile': 1 }, cf: { a: { 'match.long': 0.5 } } });
     const many = Array.from({ length: MAX_QUEUED_DECISIONS + 20 }, (_, i) => record(i));
-    const { state, dropped } = appendToLog(undefined, many, [], []);
+    const [state, dropped] = appendToLog(undefined, many, [], []);
     expect(dropped).toBe(20);
     expect(state.d[0]!.id).toBe('d20');
     const cut = cutRequest(state, 'r1');
-    expect(cut.state.out!.decisions.length).toBeLessThanOrEqual(100);
-    expect(JSON.stringify(cut.state.out).length).toBeLessThanOrEqual(MAX_REQUEST_BYTES);
-    expect(cut.state.d.length + cut.state.out!.decisions.length).toBe(MAX_QUEUED_DECISIONS);
+    expect(cut[0].out!.decisions.length).toBeLessThanOrEqual(100);
+    expect(JSON.stringify(cut[0].out).length).toBeLessThanOrEqual(MAX_REQUEST_BYTES);
+    expect(cut[0].d.length + cut[0].out!.decisions.length).toBe(MAX_QUEUED_DECISIONS);
     // A request is cut once, then resent as it is until answered.
-    expect(cutRequest(cut.state, 'r2').state.out!.id).toBe('r1');
+    expect(cutRequest(cut[0], 'r2')[0].out!.id).toBe('r1');
     const small = cutRequest(state, 'k', LOG_KEEPALIVE_BYTES);
-    expect(JSON.stringify(small.state.out).length).toBeLessThanOrEqual(LOG_KEEPALIVE_BYTES);
+    expect(JSON.stringify(small[0].out).length).toBeLessThanOrEqual(LOG_KEEPALIVE_BYTES);
   });
 
   it('never sends an outcome before its decision (the collector would refuse it): it waits, in order, for the request that carries the decision', () => {
     const record = (i: number): DecisionRecord => ({ id: `d${i}`, t: i, slot: 'hero', model: 'm', group: 'personalized', variant: 'a', candidates: ['default', 'a'], p: 0.5, pm: 'exact', f: {}, cf: {} });
     const outcome = (d: string, i: number): OutcomeRecord => ({ id: `e${i}`, d, k: 'impression', t: i });
     const state: LogState = { d: Array.from({ length: 150 }, (_, i) => record(i)), o: [outcome('d149', 1), outcome('d0', 2), outcome('d120', 3), outcome('d1', 4)], last: {} };
-    const first = cutRequest(state, 'r1').state;
+    const [first] = cutRequest(state, 'r1');
     expect(first.out!.decisions.length).toBeGreaterThan(90);
     expect(first.out!.decisions.length).toBeLessThan(120);
     expect(first.out!.outcomes.map((o) => o.id)).toEqual(['e2', 'e4']);
     expect(first.o.map((o) => o.id)).toEqual(['e1', 'e3']);
-    const second = cutRequest(settleRequest(first, 'r1'), 'r2').state;
+    const [second] = cutRequest(settleRequest(first, 'r1'), 'r2');
     expect(second.out!.decisions.map((d) => d.id)).toContain('d149');
     expect(second.out!.outcomes.map((o) => o.id)).toEqual(['e1', 'e3']);
     expect([second.d, second.o]).toEqual([[], []]);

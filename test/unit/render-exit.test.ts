@@ -9,7 +9,6 @@ const ev = (name: string, ts: number): TrackedEvent => ({ name, ts, props: {} })
 describe('offer caps', () => {
   const now = 100 * DAY;
   const session = now - 60_000;
-  const caps = { perSession: 1, cooldownDays: 7 };
   it.each([
     ['nothing shown yet', [], true],
     ['shown in this session', [ev('offer_shown', session + 1)], false],
@@ -18,11 +17,11 @@ describe('offer caps', () => {
     ['converted in this session', [ev('purchase', session + 5)], false],
     ['converted long ago', [ev('purchase', now - 30 * DAY)], true],
   ] as const)('%s', (_, events, allowed) => {
-    expect(offerAllowed(events, session, now, caps)).toBe(allowed);
+    expect(offerAllowed(events, session, now, 1, 7)).toBe(allowed);
   });
   it('allows up to perSession offers in one session, none when 0', () => {
-    expect(offerAllowed([ev('offer_shown', session + 1)], session, now, { perSession: 2, cooldownDays: 7 })).toBe(true);
-    expect(offerAllowed([], session, now, { perSession: 0, cooldownDays: 7 })).toBe(false);
+    expect(offerAllowed([ev('offer_shown', session + 1)], session, now, 2, 7)).toBe(true);
+    expect(offerAllowed([], session, now, 0, 7)).toBe(false);
   });
 });
 
