@@ -12,6 +12,7 @@
  */
 import { CANDIDATE_ID } from './ids.js';
 import { PROTOTYPE_KEYS } from './field.js';
+import { isFiniteNumber, isRange } from './finite.js';
 import type { OfferContent } from './offer.js';
 import { BUILTIN_MODEL, type CandidateModel, type Model, type OfferModel, type Range, type Rule, type TagMatrix, dict } from './model-shape.js';
 
@@ -34,7 +35,6 @@ function fail(where: string, rule: string): never {
   throw new Invalid(`${where} ${rule}`);
 }
 
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isText = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
 const NAME = /^[\w.:-]{1,64}$/;
 
@@ -48,8 +48,8 @@ const optional = <T>(check: Check<T>): Check<T | undefined> => (raw, where) => (
 const or = <T>(check: Check<T>, fallback: T): Check<T> => (raw, where) => check(raw ?? fallback, where);
 
 const object = is<Json>((v) => v !== null && typeof v === 'object' && !Array.isArray(v), 'must be an object');
-const finite = is<number>(isNumber, 'must be a finite number');
-const between = (min: number, max: number): Check<number> => is((v) => isNumber(v) && v >= min && v <= max, `must be a number in [${min}, ${max}]`);
+const finite = is<number>(isFiniteNumber, 'must be a finite number');
+const between = (min: number, max: number): Check<number> => is((v) => isFiniteNumber(v) && v >= min && v <= max, `must be a number in [${min}, ${max}]`);
 const name = is<string>((v) => typeof v === 'string' && NAME.test(v), 'must match [\\w.:-]{1,64}');
 const text = (max: number): Check<string> => is((v) => isText(v, max), `must be a string of 1–${max} characters`);
 const url = (path: boolean): Check<string> => is((v) => isText(v, 2048) && (/^https?:\/\//i.test(v) || (path && /^\/(?!\/)/.test(v))),
@@ -90,7 +90,7 @@ const candidates = <T extends CandidateModel>(item: Check<T>, max: number): Chec
   return new Set(out.map((c) => c.id)).size === out.length ? out : fail(where, 'has duplicate ids');
 };
 
-const rule: Check<Rule> = map(is<Range>((r) => Array.isArray(r) && r.length === 2 && r.every((b) => b === null || isNumber(b)), 'must be [min, max] with numbers or null'));
+const rule: Check<Rule> = map(is<Range>(isRange, 'must be [min, max] with numbers or null'));
 const matrix: Check<TagMatrix> = map(map(between(0, 1), 64), 64);
 
 const candidate = {

@@ -4,12 +4,21 @@
  * side with its frozen copy (test/unit/support/validators/) on random inputs,
  * on valid documents mutated at a random path (a value replaced, removed,
  * added under a hostile key, or a list or object grown past a bound), and on
- * hostile values. Only the wording of a model's rejection reason may differ.
+ * hostile values. Only the wording of a model's rejection reason may differ
+ * (events are rejected with reason names, which must not).
  */
 import fc from 'fast-check';
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { parseModel } from '../../src/core/model.js';
+import { type CandidateModel, isModelShaped, parseModel } from '../../src/core/model.js';
+import { describedCandidates } from '../../src/core/variants.js';
+import * as frozenVariants from './support/validators/variants.js';
+import * as frozenShape from './support/validators/model-shape.js';
 import { parseModel as frozenParseModel } from './support/validators/model.js';
+import { cleanItem, cleanString, cleanValue, validateEvent, validateTrack } from '../../src/core/events.js';
+import * as frozenEvents from './support/validators/events.js';
+import { type Field, compareFields, isField, isFieldKey, joinFields } from '../../src/core/field.js';
+import * as frozenField from './support/validators/field.js';
 
 const RUNS = process.env.O2O_RELIABILITY === 'full' ? 5000 : 600;
 
@@ -73,8 +82,11 @@ export function mutate(base: unknown, m: Mutation): unknown {
       return copy;
     }));
   } else if (node !== null && typeof node === 'object') {
+    // Exactly `size` keys, so a bound and the bound plus one are both tried.
     const first = Object.values(node)[0] ?? 0.5;
-    for (let i = 0; i < m.size; i++) setOwn(node, `k${i}`, structuredClone(first));
+    const grown: Record<string, unknown> = {};
+    for (let i = 0; i < m.size; i++) grown[`k${i}`] = structuredClone(first);
+    setOwn(parent, key, grown);
   }
   return root.root;
 }
@@ -199,7 +211,7 @@ describe('parseModel agrees with its frozen copy', () => {
     }), { numRuns: RUNS });
     // The generator mostly makes valid documents: the outputs, not only the verdicts, were compared.
     expect(accepted).toBeGreaterThan(RUNS / 10);
-  });
+  }, 60_000);
 
   it('on valid documents mutated at a random path', () => {
     let accepted = 0;
@@ -211,17 +223,175 @@ describe('parseModel agrees with its frozen copy', () => {
     }), { numRuns: RUNS * 2 });
     expect(accepted).toBeGreaterThan(RUNS / 20);
     expect(rejected).toBeGreaterThan(RUNS / 20);
-  });
+  }, 60_000);
 
   it('on any value', () => {
     fc.assert(fc.property(fc.oneof(anyValue, fc.anything({ withNullPrototype: true, withBoxedValues: true, withSparseArray: true })), (value) => {
       sameModelResult(value);
     }), { numRuns: RUNS });
-  });
+  }, 60_000);
 
   it('canonical() tells a null-prototype map from a plain object, and key orders apart', () => {
     expect(canonical(Object.assign(Object.create(null), { a: 1 }))).not.toBe(canonical({ a: 1 }));
     expect(canonical({ a: 1, b: 2 })).not.toBe(canonical({ b: 2, a: 1 }));
     expect(canonical({ a: [1, { b: null }] })).toBe(canonical({ a: [1, { b: null }] }));
-  });
+  }, 60_000);
+});
+
+const NOW = 1_700_000_000_000;
+const eventName = mostly(fc.constantFrom('page_view', 'view_item', 'add_to_cart', 'purchase', 'a'.repeat(40)), fc.constantFrom('', 'Bad', 'a b', 'constructor', 'a'.repeat(41), 1));
+const labelish = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('Running', ' Shoes ', 'a.__proto__', 'constructor', 'b:prototype', '\u202Eevil', 'x\u0000y', '\uD800', 'é', 'x'.repeat(70)), fc.integer(), fc.double());
+const numberish = fc.oneof(fc.double(), fc.integer({ min: -5, max: 20_000 }), fc.constantFrom<unknown>('12', ' ', '', '3.5', 'x', null, 0, -0, 1e9, 1e9 + 1));
+const item = fc.record({
+  id: labelish, item_id: labelish, category: labelish, item_category: labelish, brand: labelish, item_brand: labelish,
+  price: numberish, quantity: numberish, tags: fc.oneof(fc.array(labelish, { maxLength: 4 }), fc.constantFrom<unknown>('a,B, c', '', 'x', null)),
+}, { requiredKeys: [] });
+const props = fc.dictionary(fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom(...KEYS)), fc.oneof(anyValue, fc.anything({ maxDepth: 4 })), { maxKeys: 6 });
+const event = fc.record({
+  name: eventName, ts: mostly(fc.oneof(fc.integer({ min: 0, max: NOW }), fc.double({ min: 0, max: NOW, noNaN: true })), numberish),
+  tz: fc.oneof(fc.integer({ min: -960, max: 960 }), numberish), items: fc.oneof(fc.array(item, { maxLength: 3 }), anyValue), value: numberish, props,
+}, { requiredKeys: ['name'] });
+
+/** A document that uses every field an event may have. */
+const FULL_EVENT = {
+  name: 'add_to_cart', ts: NOW, tz: -60, value: 12.5,
+  items: [{ id: 'sku-1', category: 'Shoes', brand: 'Acme', price: 10, quantity: 2.5, tags: ['Running', 'x'] }, { item_id: 7, item_category: 'a:b', item_brand: 'B', price: '3', tags: 'a,b' }],
+  props: { s: 'x', n: 1, b: true, z: null, list: [1, 'a', { deep: [1] }], o: { p: { q: { r: 1 } } } },
+};
+
+describe('event validation agrees with its frozen copy', () => {
+  const same = (before: unknown, after: unknown, input?: unknown): void => {
+    if (canonical(after) !== canonical(before)) expect(canonical(after), inspect(input, { depth: 9 })).toBe(canonical(before));
+  };
+  const sameEvent = (raw: unknown): boolean => {
+    const before = frozenEvents.validateEvent(raw, NOW);
+    same(before, validateEvent(raw, NOW), raw);
+    return before.ok;
+  };
+
+  it('on every single mutation of a full event', () => {
+    const inputs = everyMutation(FULL_EVENT, EDGES, KEYS, SIZES);
+    let accepted = 0;
+    for (const input of inputs) if (sameEvent(input)) accepted++;
+    expect(accepted).toBeGreaterThan(inputs.length / 10);
+    expect(accepted).toBeLessThan(inputs.length * 0.95);
+  }, 60_000);
+
+  it('validateEvent on events, mutated events and any value', () => {
+    let accepted = 0;
+    fc.assert(fc.property(fc.oneof(event, fc.tuple(event, mutation).map(([e, m]) => mutate(e, m)), anyValue), (raw) => {
+      if (sameEvent(raw)) accepted++;
+    }), { numRuns: RUNS * 2 });
+    expect(accepted).toBeGreaterThan(RUNS / 5);
+  }, 60_000);
+
+  it('validateTrack on names, properties and time zones', () => {
+    fc.assert(fc.property(fc.oneof(eventName, anyValue), fc.oneof(props, event, anyValue, fc.record({ items: fc.array(item, { maxLength: 3 }), value: numberish })), fc.integer({ min: -1000, max: 1000 }), (name, properties, tz) => {
+      same(frozenEvents.validateTrack(name, properties, NOW, tz), validateTrack(name, properties, NOW, tz));
+    }), { numRuns: RUNS * 2 });
+  }, 60_000);
+
+  it('cleanItem, cleanValue and cleanString', () => {
+    fc.assert(fc.property(fc.oneof(item, fc.tuple(item, mutation).map(([i, m]) => mutate(i, m)), anyValue), (raw) => {
+      // Called alone, outside validateEvent's guard: a hostile value throws from both alike.
+      const attempt = (clean: () => unknown): unknown => { try { return clean(); } catch { return 'threw'; } };
+      same(attempt(() => frozenEvents.cleanItem(raw)), attempt(() => cleanItem(raw)), raw);
+      same(attempt(() => frozenEvents.cleanValue(raw)), attempt(() => cleanValue(raw)), raw);
+    }), { numRuns: RUNS * 2 });
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), fc.integer({ min: 0, max: 300 }), (text, max) => {
+      expect(cleanString(text, max)).toBe(frozenEvents.cleanString(text, max));
+      expect(cleanString(text)).toBe(frozenEvents.cleanString(text));
+    }), { numRuns: RUNS });
+  }, 60_000);
+
+  it('are unreadable alike for a throwing getter anywhere', () => {
+    const hostile = (at: string): unknown => {
+      const doc = structuredClone(FULL_EVENT) as Record<string, unknown>;
+      let target: Record<string, unknown> = doc;
+      const keys = at.split('.');
+      for (const key of keys.slice(0, -1)) target = target[key] as Record<string, unknown>;
+      Object.defineProperty(target, keys.at(-1) as string, { enumerable: true, get: () => { throw new Error('boom'); } });
+      return doc;
+    };
+    for (const at of ['name', 'ts', 'tz', 'value', 'items', 'props', 'items.0', 'items.0.id', 'items.0.price', 'items.0.tags', 'props.s', 'props.list.1', 'props.o.p']) {
+      const raw = hostile(at);
+      same(frozenEvents.validateEvent(raw, NOW), validateEvent(raw, NOW));
+      expect(validateEvent(raw, NOW)).toEqual({ ok: false, reason: 'unreadable' });
+      same(frozenEvents.validateTrack('x', raw, NOW, 0), validateTrack('x', raw, NOW, 0));
+    }
+  }, 60_000);
+});
+
+describe('profile field checks agree with their frozen copy', () => {
+  const scalar = fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom('x'.repeat(256), 'x'.repeat(257)), fc.double(), fc.boolean(), fc.constant(null));
+  const time = fc.oneof(fc.integer({ min: 0, max: 5 }), fc.double({ noNaN: true, noDefaultInfinity: true }));
+  const field = fc.oneof(
+    fc.record({ k: fc.constant('c'), v: fc.oneof(fc.integer({ min: -1, max: 3 }), fc.double()) }),
+    fc.record({ k: fc.constant('m'), v: fc.oneof(fc.integer({ min: -1, max: 3 }), fc.double()) }),
+    fc.record({ k: fc.constant('d'), v: fc.oneof(fc.integer({ min: -1, max: 3 }), fc.double()), t: time }, { requiredKeys: ['k', 'v'] }),
+    fc.record({ k: fc.constant('r'), v: scalar, t: time }, { requiredKeys: ['k', 'v'] }),
+  );
+  const fieldish = fc.oneof(field, fc.tuple(field, mutation).map(([f, m]) => mutate(f, m)), anyValue);
+
+  it('isField and isFieldKey', () => {
+    fc.assert(fc.property(fieldish, (value) => {
+      expect(isField(value)).toBe(frozenField.isField(value));
+    }), { numRuns: RUNS * 4 });
+    const key = fc.oneof(fc.string({ maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 130 }), fc.constantFrom('a.constructor', 'a:__proto__.b', 'é', 'a'.repeat(128), 'a'.repeat(129)), anyValue);
+    fc.assert(fc.property(key, (value) => {
+      expect(isFieldKey(value)).toBe(frozenField.isFieldKey(value));
+    }), { numRuns: RUNS * 4 });
+  }, 60_000);
+
+  it('compareFields and joinFields on valid fields', () => {
+    const valid = field.filter((f) => frozenField.isField(f)) as fc.Arbitrary<Field>;
+    const pair = fc.oneof(fc.tuple(valid, valid), valid.chain((a) => valid.map((b) => [a, { ...b, k: a.k }] as [Field, Field]).filter(([, b]) => frozenField.isField(b))));
+    fc.assert(fc.property(pair, ([a, b]) => {
+      expect(compareFields(a, b)).toBe(frozenField.compareFields(a, b));
+      expect(joinFields(a, b)).toBe(frozenField.joinFields(a, b));
+      expect(joinFields(undefined, b)).toBe(b);
+    }), { numRuns: RUNS * 4 });
+  }, 60_000);
+});
+
+describe('isModelShaped agrees with its frozen copy', () => {
+  it('on validated models, their mutations and any value', () => {
+    const parsed = modelDoc.map((doc) => parseModel(doc)).filter((r) => r.ok).map((r) => (r.ok ? structuredClone(r.model) : undefined));
+    let shaped = 0;
+    fc.assert(fc.property(fc.oneof(parsed, fc.tuple(parsed, mutation).map(([m, x]) => mutate(m, x)), anyValue), (value) => {
+      expect(isModelShaped(value)).toBe(frozenShape.isModelShaped(value));
+      if (isModelShaped(value)) shaped++;
+    }), { numRuns: RUNS * 2 });
+    expect(shaped).toBeGreaterThan(RUNS / 5);
+    const full = parseModel(FULL_MODEL);
+    if (!full.ok) throw new Error(full.reason);
+    for (const doc of everyMutation(structuredClone(full.model), EDGES, KEYS, [0, 1])) expect(isModelShaped(doc)).toBe(frozenShape.isModelShaped(doc));
+  }, 60_000);
+});
+
+describe('variants described in code agree with their frozen copy', () => {
+  const spec = fc.record({
+    id: fc.oneof(candidateId, fc.constantFrom('default', 'a', 'b')),
+    tags: fc.oneof(fc.array(fc.oneof(fc.string({ maxLength: 5 }), fc.constantFrom(' Run ', 'x'.repeat(64), 'x'.repeat(65), '  ')), { maxLength: 4 }), anyValue),
+    eligibility: fc.oneof(rule, anyValue),
+  }, { requiredKeys: [] });
+  const declared = fc.option(fc.array(candidate, { maxLength: 3 }), { nil: undefined });
+  const run = (describe: typeof describedCandidates, specs: unknown, list: unknown): string => {
+    const rejected: unknown[] = [];
+    const out = describe(specs, list as CandidateModel[] | undefined, (s) => rejected.push(s));
+    return canonical({ out, rejected: rejected.map((r) => inspect(r, { depth: 9 })) });
+  };
+
+  it('on specs, their mutations and any value', () => {
+    const specs = fc.oneof(fc.array(fc.oneof(spec, fc.tuple(spec, mutation).map(([s, m]) => mutate(s, m)), anyValue), { maxLength: 4 }), anyValue);
+    fc.assert(fc.property(specs, declared, (list, models) => {
+      expect(run(describedCandidates, list, models)).toBe(run(frozenVariants.describedCandidates, list, models));
+    }), { numRuns: RUNS * 2 });
+  }, 60_000);
+
+  it('on every single mutation of a full spec list', () => {
+    const full = [{ id: 'a', tags: [' Run ', 'B'], eligibility: { 'ctx.mobile': [1, null], x: [null, 2] } }, { id: 'b' }, { id: 'a' }];
+    const models = [{ id: 'a', tags: ['t'], bias: 1, weights: { w: 1 } }, { id: 'b', tags: ['u'], eligibility: { y: [0, 1] } }] as CandidateModel[];
+    for (const input of everyMutation(full, EDGES, KEYS, SIZES)) expect(run(describedCandidates, input, models)).toBe(run(frozenVariants.describedCandidates, input, models));
+  }, 60_000);
 });
