@@ -8,6 +8,7 @@
  */
 
 import { PROTOTYPE_KEYS } from './field.js';
+import { isFiniteNumber } from './finite.js';
 
 /** A JSON-safe property value after validation. */
 export type PropertyValue = string | number | boolean | null | PropertyValue[] | { [key: string]: PropertyValue };
@@ -47,20 +48,28 @@ export interface TrackedEvent {
   props: Properties;
 }
 
+// The limits as constants: the code reads these (inlined when minified), EVENT_LIMITS tells them.
+const MAX_NAME = 40;
+const MAX_STRING = 256;
+const MAX_KEYS = 25;
+const MAX_DEPTH = 3;
+const MAX_LIST = 50;
+const MAX_TAGS = 20;
+
 /** Limits applied by {@link validateEvent}; documented in the README. */
 export const EVENT_LIMITS = {
   /** Longest accepted event name. */
-  nameLength: 40,
+  nameLength: MAX_NAME,
   /** Strings longer than this are truncated. */
-  stringLength: 256,
+  stringLength: MAX_STRING,
   /** Most properties per object; extra keys are dropped. */
-  propertyCount: 25,
+  propertyCount: MAX_KEYS,
   /** Deepest nesting of objects and arrays. */
-  depth: 3,
+  depth: MAX_DEPTH,
   /** Most elements per array and items per event. */
-  arrayLength: 50,
+  arrayLength: MAX_LIST,
   /** Most tags per item. */
-  tagCount: 20,
+  tagCount: MAX_TAGS,
 } as const;
 
 /** Why an event was rejected; counted per reason in debug output. */
@@ -78,7 +87,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Caps a string and removes lone surrogates, which JSON encoders and servers choke on. */
-export function cleanString(value: string, max: number = EVENT_LIMITS.stringLength): string {
+export function cleanString(value: string, max = MAX_STRING): string {
   // Equivalent mutants: slicing always, or at `>=`, gives the same string; scanning non-surrogates
   // (`[^\uD800-\uDFFF]`) only runs the replace, which changes nothing without a lone surrogate, more often.
   const capped = value.length > max ? value.slice(0, max) : value;
@@ -92,39 +101,32 @@ export function cleanString(value: string, max: number = EVENT_LIMITS.stringLeng
  * prototype keys. Returns `undefined` for values that cannot be kept.
  */
 export function cleanValue(value: unknown, depth = 0): PropertyValue | undefined {
-  switch (typeof value) {
-    case 'string':
-      return cleanString(value);
-    case 'number':
-      return Number.isFinite(value) ? value : undefined;
-    case 'boolean':
-      return value;
-    case 'object':
-      break;
-    // Equivalent mutant: without this return, a function, symbol, bigint or undefined still ends as
-    // undefined below (not null, not an array, not a plain object).
-    default:
-      return undefined;
+  if (typeof value === 'string') return cleanString(value);
+  if (typeof value === 'number') return isFiniteNumber(value) ? value : undefined;
+  if (typeof value === 'boolean' || value === null) return value;
+  // Functions, symbols, bigints, undefined, and anything nested too deep.
+  if (typeof value !== 'object' || depth >= MAX_DEPTH) return undefined;
+  // Through slice, which reads the array's own `constructor`: a hostile one throws (the event is unreadable), as it always did.
+  if (Array.isArray(value)) return cleanList(value.slice(0, MAX_LIST), (element) => cleanValue(element, depth + 1));
+  return isPlainObject(value) ? cleanObject(value, depth + 1) : undefined;
+}
+
+/** The first {@link EVENT_LIMITS.arrayLength} elements of `list` cleaned, without those that cannot be kept. */
+function cleanList<T>(list: readonly unknown[], clean: (element: unknown) => T | undefined): T[] {
+  const out: T[] = [];
+  const count = Math.min(list.length, MAX_LIST);
+  for (let i = 0; i < count; i++) {
+    const cleaned = clean(list[i]);
+    if (cleaned !== undefined) out.push(cleaned);
   }
-  if (value === null) return null;
-  if (depth >= EVENT_LIMITS.depth) return undefined;
-  if (Array.isArray(value)) {
-    const out: PropertyValue[] = [];
-    for (const element of value.slice(0, EVENT_LIMITS.arrayLength)) {
-      const cleaned = cleanValue(element, depth + 1);
-      if (cleaned !== undefined) out.push(cleaned);
-    }
-    return out;
-  }
-  if (!isPlainObject(value)) return undefined;
-  return cleanObject(value, depth + 1);
+  return out;
 }
 
 function cleanObject(value: Record<string, unknown>, depth: number, skip?: ReadonlySet<string>): Properties {
   const out: Properties = {};
   let count = 0;
   for (const key of Object.keys(value)) {
-    if (count >= EVENT_LIMITS.propertyCount) break;
+    if (count >= MAX_KEYS) break;
     if (PROTOTYPE_KEYS.has(key) || key.length > 64 || skip?.has(key)) continue;
     const cleaned = cleanValue(value[key], depth);
     if (cleaned === undefined) continue;
@@ -150,7 +152,7 @@ function cleanTags(value: unknown): string[] | undefined {
   for (const tag of value) {
     if (typeof tag !== 'string') continue;
     const trimmed = affinityLabel(cleanLabel(tag.toLowerCase()));
-    if (trimmed && tags.length < EVENT_LIMITS.tagCount) tags.push(trimmed);
+    if (trimmed && tags.length < MAX_TAGS) tags.push(trimmed);
   }
   return tags.length ? tags : undefined;
 }
@@ -164,17 +166,13 @@ function cleanLabel(value: string): string {
 }
 
 function optionalLabel(value: unknown): string | undefined {
-  // Equivalent mutant: without `typeof value === 'number'`, Number.isFinite is false for every non-number anyway.
-  if (typeof value === 'number' && Number.isFinite(value)) value = String(value);
-  if (typeof value !== 'string') return undefined;
-  const trimmed = cleanLabel(value);
-  return trimmed ? trimmed : undefined;
+  if (isFiniteNumber(value)) value = String(value);
+  return typeof value === 'string' ? cleanLabel(value) || undefined : undefined;
 }
 
 function optionalNumber(value: unknown): number | undefined {
   if (typeof value === 'string' && value.trim() !== '') value = Number(value);
-  // Equivalent mutant: as above, Number.isFinite alone refuses every non-number.
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+  return isFiniteNumber(value) ? value : undefined;
 }
 
 /** Normalizes one item; accepts GA4 field names (`item_id`, `item_category`, `item_brand`). */
@@ -183,15 +181,15 @@ export function cleanItem(raw: unknown): Item | undefined {
   const id = optionalLabel(raw.id ?? raw.item_id);
   if (!id) return undefined;
   const item: Item = { id };
-  const category = affinityLabel(optionalLabel(raw.category ?? raw.item_category)?.toLowerCase());
-  if (category) item.category = category;
-  const brand = affinityLabel(optionalLabel(raw.brand ?? raw.item_brand)?.toLowerCase());
-  if (brand) item.brand = brand;
-  const price = optionalNumber(raw.price);
-  // Equivalent mutants: dropping `!== undefined` here or below (undefined >= 0 and undefined > 0 are false).
-  if (price !== undefined && price >= 0) item.price = price;
-  const quantity = optionalNumber(raw.quantity);
-  if (quantity !== undefined && quantity > 0) item.quantity = Math.min(Math.floor(quantity), 10_000);
+  for (const key of ['category', 'brand'] as const) {
+    const label = affinityLabel(optionalLabel(raw[key] ?? raw[`item_${key}`])?.toLowerCase());
+    if (label) item[key] = label;
+  }
+  // `undefined >= 0` and `undefined > 0` are false: an absent price or quantity is left out.
+  const price = optionalNumber(raw.price) as number;
+  if (price >= 0) item.price = price;
+  const quantity = optionalNumber(raw.quantity) as number;
+  if (quantity > 0) item.quantity = Math.min(Math.floor(quantity), 10_000);
   const tags = cleanTags(raw.tags);
   if (tags) item.tags = tags;
   return item;
@@ -203,12 +201,17 @@ export function cleanItem(raw: unknown): Item | undefined {
  * @param now - the timestamp to use when `raw.ts` is absent.
  */
 export function validateEvent(raw: unknown, now: number): ValidationResult {
-  try {
-    return validate(raw, now);
-  } catch {
-    // A throwing getter or proxy trap: the input is hostile, the host page must not see it.
-    return { ok: false, reason: 'unreadable' };
-  }
+  return guarded(() => {
+    if (!isPlainObject(raw)) return 'not-object';
+    const ts = raw.ts;
+    const event = build(raw.name, ts === undefined ? now : ts, raw.tz, raw.items, raw.value);
+    if (typeof event === 'string') return event;
+    const props = raw.props;
+    if (props === undefined) return event;
+    if (!isPlainObject(props)) return 'bad-props';
+    event.props = cleanObject(props, 1);
+    return event;
+  });
 }
 
 /**
@@ -218,13 +221,20 @@ export function validateEvent(raw: unknown, now: number): ValidationResult {
  * building that object: a burst of calls allocates less.
  */
 export function validateTrack(name: unknown, properties: unknown, now: number, tz: number): ValidationResult {
-  try {
+  return guarded(() => {
     // A plain object is read as it is; anything else is copied as a spread would (a string's characters, nothing of null).
     const source = (isPlainObject(properties) ? properties : { ...(properties as object) }) as Record<string, unknown>;
     const event = build(name, now, tz, source.items, source.value);
-    if (typeof event === 'string') return { ok: false, reason: event };
-    event.props = cleanObject(source, 1, LIFTED);
-    return { ok: true, event };
+    if (typeof event !== 'string') event.props = cleanObject(source, 1, LIFTED);
+    return event;
+  });
+}
+
+/** What `read` returns as a result: a throwing getter or proxy trap means hostile input, which the host page must not see. */
+function guarded(read: () => TrackedEvent | RejectReason): ValidationResult {
+  try {
+    const event = read();
+    return typeof event === 'string' ? { ok: false, reason: event } : { ok: true, event };
   } catch {
     return { ok: false, reason: 'unreadable' };
   }
@@ -240,19 +250,6 @@ export const isSignature = (value: unknown): value is string => typeof value ===
 /** Keys `track()` lifts out of its properties into the event. */
 const LIFTED = new Set(['items', 'value']);
 
-function validate(raw: unknown, now: number): ValidationResult {
-  if (!isPlainObject(raw)) return { ok: false, reason: 'not-object' };
-  const ts = raw.ts;
-  const event = build(raw.name, ts === undefined ? now : ts, raw.tz, raw.items, raw.value);
-  if (typeof event === 'string') return { ok: false, reason: event };
-  const rawProps = raw.props;
-  if (rawProps !== undefined) {
-    if (!isPlainObject(rawProps)) return { ok: false, reason: 'bad-props' };
-    event.props = cleanObject(rawProps, 1);
-  }
-  return { ok: true, event };
-}
-
 /** The last name that passed the check: a burst repeats one name, and the regex need not run again. */
 let validName = 'page_view';
 
@@ -260,25 +257,20 @@ let validName = 'page_view';
 function build(name: unknown, ts: unknown, tz: unknown, rawItems: unknown, rawValue: unknown): TrackedEvent | RejectReason {
   // `constructor` and `prototype` fit the pattern, but every field keyed by them (`n.constructor`) is refused downstream.
   // Equivalent mutant: skipping the `validName` shortcut checks a repeated name again, with the same answer.
-  if (typeof name !== 'string' || (name !== validName && (name.length > EVENT_LIMITS.nameLength || !NAME.test(name) || PROTOTYPE_KEYS.has(name)))) return 'bad-name';
+  if (typeof name !== 'string' || (name !== validName && (name.length > MAX_NAME || !NAME.test(name) || PROTOTYPE_KEYS.has(name)))) return 'bad-name';
   validName = name;
-  // Equivalent mutants: the `typeof` tests here and for `tz` repeat what Number.isFinite already refuses.
-  if (typeof ts !== 'number' || !Number.isFinite(ts) || ts < 0) return 'bad-timestamp';
+  if (!isFiniteNumber(ts) || ts < 0) return 'bad-timestamp';
   const event: TrackedEvent = { name, ts: Math.floor(ts), props: {} };
-  if (typeof tz === 'number' && Number.isFinite(tz) && Math.abs(tz) <= 16 * 60) event.tz = tz;
+  if (isFiniteNumber(tz) && Math.abs(tz) <= 16 * 60) event.tz = tz;
   if (rawItems !== undefined) {
     if (!Array.isArray(rawItems)) return 'bad-items';
-    const items: Item[] = [];
-    const count = Math.min(rawItems.length, EVENT_LIMITS.arrayLength);
-    for (let i = 0; i < count; i++) {
-      const item = cleanItem(rawItems[i]);
-      if (item) items.push(item);
-    }
+    const items = cleanList(rawItems, cleanItem);
     if (items.length) event.items = items;
   }
   if (rawValue !== undefined) {
-    const value = optionalNumber(rawValue);
-    if (value === undefined || value < 0 || value > 1e9) return 'bad-value';
+    // An absent (unreadable) value fails both comparisons.
+    const value = optionalNumber(rawValue) as number;
+    if (!(value >= 0 && value <= 1e9)) return 'bad-value';
     event.value = value;
   }
   return event;

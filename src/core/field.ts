@@ -7,6 +7,7 @@
  * associative and idempotent. That is what makes deltas safe to retry,
  * duplicate, reorder and compact (only the latest value per key matters).
  */
+import { isFiniteNumber } from './finite.js';
 
 /** A JSON scalar kept in a register. */
 export type Scalar = string | number | boolean | null;
@@ -60,7 +61,8 @@ export function isFieldKey(key: unknown): key is string {
 /** Any profile field. */
 export type Field = CounterField | MinField | DecayField | RegisterField;
 
-const KIND_ORDER: Record<Field['k'], number> = { c: 0, m: 1, d: 2, r: 3 };
+/** Kinds in their order: fields of one key but different kinds (never written by this SDK) compare by kind. */
+const KINDS = 'cmdr';
 
 function compareScalars(a: Scalar, b: Scalar): number {
   const sa = JSON.stringify(a);
@@ -70,21 +72,13 @@ function compareScalars(a: Scalar, b: Scalar): number {
 
 /** Orders two fields of one key on one device; the join keeps the greater. */
 export function compareFields(a: Field, b: Field): number {
-  if (a.k !== b.k) return KIND_ORDER[a.k] - KIND_ORDER[b.k];
-  switch (a.k) {
-    case 'c':
-      return a.v - (b as CounterField).v;
-    case 'm':
-      return (b as MinField).v - a.v;
-    case 'd': {
-      const o = b as DecayField;
-      return a.t !== o.t ? a.t - o.t : a.v - o.v;
-    }
-    case 'r': {
-      const o = b as RegisterField;
-      return a.t !== o.t ? a.t - o.t : compareScalars(a.v, o.v);
-    }
-  }
+  if (a.k !== b.k) return KINDS.indexOf(a.k) - KINDS.indexOf(b.k);
+  if (a.k === 'c') return a.v - (b as CounterField).v;
+  if (a.k === 'm') return (b as MinField).v - a.v;
+  // Decayed sums and registers: the later write wins; at one time, the larger value.
+  const o = b as DecayField | RegisterField;
+  if (a.t !== o.t) return a.t - o.t;
+  return a.k === 'd' ? a.v - (o.v as number) : compareScalars(a.v, o.v);
 }
 
 /** The join of two copies of one field: commutative, associative, idempotent. */
@@ -103,17 +97,15 @@ export function decayedValue(field: DecayField, now: number, halfLifeMs: number)
 export function isField(value: unknown): value is Field {
   if (value === null || typeof value !== 'object') return false;
   const f = value as Record<string, unknown>;
-  const finite = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
   switch (f.k) {
     case 'c':
-      return finite(f.v) && f.v >= 0;
-    case 'm':
-      return finite(f.v);
     case 'd':
-      return finite(f.v) && f.v >= 0 && finite(f.t);
+      // Counters and decayed sums never go below 0; a decayed sum has its time.
+      return isFiniteNumber(f.v) && f.v >= 0 && (f.k === 'c' || isFiniteNumber(f.t));
+    case 'm':
+      return isFiniteNumber(f.v);
     case 'r':
-      return finite(f.t) && (f.v === null || ['string', 'number', 'boolean'].includes(typeof f.v)) &&
-        (typeof f.v !== 'number' || Number.isFinite(f.v)) && (typeof f.v !== 'string' || f.v.length <= 256);
+      return isFiniteNumber(f.t) && (f.v === null || typeof f.v === 'boolean' || isFiniteNumber(f.v) || (typeof f.v === 'string' && f.v.length <= 256));
     default:
       return false;
   }

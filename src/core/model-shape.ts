@@ -103,9 +103,10 @@ export const VALIDATED_MODEL = 2;
  * again, and without shipping the validator in the script-tag core.
  */
 export function isModelShaped(value: unknown): value is Model {
-  const m = value as Partial<Model> | null;
-  return !!m && m.version === 1 && typeof m.id === 'string' && typeof m.bias === 'number' && typeof m.holdout === 'number' &&
-    Array.isArray(m.offers) && [m.slots, m.segments, m.weights, m.explore].every((o) => !!o && typeof o === 'object');
+  const m = value as Record<string, unknown> | null;
+  // The built-in model is the template: each of its fields has a value of the same type (objects not null, offers a list).
+  return !!m && m.version === 1 && Array.isArray(m.offers) &&
+    Object.keys(BUILTIN_MODEL).every((key) => m[key] !== null && typeof m[key] === typeof BUILTIN_MODEL[key as keyof Model]);
 }
 
 /**

@@ -4,159 +4,132 @@
  * ./model-shape.ts, its scoring in ./score.ts and rules in ./rule.ts (the
  * decision path imports those, not this file); they are re-exported here so
  * callers that load models need one import.
+ *
+ * The format is a table of small checks (below, from the leaves up), each of
+ * which reads one value at a field path and returns its clean form or throws
+ * a reason naming that path and the rule it broke: `model.slots.hero[0].id
+ * must match [A-Za-z0-9_-]{1,64}`.
  */
 import { CANDIDATE_ID } from './ids.js';
 import { PROTOTYPE_KEYS } from './field.js';
+import { isFiniteNumber, isRange } from './finite.js';
 import type { OfferContent } from './offer.js';
-import { BUILTIN_MODEL, type CandidateModel, type Model, type Range, type Rule, type TagMatrix, dict } from './model-shape.js';
+import { BUILTIN_MODEL, type CandidateModel, type Model, type OfferModel, type Range, type Rule, type TagMatrix, dict } from './model-shape.js';
 
 export * from './model-shape.js';
 export * from './rule.js';
 export * from './score.js';
+export { CANDIDATE_ID } from './ids.js';
 
 /** The result of {@link parseModel}. */
 export type ModelResult = { ok: true; model: Model } | { ok: false; reason: string };
 
+/** Reads the untrusted value at field path `where` into its clean form, or throws {@link Invalid}. */
+type Check<T> = (raw: unknown, where: string) => T;
 type Json = Record<string, unknown>;
-const isRecord = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const NAME = /^[\w.:-]{1,64}$/;
-export { CANDIDATE_ID } from './ids.js';
 
 /** Thrown inside the parser only; {@link parseModel} turns it into a reason. */
 class Invalid extends Error {}
 
-function check(ok: boolean, reason: string): void {
-  if (!ok) throw new Invalid(reason);
+function fail(where: string, rule: string): never {
+  throw new Invalid(`${where} ${rule}`);
 }
 
-function entries(raw: unknown, where: string): Array<[string, unknown]> {
-  if (raw === undefined) return [];
-  check(isRecord(raw), `${where} must be an object`);
-  const list = Object.entries(raw as Json);
-  for (const [key] of list) check(NAME.test(key) && !PROTOTYPE_KEYS.has(key), `${where} has a bad key "${key.slice(0, 64)}"`);
-  return list;
-}
+const isText = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
+const NAME = /^[\w.:-]{1,64}$/;
 
-function weights(raw: unknown, where: string): Record<string, number> {
-  const out = dict<number>();
-  for (const [name, value] of entries(raw, where)) {
-    check(isNumber(value), `${where}.${name} must be a finite number`);
-    out[name] = value as number;
+/** A check that passes values as they are when `test` holds, else fails with `rule`. */
+const is = <T>(test: (v: unknown) => boolean, rule: string): Check<T> => (raw, where) => (test(raw) ? (raw as T) : fail(where, rule));
+
+/** `check`, except that an absent value is left out. */
+const optional = <T>(check: Check<T>): Check<T | undefined> => (raw, where) => (raw === undefined ? undefined : check(raw, where));
+
+/** `check` over the value, or over `fallback` when it is absent or null. */
+const or = <T>(check: Check<T>, fallback: T): Check<T> => (raw, where) => check(raw ?? fallback, where);
+
+const object = is<Json>((v) => v !== null && typeof v === 'object' && !Array.isArray(v), 'must be an object');
+const finite = is<number>(isFiniteNumber, 'must be a finite number');
+const between = (min: number, max: number): Check<number> => is((v) => isFiniteNumber(v) && v >= min && v <= max, `must be a number in [${min}, ${max}]`);
+const name = is<string>((v) => typeof v === 'string' && NAME.test(v), 'must match [\\w.:-]{1,64}');
+const text = (max: number): Check<string> => is((v) => isText(v, max), `must be a string of 1–${max} characters`);
+const url = (path: boolean): Check<string> => is((v) => isText(v, 2048) && (/^https?:\/\//i.test(v) || (path && /^\/(?!\/)/.test(v))),
+  `must be an http(s) URL${path ? ' or a path' : ''} of at most 2048 characters`);
+
+/** An object of values under names (`[\w.:-]{1,64}`, no prototype key), at most `max` of them; absent is empty. */
+const map = <T>(value: Check<T>, max = Infinity): Check<Record<string, T>> => (raw, where) => {
+  const out = dict<T>();
+  if (raw === undefined) return out;
+  const list = Object.entries(object(raw, where));
+  if (list.length > max) fail(where, `must have at most ${max} keys`);
+  for (const [key, v] of list) {
+    if (!NAME.test(key) || PROTOTYPE_KEYS.has(key)) fail(where, `has a bad key "${key.slice(0, 64)}"`);
+    out[key] = value(v, `${where}.${key}`);
   }
   return out;
-}
+};
 
-function matrix(raw: unknown, where: string): TagMatrix {
-  const rows = entries(raw, where);
-  check(rows.length <= 64, `${where} must have at most 64 rows`);
-  const out: TagMatrix = dict();
-  for (const [tag, row] of rows) {
-    const list = entries(row, `${where}.${tag}`);
-    check(list.length <= 64 && list.every(([, p]) => isNumber(p) && (p as number) >= 0 && (p as number) <= 1),
-      `${where}.${tag} must map at most 64 tags to numbers in [0, 1]`);
-    out[tag] = dict(list as Array<[string, number]>);
+/** A list of at most `max` values. */
+const list = <T>(item: Check<T>, max: number): Check<T[]> => (raw, where) =>
+  (Array.isArray(raw) && raw.length <= max ? raw : fail(where, `must be a list of at most ${max} items`)).map((v: unknown, i) => item(v, `${where}[${i}]`));
+
+/** An object read key by key in the table's order (which the output keeps): a key checked to `undefined` is left out, keys not in the table are dropped. */
+const shape = <T>(fields: { [K in keyof T]-?: Check<T[K]> }): Check<T> => (raw, where) => {
+  const json = object(raw, where);
+  const out = {} as T;
+  // Object.keys, not for…in: a host page may have added enumerable keys to Object.prototype.
+  for (const key of Object.keys(fields) as Array<keyof T>) {
+    const value = fields[key](json[key as string], `${where}.${key as string}`);
+    if (value !== undefined) out[key] = value;
   }
   return out;
-}
+};
 
-function rule(raw: unknown, where: string): Rule {
-  const out: Rule = dict();
-  for (const [name, range] of entries(raw, where)) {
-    check(Array.isArray(range) && range.length === 2 && range.every((b) => b === null || isNumber(b)),
-      `${where}.${name} must be [min, max] with numbers or null`);
-    out[name] = range as Range;
-  }
-  return out;
-}
+/** Candidates with distinct ids. */
+const candidates = <T extends CandidateModel>(item: Check<T>, max: number): Check<T[]> => (raw, where) => {
+  const out = list(item, max)(raw, where);
+  return new Set(out.map((c) => c.id)).size === out.length ? out : fail(where, 'has duplicate ids');
+};
 
-function text(raw: unknown, where: string, max: number, required = false): string | undefined {
-  if (raw === undefined && !required) return undefined;
-  check(typeof raw === 'string' && raw.length > 0 && raw.length <= max, `${where} must be a string of 1–${max} characters`);
-  return raw as string;
-}
+const rule: Check<Rule> = map(is<Range>(isRange, 'must be [min, max] with numbers or null'));
+const matrix: Check<TagMatrix> = map(map(between(0, 1), 64), 64);
 
-function url(raw: unknown, where: string, allowPath: boolean): string | undefined {
-  const value = text(raw, where, 2048);
-  check(value === undefined || /^https?:\/\//i.test(value) || (allowPath && /^\/(?!\/)/.test(value)),
-    `${where} must be an http(s) URL${allowPath ? ' or a path' : ''}`);
-  return value;
-}
+const candidate = {
+  id: is<string>((v) => typeof v === 'string' && CANDIDATE_ID.test(v), 'must match [A-Za-z0-9_-]{1,64}'),
+  tags: or(list((raw, where) => name(raw, where).toLowerCase(), 20), []),
+  bias: optional(finite),
+  weights: optional(map(finite)),
+  eligibility: optional(rule),
+};
 
-function offerContent(raw: unknown, where: string): OfferContent {
-  check(isRecord(raw), `${where} must be an object`);
-  const c = raw as Json;
-  const content: OfferContent = { title: text(c.title, `${where}.title`, 120, true) as string };
-  const body = text(c.body, `${where}.body`, 600);
-  const code = text(c.code, `${where}.code`, 40);
-  const image = url(c.image, `${where}.image`, false);
-  if (body) content.body = body;
-  if (code) content.code = code;
-  if (image) content.image = image;
-  if (c.action !== undefined) {
-    check(isRecord(c.action), `${where}.action must be an object`);
-    const a = c.action as Json;
-    const href = url(a.url, `${where}.action.url`, true);
-    content.action = { label: text(a.label, `${where}.action.label`, 60, true) as string };
-    if (href) content.action.url = href;
-  }
-  return content;
-}
+const offerContent = shape<OfferContent>({
+  title: text(120),
+  body: optional(text(600)),
+  code: optional(text(40)),
+  image: optional(url(false)),
+  action: optional(shape({ label: text(60), url: optional(url(true)) })),
+});
 
-function candidate(raw: unknown, where: string): CandidateModel {
-  check(isRecord(raw), `${where} must be an object`);
-  const c = raw as Json;
-  check(typeof c.id === 'string' && CANDIDATE_ID.test(c.id), `${where}.id must match [A-Za-z0-9_-]{1,64}`);
-  const tags = c.tags ?? [];
-  check(Array.isArray(tags) && tags.length <= 20 && tags.every((t) => typeof t === 'string' && NAME.test(t)),
-    `${where}.tags must be up to 20 short strings`);
-  check(c.bias === undefined || isNumber(c.bias), `${where}.bias must be a finite number`);
-  const out: CandidateModel = { id: c.id as string, tags: (tags as string[]).map((t) => t.toLowerCase()) };
-  if (c.bias !== undefined) out.bias = c.bias as number;
-  if (c.weights !== undefined) out.weights = weights(c.weights, `${where}.weights`);
-  if (c.eligibility !== undefined) out.eligibility = rule(c.eligibility, `${where}.eligibility`);
-  return out;
-}
-
-function candidates(raw: unknown, where: string, max: number): CandidateModel[] {
-  check(Array.isArray(raw) && raw.length <= max, `${where} must be a list of at most ${max} candidates`);
-  const list = (raw as unknown[]).map((c, i) => candidate(c, `${where}[${i}]`));
-  check(new Set(list.map((c) => c.id)).size === list.length, `${where} has duplicate ids`);
-  return list;
-}
-
-function build(raw: unknown): Model {
-  check(isRecord(raw), 'model must be an object');
-  const m = raw as Json;
-  check(m.version === 1, `unsupported model version ${String(m.version).slice(0, 20)}`);
-  check(typeof m.id === 'string' && NAME.test(m.id), 'model id must be a short string');
-  const bias = m.bias ?? 0;
-  check(isNumber(bias), 'model bias must be a finite number');
-  const holdout = m.holdout ?? BUILTIN_MODEL.holdout;
-  check(isNumber(holdout) && holdout >= 0 && holdout <= 0.5, 'holdout must be a share between 0 and 0.5');
-  const explore = { ...BUILTIN_MODEL.explore, ...weights(m.explore, 'explore') };
-  check(explore.prior > 0 && explore.noise >= 0, 'explore.prior must be > 0 and explore.noise ≥ 0');
-  const slots: Model['slots'] = dict();
-  for (const [name, list] of entries(m.slots, 'slots')) slots[name] = candidates(list, `slots.${name}`, 200);
-  const offers = m.offers === undefined ? [] : candidates(m.offers, 'offers', 50).map((c, i) => ({
-    ...c,
-    content: offerContent(((m.offers as unknown[])[i] as Json).content, `offers[${i}].content`),
-  }));
-  const segments: Model['segments'] = dict();
-  for (const [name, r] of entries(m.segments, 'segments')) segments[name] = rule(r, `segments.${name}`);
-  const model: Model = {
-    version: 1, id: m.id as string, bias: bias as number, weights: weights(m.weights, 'weights'),
-    slots, offers, segments, holdout: holdout as number, explore: { prior: explore.prior, noise: explore.noise },
-  };
-  if (m.links !== undefined) model.links = matrix(m.links, 'links');
-  if (m.cooccur !== undefined) model.cooccur = matrix(m.cooccur, 'cooccur');
-  return model;
-}
+const model = shape<Model>({
+  version: is((v) => v === 1, 'must be 1'),
+  id: name,
+  bias: or(finite, 0),
+  weights: map(finite),
+  slots: map(candidates(shape<CandidateModel>(candidate), 200)),
+  offers: (raw, where) => (raw === undefined ? [] : candidates(shape<OfferModel>({ ...candidate, content: offerContent }), 50)(raw, where)),
+  segments: map(rule),
+  holdout: or(between(0, 0.5), BUILTIN_MODEL.holdout),
+  explore: (raw, where) => {
+    const { prior, noise } = { ...BUILTIN_MODEL.explore, ...map(finite)(raw, where) };
+    return prior > 0 && noise >= 0 ? { prior, noise } : fail(where, 'must have prior > 0 and noise ≥ 0');
+  },
+  links: optional(matrix),
+  cooccur: optional(matrix),
+});
 
 /** Validates untrusted model JSON (parsed or as text); never throws. */
 export function parseModel(input: unknown): ModelResult {
   try {
-    return { ok: true, model: build(typeof input === 'string' ? JSON.parse(input) : input) };
+    return { ok: true, model: model(typeof input === 'string' ? JSON.parse(input) : input, 'model') };
   } catch (error) {
     return { ok: false, reason: error instanceof Invalid ? error.message : 'model is not valid JSON' };
   }

@@ -5,7 +5,9 @@
  * local profile on the first page view, without a model that declares it.
  */
 import { DEFAULT_VARIANT } from './decide.js';
-import type { CandidateModel, Range, Rule } from './model.js';
+import { isRange } from './finite.js';
+import { CANDIDATE_ID } from './ids.js';
+import type { CandidateModel, Rule } from './model.js';
 
 /** One variant as its renderer describes it. */
 export interface VariantSpec {
@@ -17,24 +19,21 @@ export interface VariantSpec {
   eligibility?: Rule;
 }
 
-const ID = /^[\w-]{1,64}$/;
-const MAX_TAGS = 32;
-
-const isBound = (b: unknown): b is number | null => b === null || (typeof b === 'number' && Number.isFinite(b));
-const isRange = (r: unknown): r is Range => Array.isArray(r) && r.length === 2 && r.every(isBound);
+/** Most tags, and most ranges in an eligibility rule. */
+const MAX = 32;
 
 /** `rule` when it is an object of `[min, max]` ranges (at most 32), else `undefined`. */
 function checkRule(rule: unknown): Rule | undefined {
   if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) return undefined;
   const entries = Object.entries(rule);
-  return entries.length <= MAX_TAGS && entries.every(([, r]) => isRange(r)) ? (Object.fromEntries(entries) as Rule) : undefined;
+  return entries.length <= MAX && entries.every(([, r]) => isRange(r)) ? (Object.fromEntries(entries) as Rule) : undefined;
 }
 
 /** `tags` lower-cased and trimmed, when it is an array of at most 32 strings of 1–64 characters, else `undefined`. */
 function checkTags(tags: unknown): string[] | undefined {
-  if (!Array.isArray(tags) || tags.length > MAX_TAGS) return undefined;
+  if (!Array.isArray(tags) || tags.length > MAX) return undefined;
   const out = tags.map((t) => (typeof t === 'string' ? t.trim().toLowerCase() : ''));
-  return out.every((t) => t.length > 0 && t.length <= 64) ? out : undefined;
+  return out.every((t) => t && t.length <= 64) ? out : undefined;
 }
 
 /**
@@ -67,13 +66,12 @@ export function describedCandidates(specs: unknown, declared: readonly Candidate
 
 /** The candidate one spec describes, or `undefined` when it is malformed or repeats an id already in `out`. */
 function describe(spec: unknown, declared: readonly CandidateModel[] | undefined, out: readonly CandidateModel[]): CandidateModel | undefined {
-  const s = (spec ?? {}) as Partial<Record<keyof VariantSpec, unknown>>;
-  const id = s.id;
-  const tags = s.tags === undefined ? [] : checkTags(s.tags);
-  const eligibility = s.eligibility === undefined ? undefined : checkRule(s.eligibility);
-  if (typeof id !== 'string' || !ID.test(id) || id === DEFAULT_VARIANT || out.some((c) => c.id === id) || !tags || (s.eligibility !== undefined && !eligibility)) return undefined;
+  const { id, tags, eligibility } = (spec ?? {}) as Partial<Record<keyof VariantSpec, unknown>>;
+  const cleanTags = tags === undefined ? undefined : checkTags(tags);
+  const rule = eligibility === undefined ? undefined : checkRule(eligibility);
+  if (typeof id !== 'string' || !CANDIDATE_ID.test(id) || id === DEFAULT_VARIANT || out.some((c) => c.id === id) || (tags !== undefined && !cleanTags) || (eligibility !== undefined && !rule)) return undefined;
   const entry = declared?.find((c) => c.id === id);
-  const candidate: CandidateModel = { ...entry, id, tags: s.tags === undefined ? entry?.tags ?? [] : tags };
-  if (eligibility) candidate.eligibility = eligibility;
+  const candidate: CandidateModel = { ...entry, id, tags: cleanTags ?? entry?.tags ?? [] };
+  if (rule) candidate.eligibility = rule;
   return candidate;
 }

@@ -31,7 +31,7 @@ describe('pullModel', () => {
     serve(200, { ...MODEL, holdout: 2 });
     const reasons: string[] = [];
     expect(await pullModel('https://c.example', undefined, (r) => reasons.push(r))).toBeUndefined();
-    expect(reasons).toEqual(['holdout must be a share between 0 and 0.5']);
+    expect(reasons).toEqual(['model.holdout must be a number in [0, 0.5]']);
   });
 
   it('revalidates a validated cache with its ETag, but fetches a cache stored before validation again', async () => {
