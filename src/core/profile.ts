@@ -12,7 +12,7 @@ import { type CounterField, type DecayField, type Field, type Scalar, decayedVal
 import { type Delta, type DeviceState, type Replica, emptyDeviceState, isFieldKey } from './merge.js';
 import { CANDIDATE_ID } from './ids.js';
 import { type Dimension, EVENTS_LABEL, type Horizon } from './affinity-label.js';
-import { SESSION_TIMEOUT_MS } from './session.js';
+import { SESSION_TIMEOUT_MS, startsSession } from './session.js';
 
 /** Schema version of {@link Profile}; bumped with a migration in the store. */
 export const PROFILE_VERSION = 1;
@@ -67,6 +67,7 @@ export const DEFAULT_PROFILE_OPTIONS: ProfileOptions = {
 };
 
 export { type Dimension, EVENTS_LABEL, type Horizon } from './affinity-label.js';
+export { startsSession } from './session.js';
 
 /** Field key of an affinity. */
 export function affinityKey(horizon: Horizon, dimension: Dimension, value: string): string {
@@ -221,21 +222,6 @@ function touch(b: Batch, dimension: Dimension | 'ev', value: string, weight: num
   }
 }
 
-function localDay(ts: number, tz: number | undefined): number {
-  return Math.floor((ts + (tz ?? 0) * 60_000) / 86_400_000);
-}
-
-/**
- * Whether an event at `ts` starts a new session after the last one at `last`: a
- * session ends after `timeoutMs` of inactivity or at local midnight (`tz`, minutes east of UTC).
- */
-export function startsSession(last: number | undefined, ts: number, tz: number | undefined, timeoutMs = DEFAULT_PROFILE_OPTIONS.sessionTimeoutMs): boolean {
-  // Events of a burst share a millisecond: same day, no need to work it out.
-  // Equivalent mutants: without `last === undefined` (NaN compares false, and the day test is true), or
-  // without `ts !== last` (the same millisecond is the same day).
-  return last === undefined || ts - last > timeoutMs || (ts !== last && localDay(ts, tz) !== localDay(last, tz));
-}
-
 function trackSession(b: Batch, event: TrackedEvent): void {
   const last = number(b, 't.last');
   const ts = event.ts;
@@ -315,8 +301,12 @@ function trackIdentity(b: Batch, event: TrackedEvent): void {
 const FEEDBACK: Record<string, string> = { view_promotion: 'i', select_promotion: 'k', offer_shown: 'i', offer_clicked: 'k' };
 /** Events credited as conversions to the variants last seen in the same session. */
 const CONVERSIONS = ['purchase', 'add_to_cart', 'conversion'];
-/** Events that commerce, identity or feedback tracking act on; others skip them. */
-const SPECIAL = new Set(['remove_from_cart', 'begin_checkout', 'identify', ...CONVERSIONS, ...Object.keys(FEEDBACK)]);
+/**
+ * Events that commerce, identity or feedback tracking act on; others skip them. FEEDBACK's names are
+ * spelled out, not `Object.keys(FEEDBACK)`: a call the bundler must keep would pull this module's tables
+ * into the first file, which imports only the session rule.
+ */
+const SPECIAL = new Set(['remove_from_cart', 'begin_checkout', 'identify', ...CONVERSIONS, 'view_promotion', 'select_promotion', 'offer_shown', 'offer_clicked']);
 const LAST_SHOWN = 'b.last.';
 
 /**
