@@ -25,15 +25,13 @@ export type SlotFeedback = Map<string, { n: number; s: number }>;
 export function slotFeedback(snapshot: DecisionSnapshot, slot: string): SlotFeedback {
   const out: SlotFeedback = new Map();
   for (const key of Object.keys(snapshot.n)) {
-    if (!key.startsWith('b.')) continue;
-    const value = snapshot.n[key] as number;
-    const kind = key[2];
+    // `b.<kind>.<slot>.<variant>`: impressions (`i`) count as trials, clicks (`k`) and conversions (`v`) as successes.
+    const kind = key[2] as string;
     const rest = key.slice(4);
-    if (!rest.startsWith(slot + '.') || (kind !== 'i' && kind !== 'k' && kind !== 'v')) continue;
+    if (!key.startsWith('b.') || !'ikv'.includes(kind) || !rest.startsWith(slot + '.')) continue;
     const id = rest.slice(slot.length + 1);
     const entry = out.get(id) ?? { n: 0, s: 0 };
-    if (kind === 'i') entry.n += value;
-    else entry.s += value;
+    entry[kind === 'i' ? 'n' : 's'] += snapshot.n[key] as number;
     out.set(id, entry);
   }
   return out;

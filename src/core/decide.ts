@@ -8,8 +8,9 @@
 import { learned, slotFeedback } from './bandit.js';
 import type { VisitContext } from './context.js';
 import { explain } from './explain.js';
-import { type Candidate, type Features, candidateFeatures, sharedVisitorFeatures } from './features.js';
+import { type Candidate, type CandidateFeatures, type Features, candidateFeatures, sharedVisitorFeatures } from './features.js';
 import { type CandidateModel, type Contribution, type Model, slotCandidates } from './model-shape.js';
+import { type MemoCache, memo } from './memo.js';
 import { unitHash } from './random.js';
 import { satisfies } from './rule.js';
 import { type FeatureList, logit, sigmoid } from './score.js';
@@ -91,13 +92,9 @@ export interface DecideOptions {
 }
 
 /** Visitor features as a list, made once per features object (shared by the slots of a page). */
-function listOf(features: Features): FeatureList {
-  let list = lists.get(features);
-  if (!list) lists.set(features, (list = Object.entries(features)));
-  return list;
-}
+const listOf = (features: Features): FeatureList => memo(lists, features, [], () => Object.entries(features));
 
-const lists = new WeakMap<Features, FeatureList>();
+const lists: MemoCache<Features, FeatureList> = new WeakMap();
 
 /** True when this visitor is in the model's holdout share; stable across slots, pages and model versions. */
 export function inHoldout(model: Model, visitor: string | undefined): boolean {
@@ -120,8 +117,11 @@ export function choose(slot: string, list: readonly CandidateModel[], snapshot: 
   const seed = `${options.visitor ?? ''}|${slot}|${options.seed ?? ''}|`;
   const visitorList = listOf(visitor);
   const competed: Competitor[] = [];
+  // The winner of the draws, with its match and learned mean (the default's, if nothing competed).
   let best = base;
   let bestDraw = -Infinity;
+  let matched: CandidateFeatures = { features: {}, tag: undefined };
+  let learnedMean = 0;
   let top = base;
   let topMean = -Infinity;
   // The default competes once, first, as `base` (a declared `default` entry in the list is that base).
@@ -129,7 +129,8 @@ export function choose(slot: string, list: readonly CandidateModel[], snapshot: 
     if (group === 'holdout' && candidate !== base) break;
     if (group === 'preview' && candidate.id !== options.preview) continue;
     if (!satisfies(candidate.eligibility, visitor)) continue;
-    const own = candidate === base ? {} : candidateFeatures(snapshot, now, candidate, model.links).features;
+    const match = candidate === base ? { features: {}, tag: undefined } : candidateFeatures(snapshot, now, candidate, model.links);
+    const own = match.features;
     const learn = learned(model, feedback, candidate.id, seed + candidate.id);
     const z = logit(model, candidate, visitorList, own);
     // Without spread the draw is the mean itself, so both choices agree exactly (src/core/propensity.ts).
@@ -137,18 +138,16 @@ export function choose(slot: string, list: readonly CandidateModel[], snapshot: 
     const draw = z + learn.draw;
     competed.push({ id: candidate.id, own, mean, learned: learn.mean, sd: learn.sd });
     if (mean > topMean) (topMean = mean), (top = candidate);
-    if (draw > bestDraw) (bestDraw = draw), (best = candidate);
+    if (draw > bestDraw) (bestDraw = draw), (best = candidate), (matched = match), (learnedMean = learn.mean);
   }
-  const matched = best === base ? { features: {}, tag: undefined } : candidateFeatures(snapshot, now, best, model.links);
-  const mean = competed.find((c) => c.id === best.id)?.learned ?? 0;
-  const explanation = explain(model, best, visitor, matched.features, matched.tag, mean);
+  const explanation = explain(model, best, visitor, matched.features, matched.tag, learnedMean);
   const explored = best !== top;
   // Never an explanation the choice contradicts: a variant shown to learn says so first.
   if (explored) explanation.unshift({ feature: 'explore', value: 0, text: `shown to learn what you prefer: the model rates ${top.id} higher` });
   return {
     slot,
     variant: best.id,
-    score: sigmoid(logit(model, best, visitor, matched.features) + mean),
+    score: sigmoid(logit(model, best, visitor, matched.features) + learnedMean),
     group,
     model: model.id,
     explanation,

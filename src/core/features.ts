@@ -8,6 +8,7 @@ import type { VisitContext } from './context.js';
 import type { Features } from './feature-vector.js';
 import { hasOwn } from './field.js';
 import { lifecycleStage } from './lifecycle.js';
+import { type MemoCache, memo } from './memo.js';
 import type { Rule, TagMatrix } from './model-shape.js';
 import { satisfies } from './rule.js';
 import { SESSION_TIMEOUT_MS } from './session.js';
@@ -41,7 +42,7 @@ export function tagStrength(snapshot: DecisionSnapshot, horizon: Horizon, tag: s
   if (tag.indexOf(':') <= 0) return bareStrengths(snapshot, horizon).get(tag) ?? NONE;
   const strengths = snapshot.a[horizon];
   // Own keys only: a tag such as `cat:constructor` must not reach Object.prototype.
-  return (hasOwn(strengths, tag) ? strengths[tag] : undefined) ?? NONE;
+  return hasOwn(strengths, tag) ? (strengths[tag] as Strength) : NONE;
 }
 
 /**
@@ -51,12 +52,12 @@ export function tagStrength(snapshot: DecisionSnapshot, horizon: Horizon, tag: s
  * string each) cost several times the pass.
  */
 function bareStrengths(snapshot: DecisionSnapshot, horizon: Horizon): Map<string, Strength> {
-  let indexes = bareMemo.get(snapshot);
-  if (!indexes) bareMemo.set(snapshot, (indexes = {}));
-  let index = indexes[horizon];
-  if (index) return index;
-  index = indexes[horizon] = new Map();
-  const strengths = snapshot.a[horizon];
+  const indexes = memo(bareMemo, snapshot, [], (): Partial<Record<Horizon, Map<string, Strength>>> => ({}));
+  return (indexes[horizon] ??= bareIndex(snapshot.a[horizon]));
+}
+
+function bareIndex(strengths: Record<string, Strength>): Map<string, Strength> {
+  const index = new Map<string, Strength>();
   for (const label of Object.keys(strengths)) {
     const colon = label.indexOf(':');
     if (!DIMENSIONS.includes(label.slice(0, colon) as Dimension)) continue;
@@ -68,7 +69,7 @@ function bareStrengths(snapshot: DecisionSnapshot, horizon: Horizon): Map<string
   return index;
 }
 
-const bareMemo = new WeakMap<DecisionSnapshot, Partial<Record<Horizon, Map<string, Strength>>>>();
+const bareMemo: MemoCache<DecisionSnapshot, Partial<Record<Horizon, Map<string, Strength>>>> = new WeakMap();
 
 /**
  * Where the visitor is likely to go next, per tag: the model's transitions
@@ -76,26 +77,25 @@ const bareMemo = new WeakMap<DecisionSnapshot, Partial<Record<Horizon, Map<strin
  * event since (so mostly the last one or two). Computed once per snapshot and model.
  */
 function nextStrengths(snapshot: DecisionSnapshot, links: TagMatrix): Map<string, number> {
-  let known = nextMemo.get(snapshot);
-  if (known?.[0] === links) return known[1];
-  const out = new Map<string, number>();
-  let total = 0;
-  for (const label of Object.keys(snapshot.ages)) {
-    if (label === EVENTS_LABEL) continue;
-    // Own rows only: a label such as `cat:constructor` must not reach Object.prototype.
-    const bare = label.slice(label.indexOf(':') + 1);
-    const row = hasOwn(links, label) ? links[label] : hasOwn(links, bare) ? links[bare] : undefined;
-    if (!row) continue;
-    const w = 0.5 ** (snapshot.ages[label] as number);
-    total += w;
-    for (const tag of Object.keys(row)) out.set(tag, (out.get(tag) ?? 0) + w * (row[tag] as number));
-  }
-  out.forEach((v, tag) => out.set(tag, v / total));
-  nextMemo.set(snapshot, (known = [links, out]));
-  return out;
+  return memo(nextMemo, snapshot, [links], () => {
+    const out = new Map<string, number>();
+    let total = 0;
+    for (const label of Object.keys(snapshot.ages)) {
+      if (label === EVENTS_LABEL) continue;
+      // Own rows only: a label such as `cat:constructor` must not reach Object.prototype.
+      const bare = label.slice(label.indexOf(':') + 1);
+      const row = hasOwn(links, label) ? links[label] : hasOwn(links, bare) ? links[bare] : undefined;
+      if (!row) continue;
+      const w = 0.5 ** (snapshot.ages[label] as number);
+      total += w;
+      for (const tag of Object.keys(row)) out.set(tag, (out.get(tag) ?? 0) + w * (row[tag] as number));
+    }
+    out.forEach((v, tag) => out.set(tag, v / total));
+    return out;
+  });
 }
 
-const nextMemo = new WeakMap<DecisionSnapshot, [TagMatrix, Map<string, number>]>();
+const nextMemo: MemoCache<DecisionSnapshot, Map<string, number>> = new WeakMap();
 
 /** True while the visit the snapshot saw goes on at `now`: its last event is within the session timeout. */
 export function sessionLive(snapshot: DecisionSnapshot, now: number): boolean {
@@ -127,14 +127,11 @@ export function candidateFeatures(snapshot: DecisionSnapshot, now: number, candi
   if (Object(tags) !== tags) return match(snapshot, live, tags, links);
   // Every slot of a page, and the explanation, ask again for the same candidates: match each tag list once
   // per snapshot, liveness and links (by identity: a list is read once, so pass a new one to change it).
-  let memo = matchMemo.get(snapshot);
-  if (memo?.live !== live || memo.links !== links) matchMemo.set(snapshot, (memo = { live, links, byTags: new WeakMap() }));
-  let known = memo.byTags.get(tags);
-  if (!known) memo.byTags.set(tags, (known = match(snapshot, live, tags, links)));
-  return known;
+  const byTags = memo(matchMemo, snapshot, [live, links], () => new WeakMap());
+  return memo(byTags, tags, [], () => match(snapshot, live, tags, links));
 }
 
-const matchMemo = new WeakMap<DecisionSnapshot, { live: boolean; links: TagMatrix | undefined; byTags: WeakMap<readonly string[], CandidateFeatures> }>();
+const matchMemo: MemoCache<DecisionSnapshot, MemoCache<readonly string[], CandidateFeatures>> = new WeakMap();
 
 function match(snapshot: DecisionSnapshot, live: boolean, tags: readonly string[], links: TagMatrix | undefined): CandidateFeatures {
   const next = live && links ? nextStrengths(snapshot, links) : undefined;
@@ -231,11 +228,7 @@ export function visitorFeatures(snapshot: DecisionSnapshot, now: number, context
  * share them. The result is shared: do not change it.
  */
 export function sharedVisitorFeatures(snapshot: DecisionSnapshot, now: number, context: VisitContext | undefined, segments: Record<string, Rule>): Features {
-  const known = visitorMemo.get(snapshot);
-  if (known && known.now === now && known.context === context && known.segments === segments) return known.features;
-  const features = visitorFeatures(snapshot, now, context, segments);
-  visitorMemo.set(snapshot, { now, context, segments, features });
-  return features;
+  return memo(visitorMemo, snapshot, [now, context, segments], () => visitorFeatures(snapshot, now, context, segments));
 }
 
-const visitorMemo = new WeakMap<DecisionSnapshot, { now: number; context: VisitContext | undefined; segments: Record<string, Rule>; features: Features }>();
+const visitorMemo: MemoCache<DecisionSnapshot, Features> = new WeakMap();

@@ -85,12 +85,7 @@ export function compactDeltas(deltas: readonly Delta[]): Delta[] {
   const byKey = new Map<string, Delta>();
   for (const delta of deltas) {
     const previous = byKey.get(delta.key);
-    if (!previous) {
-      byKey.set(delta.key, delta);
-      continue;
-    }
-    const f = joinFields(previous.f, delta.f);
-    byKey.set(delta.key, { s: Math.max(previous.s, delta.s), key: delta.key, f });
+    byKey.set(delta.key, previous ? { s: Math.max(previous.s, delta.s), key: delta.key, f: joinFields(previous.f, delta.f) } : delta);
   }
   return [...byKey.values()];
 }

@@ -12,7 +12,7 @@ import { type CounterField, type DecayField, type Field, type Scalar, decayedVal
 import { type Delta, type DeviceState, type Replica, emptyDeviceState, isFieldKey } from './merge.js';
 import { CANDIDATE_ID } from './ids.js';
 import { type Dimension, EVENTS_LABEL, type Horizon } from './affinity-label.js';
-import { SESSION_TIMEOUT_MS } from './session.js';
+import { SESSION_TIMEOUT_MS, startsSession } from './session.js';
 
 /** Schema version of {@link Profile}; bumped with a migration in the store. */
 export const PROFILE_VERSION = 1;
@@ -67,6 +67,7 @@ export const DEFAULT_PROFILE_OPTIONS: ProfileOptions = {
 };
 
 export { type Dimension, EVENTS_LABEL, type Horizon } from './affinity-label.js';
+export { startsSession } from './session.js';
 
 /** Field key of an affinity. */
 export function affinityKey(horizon: Horizon, dimension: Dimension, value: string): string {
@@ -109,164 +110,19 @@ export function roundDecayed(value: number): number {
   return scale ? ((value * scale + 0.5) | 0) / scale : value > 0 ? Number(value.toPrecision(7)) : value;
 }
 
-/** One decay horizon of a batch, with its last decay factor (a burst repeats the same age). */
-interface HalfLife {
-  half: number;
-  age: number;
-  factor: number;
-}
-
+/** Feedback events and the counter they feed: `i` impressions, `k` clicks. */
+const FEEDBACK: Record<string, string> = { view_promotion: 'i', select_promotion: 'k', offer_shown: 'i', offer_clicked: 'k' };
+/** Events credited as conversions to the variants last seen in the same session. */
+const CONVERSIONS = ['purchase', 'add_to_cart', 'conversion'];
 /**
- * The fields one batch writes. `fields` is a copy of the device's fields;
- * objects in `mine` were created by this batch and are updated in place (never
- * the input profile's), so a burst allocates per key, not per event.
+ * Events that commerce, identity or feedback tracking act on; others skip them. FEEDBACK's names are
+ * spelled out, not `Object.keys(FEEDBACK)`: a call the bundler must keep would pull this module's tables
+ * into the first file, which imports only the session rule.
  */
-interface Batch {
-  fields: Record<string, Field>;
-  /** Keys this batch wrote, in first-write order, with their own field objects. */
-  mine: Map<string, Field>;
-  /** Own long/session/recent fields per affinity dimension and label, found without building keys. */
-  labels: Record<Dimension | 'ev', Map<string, DecayField[]>>;
-  /** `n.<event>` keys per event name. */
-  names: Map<string, string>;
-  /** This batch's own `a.n` counter, once an item event wrote it. */
-  count?: CounterField;
-  /** Price band names, `p0` … `pN`. */
-  bands: string[];
-  horizons: HalfLife[];
-  /** Keys of `b.last.<slot>` registers, once a conversion asked for them. */
-  shown?: string[];
-  options: ProfileOptions;
-}
+const SPECIAL = new Set(['remove_from_cart', 'begin_checkout', 'identify', ...CONVERSIONS, 'view_promotion', 'select_promotion', 'offer_shown', 'offer_clicked']);
+const LAST_SHOWN = 'b.last.';
 
-function put(b: Batch, key: string, field: Field): void {
-  b.fields[key] = field;
-  b.mine.set(key, field);
-}
-
-// In add, min and register, the branch on this batch's own object only saves an allocation: a mutant that
-// skips it writes a new object with the same value (equivalent).
-function add(b: Batch, key: string, amount: number): void {
-  const own = b.mine.get(key);
-  if (own?.k === 'c') own.v += amount;
-  else {
-    const previous = b.fields[key];
-    put(b, key, { k: 'c', v: (previous?.k === 'c' ? previous.v : 0) + amount });
-  }
-}
-
-function min(b: Batch, key: string, value: number): void {
-  const previous = b.fields[key];
-  if (previous?.k === 'm' && previous.v <= value) return;
-  const own = b.mine.get(key);
-  if (own?.k === 'm') own.v = value;
-  else put(b, key, { k: 'm', v: value });
-}
-
-function register(b: Batch, key: string, value: Scalar, ts: number): void {
-  const own = b.mine.get(key);
-  // Strictly increasing time per device makes the later write win the join.
-  if (own?.k === 'r') {
-    own.v = value;
-    own.t = Math.max(ts, own.t + 1);
-  } else {
-    const previous = b.fields[key];
-    put(b, key, { k: 'r', v: value, t: previous?.k === 'r' ? Math.max(ts, previous.t + 1) : ts });
-  }
-}
-
-/** A number this device wrote (`t.last`, `c.value`), or undefined; treating every kind as a register (a mutant) is equivalent, as counters hold numbers. */
-function number(b: Batch, key: string): number | undefined {
-  const field = b.fields[key];
-  if (!field) return undefined;
-  return field.k === 'r' ? (typeof field.v === 'number' ? field.v : undefined) : field.v;
-}
-
-/** This batch's own long, session and recent fields of a new affinity label. */
-function ownLabel(b: Batch, dimension: Dimension | 'ev', value: string, ts: number, n: number): DecayField[] {
-  const own = (['l', 's', 'r'] as const).map((horizon) => {
-    const key = `a.${horizon}.${dimension}:${value}`;
-    const previous = b.fields[key];
-    // A field new to the profile starts at 0 at this write's time, which the first decay turns into the weight
-    // (starting it at another time is an equivalent mutant: 0 decays to 0).
-    const field: DecayField = previous?.k === 'd' ? { k: 'd', v: previous.v, t: previous.t } : { k: 'd', v: 0, t: horizon === 'r' ? n : ts };
-    put(b, key, field);
-    return field;
-  });
-  b.labels[dimension].set(value, own);
-  return own;
-}
-
-/**
- * Adds `weight` to an affinity label at all three horizons: each value decays
- * to the write's time (`ts`, or the item-event count `n` for recent interest), then grows.
- */
-function touch(b: Batch, dimension: Dimension | 'ev', value: string, weight: number, ts: number, n: number): void {
-  const own = b.labels[dimension].get(value) ?? ownLabel(b, dimension, value, ts, n);
-  for (let h = 0; h < 3; h++) {
-    const field = own[h] as DecayField;
-    const at = h === 2 ? n : ts;
-    // Equivalent mutants: `at >= field.t` decays by 2^0 = 1; always recomputing the factor gives the same factor.
-    if (at > field.t) {
-      const horizon = b.horizons[h] as HalfLife;
-      const age = at - field.t;
-      if (age !== horizon.age) {
-        horizon.age = age;
-        horizon.factor = Math.pow(2, -age / horizon.half);
-      }
-      field.v *= horizon.factor;
-      field.t = at;
-    }
-    field.v = roundDecayed(field.v + weight);
-  }
-}
-
-function localDay(ts: number, tz: number | undefined): number {
-  return Math.floor((ts + (tz ?? 0) * 60_000) / 86_400_000);
-}
-
-/**
- * Whether an event at `ts` starts a new session after the last one at `last`: a
- * session ends after `timeoutMs` of inactivity or at local midnight (`tz`, minutes east of UTC).
- */
-export function startsSession(last: number | undefined, ts: number, tz: number | undefined, timeoutMs = DEFAULT_PROFILE_OPTIONS.sessionTimeoutMs): boolean {
-  // Events of a burst share a millisecond: same day, no need to work it out.
-  // Equivalent mutants: without `last === undefined` (NaN compares false, and the day test is true), or
-  // without `ts !== last` (the same millisecond is the same day).
-  return last === undefined || ts - last > timeoutMs || (ts !== last && localDay(ts, tz) !== localDay(last, tz));
-}
-
-function trackSession(b: Batch, event: TrackedEvent): void {
-  const last = number(b, 't.last');
-  const ts = event.ts;
-  if (startsSession(last, ts, event.tz, b.options.sessionTimeoutMs)) {
-    add(b, 's.count', 1);
-    // The time away before this session: recency for features, `lapsed` for the lifecycle.
-    if (last !== undefined) register(b, 's.gap', Math.max(0, ts - last), ts);
-    register(b, 's.start', ts, ts);
-  }
-  min(b, 't.first', ts);
-  register(b, 't.last', Math.max(ts, last ?? 0), ts);
-}
-
-function trackAffinities(b: Batch, event: TrackedEvent, weight: number, items: Item[]): void {
-  // Equivalent mutant: without the cached counter, add() finds the same own object.
-  if (b.count) b.count.v++;
-  else {
-    add(b, 'a.n', 1);
-    b.count = b.fields['a.n'] as CounterField;
-  }
-  const n = b.count.v;
-  const ts = event.ts;
-  // The decayed weight of item events themselves (label `ev:n`): affinity over it is the share of events that touched a label.
-  touch(b, 'ev', 'n', weight, ts, n);
-  for (const item of items) {
-    if (item.category) touch(b, 'cat', item.category, weight, ts, n);
-    if (item.brand) touch(b, 'brand', item.brand, weight, ts, n);
-    if (item.price !== undefined) touch(b, 'price', b.bands[bandIndex(item.price, b.options.priceBands)] as string, weight, ts, n);
-    if (item.tags) for (const tag of item.tags) touch(b, 'tag', tag, weight, ts, n);
-  }
-}
+const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 function itemsValue(items: readonly Item[] | undefined): number {
   let total = 0;
@@ -275,100 +131,17 @@ function itemsValue(items: readonly Item[] | undefined): number {
   return total;
 }
 
-function trackCommerce(b: Batch, event: TrackedEvent): void {
-  const ts = event.ts;
-  switch (event.name) {
-    case 'add_to_cart':
-      register(b, 'c.value', round2((number(b, 'c.value') ?? 0) + (event.value ?? itemsValue(event.items))), ts);
-      break;
-    case 'remove_from_cart':
-      register(b, 'c.value', round2(Math.max(0, (number(b, 'c.value') ?? 0) - (event.value ?? itemsValue(event.items)))), ts);
-      break;
-    case 'begin_checkout':
-      register(b, 'c.checkout', ts, ts);
-      break;
-    case 'purchase':
-      // Bought items are remembered so recommendations can leave them out.
-      for (const item of event.items ?? []) if (isFieldKey('i.p.' + item.id)) add(b, 'i.p.' + item.id, 1);
-      add(b, 'm.value', round2(event.value ?? itemsValue(event.items)));
-      register(b, 'm.last', ts, ts);
-      register(b, 'c.value', 0, ts);
-      break;
-  }
-}
-
-function trackIdentity(b: Batch, event: TrackedEvent): void {
-  if (event.name !== 'identify') return;
-  const userId = event.props.userId;
-  if (typeof userId === 'string' && userId) register(b, 'u.id', userId, event.ts);
-  // Written with `u.id` in one event, so the collector checks the pair together (protocol v2).
-  if (isSignature(event.props.signature)) register(b, 'u.sig', event.props.signature, event.ts);
-  const traits = event.props.traits;
-  if (!traits || typeof traits !== 'object' || Array.isArray(traits)) return;
-  for (const [name, value] of Object.entries(traits)) {
-    // A trait never stands in for the signature, whose only source is identify()'s checked option.
-    if ((value === null || typeof value !== 'object') && name !== 'sig') register(b, `u.${name}`, value, event.ts);
-  }
-}
-
-/** Feedback events and the counter they feed: `i` impressions, `k` clicks. */
-const FEEDBACK: Record<string, string> = { view_promotion: 'i', select_promotion: 'k', offer_shown: 'i', offer_clicked: 'k' };
-/** Events credited as conversions to the variants last seen in the same session. */
-const CONVERSIONS = ['purchase', 'add_to_cart', 'conversion'];
-/** Events that commerce, identity or feedback tracking act on; others skip them. */
-const SPECIAL = new Set(['remove_from_cart', 'begin_checkout', 'identify', ...CONVERSIONS, ...Object.keys(FEEDBACK)]);
-const LAST_SHOWN = 'b.last.';
-
-/**
- * On-device learning inputs: per slot and variant, impressions `b.i.<slot>.<variant>`,
- * clicks `b.k.…` and conversions `b.v.…`. A conversion is credited to the variant
- * of every slot the visitor saw or clicked last, if that was within the session timeout.
- * Offers count as the slot `offer`.
- */
-function trackFeedback(b: Batch, event: TrackedEvent): void {
-  const kind = FEEDBACK[event.name];
-  const props = event.props;
-  if (kind) {
-    const offer = event.name[0] === 'o';
-    const slot = offer ? 'offer' : props.slot;
-    const variant = offer ? props.offer : props.variant;
-    if (typeof slot !== 'string' || typeof variant !== 'string' || !CANDIDATE_ID.test(slot) || !CANDIDATE_ID.test(variant)) return;
-    const key = `b.${kind}.${slot}.${variant}`;
-    if (!isFieldKey(key)) return;
-    add(b, key, 1);
-    const last = LAST_SHOWN + slot;
-    // A new key goes last in the fields' order, as it would in a scan of them.
-    if (b.shown && !b.fields[last]) b.shown.push(last);
-    register(b, last, variant, event.ts);
-  } else if (CONVERSIONS.includes(event.name)) {
-    // One scan of the fields per batch, not per conversion.
-    b.shown ??= Object.keys(b.fields).filter((key) => key.startsWith(LAST_SHOWN));
-    for (const key of b.shown) {
-      const last = b.fields[key];
-      // Equivalent mutants: `b.last.*` keys in `shown` are always registers this device wrote with a
-      // valid impression key of the same length, so the kind test and the credit's key test never refuse.
-      if (last?.k !== 'r' || event.ts - last.t > b.options.sessionTimeoutMs) continue;
-      const credit = `b.v.${key.slice(7)}.${String(last.v)}`;
-      if (isFieldKey(credit)) add(b, credit, 1);
-    }
-  }
-}
-
-function round2(n: number): number {
-  return Math.round(n * 100) / 100;
-}
-
 /** Drops the weakest long-term affinities (and their session and recent twins) beyond `maxFields`. */
 function prune(fields: Record<string, Field>, options: ProfileOptions, now: number): void {
   const keys = Object.keys(fields);
   // Equivalent mutants: going on at or under the limit finds no excess and deletes nothing.
-  if (keys.length <= options.maxFields) return;
+  let excess = keys.length - options.maxFields;
+  if (excess <= 0) return;
   const affinities = keys
     .filter((key) => key.startsWith('a.l.'))
-    .map((key) => ({ key, value: decayedValue(fields[key] as DecayField, now, options.longHalfLifeMs) }))
-    .sort((a, b) => a.value - b.value);
-  let excess = keys.length - options.maxFields;
-  for (const { key } of affinities) {
+    .map((key): [number, string] => [decayedValue(fields[key] as DecayField, now, options.longHalfLifeMs), key])
+    .sort((a, b) => a[0] - b[0]);
+  for (const [, key] of affinities) {
     if (excess <= 0) break;
     delete fields[key];
     excess--;
@@ -404,41 +177,226 @@ export function apply(profile: Profile, event: TrackedEvent, options: ProfileOpt
  * @returns the new profile and one delta per changed key, numbered in this device's sequence.
  */
 export function applyAll(profile: Profile, events: readonly TrackedEvent[], options: ProfileOptions = DEFAULT_PROFILE_OPTIONS): ApplyResult {
-  const horizon = (half: number): HalfLife => ({ half, age: NaN, factor: 1 });
-  const b: Batch = {
-    fields: { ...profile.own.fields },
-    mine: new Map(),
-    labels: { ev: new Map(), cat: new Map(), brand: new Map(), price: new Map(), tag: new Map() },
-    names: new Map(),
-    bands: options.priceBands.concat(0).map((_, i) => `p${i}`),
-    horizons: [horizon(options.longHalfLifeMs), horizon(options.shortHalfLifeMs), horizon(options.recentHalfLifeEvents)],
-    options,
+  // The batch's state lives in this closure's locals (the helpers below share them): a copy of the device's
+  // fields, where objects in `mine` were created by this batch and are updated in place (never the input
+  // profile's), so a burst allocates per key, not per event.
+  const { sessionTimeoutMs, eventWeights, priceBands } = options;
+  const fields: Record<string, Field> = { ...profile.own.fields };
+  /** Keys this batch wrote, in first-write order, with their own field objects. */
+  const mine = new Map<string, Field>();
+  /** Own long/session/recent fields per affinity dimension and label, found without building keys. */
+  const labels: Record<Dimension | 'ev', Map<string, DecayField[]>> = { ev: new Map(), cat: new Map(), brand: new Map(), price: new Map(), tag: new Map() };
+  /** `n.<event>` keys per event name. */
+  const names = new Map<string, string>();
+  /** Price band names, `p0` … `pN`. */
+  const bands = priceBands.concat(0).map((_, i) => `p${i}`);
+  /** Per horizon (long, session, recent): its half-life, and its last decay age and factor (a burst repeats the same age). */
+  const halves = [options.longHalfLifeMs, options.shortHalfLifeMs, options.recentHalfLifeEvents];
+  const ages = [NaN, NaN, NaN];
+  const factors = [1, 1, 1];
+  /** This batch's own `a.n` counter, once an item event wrote it. */
+  let count: CounterField | undefined;
+  /** Keys of `b.last.<slot>` registers, once a conversion asked for them. */
+  let shown: string[] | undefined;
+
+  const put = (key: string, field: Field): void => {
+    fields[key] = field;
+    mine.set(key, field);
   };
-  let last = 0;
+  // In add, min and register, the branch on this batch's own object only saves an allocation: a mutant that
+  // skips it writes a new object with the same value (equivalent).
+  const add = (key: string, amount: number): void => {
+    const own = mine.get(key);
+    if (own?.k === 'c') own.v += amount;
+    else {
+      const previous = fields[key];
+      put(key, { k: 'c', v: (previous?.k === 'c' ? previous.v : 0) + amount });
+    }
+  };
+  const min = (key: string, value: number): void => {
+    const previous = fields[key];
+    if (previous?.k === 'm' && previous.v <= value) return;
+    const own = mine.get(key);
+    if (own?.k === 'm') own.v = value;
+    else put(key, { k: 'm', v: value });
+  };
+  const register = (key: string, value: Scalar, ts: number): void => {
+    const own = mine.get(key);
+    // Strictly increasing time per device makes the later write win the join.
+    if (own?.k === 'r') {
+      own.v = value;
+      own.t = Math.max(ts, own.t + 1);
+    } else {
+      const previous = fields[key];
+      put(key, { k: 'r', v: value, t: previous?.k === 'r' ? Math.max(ts, previous.t + 1) : ts });
+    }
+  };
+  /** A number this device wrote (`t.last`, `c.value`), or undefined; treating every kind as a register (a mutant) is equivalent, as counters hold numbers. */
+  const number = (key: string): number | undefined => {
+    const field = fields[key];
+    if (!field) return undefined;
+    return field.k === 'r' ? (typeof field.v === 'number' ? field.v : undefined) : field.v;
+  };
+
+  /**
+   * Adds `weight` to an affinity label at all three horizons: each value decays
+   * to the write's time (`ts`, or the item-event count `n` for recent interest), then grows.
+   */
+  const touch = (dimension: Dimension | 'ev', value: string, weight: number, ts: number, n: number): void => {
+    let own = labels[dimension].get(value);
+    if (!own) {
+      // This batch's own long, session and recent fields of a new label.
+      own = (['l', 's', 'r'] as const).map((horizon) => {
+        const key = `a.${horizon}.${dimension}:${value}`;
+        const previous = fields[key];
+        // A field new to the profile starts at 0 at this write's time, which the first decay turns into the weight
+        // (starting it at another time is an equivalent mutant: 0 decays to 0).
+        const field: DecayField = previous?.k === 'd' ? { k: 'd', v: previous.v, t: previous.t } : { k: 'd', v: 0, t: horizon === 'r' ? n : ts };
+        put(key, field);
+        return field;
+      });
+      labels[dimension].set(value, own);
+    }
+    for (let h = 0; h < 3; h++) {
+      const field = own[h] as DecayField;
+      const at = h === 2 ? n : ts;
+      // Equivalent mutants: `at >= field.t` decays by 2^0 = 1; always recomputing the factor gives the same factor.
+      if (at > field.t) {
+        const age = at - field.t;
+        if (age !== ages[h]) {
+          ages[h] = age;
+          factors[h] = Math.pow(2, -age / (halves[h] as number));
+        }
+        field.v *= factors[h] as number;
+        field.t = at;
+      }
+      field.v = roundDecayed(field.v + weight);
+    }
+  };
+
+  const trackSession = (event: TrackedEvent): void => {
+    const last = number('t.last');
+    const ts = event.ts;
+    if (startsSession(last, ts, event.tz, sessionTimeoutMs)) {
+      add('s.count', 1);
+      // The time away before this session: recency for features, `lapsed` for the lifecycle.
+      if (last !== undefined) register('s.gap', Math.max(0, ts - last), ts);
+      register('s.start', ts, ts);
+    }
+    min('t.first', ts);
+    register('t.last', Math.max(ts, last ?? 0), ts);
+  };
+
+  const trackAffinities = (event: TrackedEvent, weight: number, items: Item[]): void => {
+    // Equivalent mutant: without the cached counter, add() finds the same own object.
+    if (count) count.v++;
+    else {
+      add('a.n', 1);
+      count = fields['a.n'] as CounterField;
+    }
+    const n = count.v;
+    const ts = event.ts;
+    // The decayed weight of item events themselves (label `ev:n`): affinity over it is the share of events that touched a label.
+    touch('ev', 'n', weight, ts, n);
+    for (const item of items) {
+      if (item.category) touch('cat', item.category, weight, ts, n);
+      if (item.brand) touch('brand', item.brand, weight, ts, n);
+      if (item.price !== undefined) touch('price', bands[bandIndex(item.price, priceBands)] as string, weight, ts, n);
+      if (item.tags) for (const tag of item.tags) touch('tag', tag, weight, ts, n);
+    }
+  };
+
+  const trackCommerce = (event: TrackedEvent): void => {
+    const { name, ts } = event;
+    if (name === 'add_to_cart' || name === 'remove_from_cart') {
+      const cart = number('c.value') ?? 0;
+      const value = event.value ?? itemsValue(event.items);
+      register('c.value', round2(name === 'add_to_cart' ? cart + value : Math.max(0, cart - value)), ts);
+    }
+    if (name === 'begin_checkout') register('c.checkout', ts, ts);
+    if (name === 'purchase') {
+      // Bought items are remembered so recommendations can leave them out.
+      for (const item of event.items ?? []) if (isFieldKey('i.p.' + item.id)) add('i.p.' + item.id, 1);
+      add('m.value', round2(event.value ?? itemsValue(event.items)));
+      register('m.last', ts, ts);
+      register('c.value', 0, ts);
+    }
+  };
+
+  const trackIdentity = (event: TrackedEvent): void => {
+    const { props, ts } = event;
+    const userId = props.userId;
+    if (typeof userId === 'string' && userId) register('u.id', userId, ts);
+    // Written with `u.id` in one event, so the collector checks the pair together (protocol v2).
+    if (isSignature(props.signature)) register('u.sig', props.signature, ts);
+    const traits = props.traits;
+    if (!traits || typeof traits !== 'object' || Array.isArray(traits)) return;
+    for (const [name, value] of Object.entries(traits)) {
+      // A trait never stands in for the signature, whose only source is identify()'s checked option.
+      if ((value === null || typeof value !== 'object') && name !== 'sig') register(`u.${name}`, value, ts);
+    }
+  };
+
+  /**
+   * On-device learning inputs: per slot and variant, impressions `b.i.<slot>.<variant>`,
+   * clicks `b.k.…` and conversions `b.v.…`. A conversion is credited to the variant
+   * of every slot the visitor saw or clicked last, if that was within the session timeout.
+   * Offers count as the slot `offer`.
+   */
+  const trackFeedback = (event: TrackedEvent): void => {
+    const { name, props } = event;
+    const kind = FEEDBACK[name];
+    if (kind) {
+      const offer = name[0] === 'o';
+      const slot = offer ? 'offer' : props.slot;
+      const variant = offer ? props.offer : props.variant;
+      if (typeof slot !== 'string' || typeof variant !== 'string' || !CANDIDATE_ID.test(slot) || !CANDIDATE_ID.test(variant)) return;
+      const key = `b.${kind}.${slot}.${variant}`;
+      if (!isFieldKey(key)) return;
+      add(key, 1);
+      const last = LAST_SHOWN + slot;
+      // A new key goes last in the fields' order, as it would in a scan of them.
+      if (shown && !fields[last]) shown.push(last);
+      register(last, variant, event.ts);
+    } else if (CONVERSIONS.includes(name)) {
+      // One scan of the fields per batch, not per conversion.
+      shown ??= Object.keys(fields).filter((key) => key.startsWith(LAST_SHOWN));
+      for (const key of shown) {
+        const last = fields[key];
+        // Equivalent mutants: `b.last.*` keys in `shown` are always registers this device wrote with a
+        // valid impression key of the same length, so the kind test and the credit's key test never refuse.
+        if (last?.k !== 'r' || event.ts - last.t > sessionTimeoutMs) continue;
+        const credit = `b.v.${key.slice(7)}.${String(last.v)}`;
+        if (isFieldKey(credit)) add(credit, 1);
+      }
+    }
+  };
+
+  let latest = 0;
   for (const event of events) {
     const name = event.name;
-    trackSession(b, event);
+    trackSession(event);
     // Equivalent mutants: rebuilding the counter key, or calling the trackers below for every event
     // (each checks the name itself), only costs time.
-    let counter = b.names.get(name);
-    if (!counter) b.names.set(name, (counter = 'n.' + name));
-    add(b, counter, 1);
+    let counter = names.get(name);
+    if (!counter) names.set(name, (counter = 'n.' + name));
+    add(counter, 1);
     // Own weights only: an event named `constructor` must not find Object's.
-    const weight = hasOwn(options.eventWeights, name) ? options.eventWeights[name] : undefined;
-    if (weight && event.items) trackAffinities(b, event, weight, event.items);
+    const weight = hasOwn(eventWeights, name) ? eventWeights[name] : undefined;
+    if (weight && event.items) trackAffinities(event, weight, event.items);
     if (SPECIAL.has(name)) {
-      trackCommerce(b, event);
-      trackIdentity(b, event);
-      trackFeedback(b, event);
+      trackCommerce(event);
+      if (name === 'identify') trackIdentity(event);
+      trackFeedback(event);
     }
     // The prune's clock. Taking the last event's time instead of the latest (a mutant) differs only for a
     // batch out of order, by a decay ratio that the prune's order does not depend on.
-    if (event.ts > last) last = event.ts;
+    if (event.ts > latest) latest = event.ts;
   }
-  prune(b.fields, options, last);
+  prune(fields, options, latest);
   let seq = profile.own.seq;
   const deltas: Delta[] = [];
   // A pruned key is no longer in the fields: it is not sent.
-  for (const [key, f] of b.mine) if (b.fields[key] === f) deltas.push({ s: ++seq, key, f });
-  return { profile: { v: profile.v, own: { seq, fields: b.fields }, remote: profile.remote }, deltas };
+  for (const [key, f] of mine) if (fields[key] === f) deltas.push({ s: ++seq, key, f });
+  return { profile: { v: profile.v, own: { seq, fields }, remote: profile.remote }, deltas };
 }

@@ -56,31 +56,30 @@ export function recommend(
   const visitor = options.features ?? sharedVisitorFeatures(snapshot, now, options.context, model.segments);
   const declared = slotCandidates(model, slot) ?? [];
   const feedback = slotFeedback(snapshot, slot);
-  const pool: Array<Recommendation & { tags: readonly string[]; chance: number }> = [];
+  /** Each eligible item: what is returned, its tags, and its modelled chance. */
+  const pool: Array<[Recommendation, readonly string[], number]> = [];
   for (const item of items) {
     if (snapshotNumber(snapshot, 'i.p.' + item.id)) continue;
     const entry = { ...declared.find((d) => d.id === item.id), id: item.id, tags: [...item.tags] };
     if (!satisfies(entry.eligibility, visitor)) continue;
     const z = logit(model, entry, visitor, candidateFeatures(snapshot, now, item, model.links).features) + learned(model, feedback, item.id, '').mean;
-    pool.push({ id: item.id, score: z, tags: item.tags, chance: sigmoid(z) });
+    pool.push([{ id: item.id, score: z }, item.tags, sigmoid(z)]);
   }
-  const picks: Array<Recommendation & { tags: readonly string[] }> = [];
+  const picks: Array<[Recommendation, readonly string[], number]> = [];
   while (picks.length < n && pool.length) {
     let best = 0;
     let bestValue = -Infinity;
-    pool.forEach((item, i) => {
-      let value = item.chance;
-      for (const pick of picks) value *= Math.max(0, 1 - diversity * overlap(item.tags, pick.tags, model.cooccur ?? {}));
+    pool.forEach(([, tags, chance], i) => {
+      let value = chance;
+      for (const pick of picks) value *= Math.max(0, 1 - diversity * overlap(tags, pick[1], model.cooccur ?? {}));
       // Ties (everything covered) fall back to the score.
-      value += item.chance * 1e-9;
+      value += chance * 1e-9;
       if (value > bestValue) {
         bestValue = value;
         best = i;
       }
     });
-    const [pick] = pool.splice(best, 1);
-    if (!pick) break;
-    picks.push(pick);
+    picks.push(...pool.splice(best, 1));
   }
-  return picks.map(({ id, score }) => ({ id, score }));
+  return picks.map(([pick]) => pick);
 }

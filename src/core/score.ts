@@ -4,22 +4,20 @@
  */
 import type { Features } from './feature-vector.js';
 import { hasOwn } from './field.js';
+import { type MemoCache, memo } from './memo.js';
 import type { CandidateModel, Model } from './model-shape.js';
 
 /** Combined weights already built, keyed by the candidate's weights object (shared by markup copies of a declared entry). */
-const compiled = new WeakMap<object, [Model, Map<string, number>]>();
+const compiled: MemoCache<Record<string, number>, Map<string, number>> = new WeakMap();
 
 /** Global plus the candidate's own weight per feature name, built once per model and candidate. */
 export function weightsOf(model: Model, candidate: CandidateModel | undefined): Map<string, number> {
   const own = candidate?.weights;
-  const key = own ?? model.weights;
-  let entry = compiled.get(key);
-  if (!entry || entry[0] !== model) {
+  return memo(compiled, own ?? model.weights, [model], () => {
     const map = new Map(Object.entries(model.weights));
-    for (const name of Object.keys(own ?? {})) map.set(name, (map.get(name) ?? 0) + (own?.[name] as number));
-    compiled.set(key, (entry = [model, map]));
-  }
-  return entry[1];
+    if (own) for (const name of Object.keys(own)) map.set(name, (map.get(name) ?? 0) + (own[name] as number));
+    return map;
+  });
 }
 
 /** The weight a candidate gives a feature: global plus its own adjustment. */

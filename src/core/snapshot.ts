@@ -97,19 +97,22 @@ export function snapshotOf(view: ProfileView): DecisionSnapshot {
   return { v: SNAPSHOT_VERSION, at: view.now, n, r, a, ages };
 }
 
-/** A counter of the snapshot (own keys only), or `undefined`. */
+// The readers below take dotted keys (`s.count`, `i.p.<id>`), which no prototype key is, and a stored
+// snapshot holds no prototype key (isSnapshot): a plain read is an own read.
+
+/** A counter of the snapshot, or `undefined`. */
 export function snapshotNumber(snapshot: DecisionSnapshot, key: string): number | undefined {
-  return hasOwn(snapshot.n, key) ? snapshot.n[key] : undefined;
+  return snapshot.n[key];
 }
 
-/** A register of the snapshot (own keys only), or `undefined`. */
+/** A register of the snapshot, or `undefined`. */
 export function snapshotRegister(snapshot: DecisionSnapshot, key: string): Scalar | undefined {
-  return hasOwn(snapshot.r, key) ? snapshot.r[key] : undefined;
+  return snapshot.r[key];
 }
 
 /** A numeric register's value (timestamps, gaps), or `undefined`. */
 export function registerNumber(snapshot: DecisionSnapshot, key: string): number | undefined {
-  const value = snapshotRegister(snapshot, key);
+  const value = snapshot.r[key];
   return typeof value === 'number' ? value : undefined;
 }
 
@@ -131,15 +134,14 @@ function isRecordOf(value: unknown, ok: (item: unknown) => boolean): boolean {
  */
 export function isSnapshot(value: unknown): value is DecisionSnapshot {
   try {
-    if (value === null || typeof value !== 'object') return false;
-    const s = value as Record<string, unknown>;
-    const a = hasOwn(s, 'a') ? s.a : undefined;
-    return hasOwn(s, 'v') && s.v === SNAPSHOT_VERSION && hasOwn(s, 'at') && isNumber(s.at) &&
-      hasOwn(s, 'n') && isRecordOf(s.n, isNumber) && hasOwn(s, 'r') && isRecordOf(s.r, isScalar) &&
-      hasOwn(s, 'ages') && isRecordOf(s.ages, isAge) && isRecordOf(a, () => true) &&
+    // A primitive has no own keys; null throws in hasOwn, caught below.
+    const own = (key: string): unknown => (hasOwn(value as object, key) ? (value as Record<string, unknown>)[key] : undefined);
+    const a = own('a');
+    return own('v') === SNAPSHOT_VERSION && isNumber(own('at')) && isRecordOf(own('n'), isNumber) && isRecordOf(own('r'), isScalar) &&
+      isRecordOf(own('ages'), isAge) && isRecordOf(a, () => true) &&
       HORIZONS.every((h) => hasOwn(a as object, h) && isRecordOf((a as Record<string, unknown>)[h], isStrength));
   } catch {
-    // A proxy or getter cannot come from IndexedDB, but nothing read from outside may throw here.
+    // A proxy or getter cannot come from IndexedDB, but nothing read from outside may throw here (nor null, above).
     return false;
   }
 }
