@@ -17,8 +17,8 @@ import type { Store } from '../store/store.js';
 /** Oldest entry folded in, ms: older ones describe a visit long over (and a clock gone wrong). */
 export const PENDING_MAX_AGE_MS = 7 * 86_400_000;
 
-/** When an entry was made, for ordering and the age check; 0 (long before any page of today) for a malformed one. */
-const madeAt = (entry: unknown): number => (Array.isArray(entry) && typeof entry[0] === 'number' ? entry[0] : 0);
+/** When an entry was made, for ordering and the age check; -Infinity for a malformed one (sorted first, never recent enough, whatever the clock says). */
+const madeAt = (entry: unknown): number => (Array.isArray(entry) && typeof entry[0] === 'number' ? entry[0] : -Infinity);
 
 /** The well-formed calls among stored pre-stage buffer entries (the newest {@link PENDING_LIMIT}), oldest first; a time in the future is read as now. */
 export function pendingCalls(stored: unknown, log: DebugLog, now = Date.now()): PendingCall[] {
@@ -27,7 +27,7 @@ export function pendingCalls(stored: unknown, log: DebugLog, now = Date.now()): 
   const calls: PendingCall[] = [];
   for (const entry of stored.slice(-PENDING_LIMIT) as unknown[]) {
     const at = madeAt(entry);
-    // NaN and a malformed entry's 0 fail the age check, so `entry` is an array past it.
+    // NaN and a malformed entry's -Infinity fail the age check, so `entry` is an array past it.
     if (at > now - PENDING_MAX_AGE_MS && STORED_CALLS.includes((entry as string[])[1] as string)) calls.push([Math.min(at, now), ...(entry as [string, ...unknown[]]).slice(1)] as PendingCall);
     else log.count('pending:invalid', entry);
   }

@@ -5,7 +5,7 @@
  * (a failed step aborts it and leaves the data as it was). Data written by a
  * newer SDK is never touched: opening fails and the page runs in memory.
  */
-import { type UseStore, promisifyRequest } from 'idb-keyval';
+import type { UseStore } from 'idb-keyval';
 import { isDelta } from '../core/merge.js';
 
 /** Current schema version of the `kv` store. */
@@ -46,8 +46,9 @@ export function migrate(db: UseStore): Promise<void> {
         if (version === STORE_SCHEMA) return resolve();
         if (version < 2) fromVersion1(store);
         store.put(STORE_SCHEMA, SCHEMA);
-        // Resolves once the transaction commits; a failed step aborts it and rejects.
-        resolve(promisifyRequest(store.transaction));
+        // Resolves once the transaction commits; a failed step aborts it and rejects with the transaction's error.
+        store.transaction.oncomplete = () => resolve();
+        store.transaction.onabort = () => reject(store.transaction.error);
       };
     }),
   );
