@@ -17,24 +17,22 @@ import type { Store } from '../store/store.js';
 /** Oldest entry folded in, ms: older ones describe a visit long over (and a clock gone wrong). */
 export const PENDING_MAX_AGE_MS = 7 * 86_400_000;
 
+/** When an entry was made, for ordering and the age check; -Infinity for a malformed one (sorted first, never recent enough, whatever the clock says). */
+const madeAt = (entry: unknown): number => (Array.isArray(entry) && typeof entry[0] === 'number' ? entry[0] : -Infinity);
+
 /** The well-formed calls among stored pre-stage buffer entries (the newest {@link PENDING_LIMIT}), oldest first; a time in the future is read as now. */
 export function pendingCalls(stored: unknown, log: DebugLog, now = Date.now()): PendingCall[] {
   if (stored === undefined) return [];
   if (!Array.isArray(stored)) return void log.count('pending:invalid', stored), [];
   const calls: PendingCall[] = [];
   for (const entry of stored.slice(-PENDING_LIMIT) as unknown[]) {
-    const at = Array.isArray(entry) ? entry[0] : undefined;
-    if (!Array.isArray(entry) || typeof at !== 'number' || !(at > now - PENDING_MAX_AGE_MS) || !STORED_CALLS.includes(entry[1] as string)) {
-      log.count('pending:invalid', entry);
-      continue;
-    }
-    calls.push([Math.min(at, now), entry[1] as string, ...(entry.slice(2) as unknown[])]);
+    const at = madeAt(entry);
+    // NaN and a malformed entry's -Infinity fail the age check, so `entry` is an array past it.
+    if (at > now - PENDING_MAX_AGE_MS && STORED_CALLS.includes((entry as string[])[1] as string)) calls.push([Math.min(at, now), ...(entry as [string, ...unknown[]]).slice(1)] as PendingCall);
+    else log.count('pending:invalid', entry);
   }
   return calls;
 }
-
-/** When an entry was made, for ordering (a malformed one sorts first and is dropped by {@link pendingCalls}). */
-const madeAt = (entry: unknown): number => (Array.isArray(entry) && typeof entry[0] === 'number' ? entry[0] : 0);
 
 /**
  * Takes the stored pre-stage buffer out of `store` (one read-write transaction) and out of localStorage

@@ -50,17 +50,15 @@ function transact<T>(db: UseStore, mode: IDBTransactionMode, body: (store: IDBOb
   });
 }
 
+/** Requests the values under `keys`, in this order (requests of one transaction complete in the order made). */
+const getAll = <K extends IDBValidKey[]>(store: IDBObjectStore, ...keys: K): { [I in keyof K]: IDBRequest } => keys.map((key) => store.get(key)) as { [I in keyof K]: IDBRequest };
+
 /**
  * Reads the device id (creating it in a read-write transaction), the profile,
  * the cached model and, to tell whether migrations are due, the schema marker.
  */
 function readStart(store: IDBObjectStore): () => StartState & { schema: unknown } {
-  const schema = store.get(SCHEMA);
-  const profile = store.get(PROFILE);
-  const model = store.get(MODEL);
-  const preview = store.get(PREVIEW_KEY);
-  const panel = store.get(PANEL_KEY);
-  const request = store.get(DEVICE);
+  const [schema, profile, model, preview, panel, request] = getAll(store, SCHEMA, PROFILE, MODEL, PREVIEW_KEY, PANEL_KEY, DEVICE);
   let device = '';
   request.onsuccess = () => {
     device = request.result;
@@ -70,14 +68,21 @@ function readStart(store: IDBObjectStore): () => StartState & { schema: unknown 
 }
 
 /**
- * Opens database `name` through our own {@link createConnection} (closed while
- * the page is frozen or cached, reopened after), with idb-keyval's `UseStore`
- * shape. A database this open creates is set up inside its upgrade
- * transaction (schema marker and device id): a first visit's start then needs
- * no transaction of its own. `created` resolves with that start state, or
- * `undefined` when the database already existed.
+ * Creates an IndexedDB {@link Store} in database `name`, through our own
+ * {@link createConnection} (closed while the page is frozen or cached,
+ * reopened after) with idb-keyval's `UseStore` shape; `notice` hears about
+ * stalls, reopens, version changes and wipes (see `connection.ts`). A
+ * database this open creates is set up inside its upgrade transaction (schema
+ * marker and device id): a first visit's start then needs no transaction of
+ * its own. With `opened` (the first file's connection, see `first/read.ts`),
+ * the store uses it instead of opening a second one, so a page holds one
+ * connection and the lifecycle suspends it once; that connection was set up
+ * (and its start read) there, so this store reads its own start. With
+ * `snapshot`, every commit also stores the decision snapshot of the profile
+ * it wrote, in the same transaction, so the stored snapshot never lags the
+ * stored profile (another tab's commit included).
  */
-function openKv(name: string, notice?: ConnectionNotice, bounds?: ConnectionBounds, opened?: Connection): { raw: UseStore; created: Promise<StartState | undefined>; connection: Connection } {
+export function createIdbStore(name: string, notice?: ConnectionNotice, bounds?: ConnectionBounds, opened?: Connection, snapshot?: (profile: Profile) => unknown): Store {
   let created: StartState | undefined;
   // Opened without a version, only a database that did not exist is upgraded.
   const connection = opened ?? createConnection(name, (store, reopened) => {
@@ -86,28 +91,37 @@ function openKv(name: string, notice?: ConnectionNotice, bounds?: ConnectionBoun
     if (reopened) notice?.('storage:wiped');
     else created = { device, profile: migrateProfile(undefined), model: undefined, created: true };
   }, notice, bounds);
-  // A connection the first file opened was set up (and its start read) there: this store reads its own start.
+  const raw = connection.run;
   const ready = connection.ready().then(() => created);
   // Awaited by the first loadStart(); a store used without one must not leave an unhandled rejection.
   ready.catch(() => undefined);
-  return { raw: connection.run, created: ready, connection };
-}
-
-/**
- * Creates an IndexedDB {@link Store} in database `name`; `notice` hears about
- * stalls, reopens, version changes and wipes (see `connection.ts`). With
- * `opened` (the first file's connection, see `first/read.ts`), the store uses
- * it instead of opening a second one, so a page holds one connection and the
- * lifecycle suspends it once. With `snapshot`, every commit also stores the
- * decision snapshot of the profile it wrote, in the same transaction, so the
- * stored snapshot never lags the stored profile (another tab's commit
- * included).
- */
-export function createIdbStore(name: string, notice?: ConnectionNotice, bounds?: ConnectionBounds, opened?: Connection, snapshot?: (profile: Profile) => unknown): Store {
-  const { raw, created, connection } = openKv(name, notice, bounds, opened);
   // Migrations run once, before the first transaction; a start read that found the schema current skips them.
   let migrated: Promise<void> | undefined;
   const db: UseStore = (mode, callback) => (migrated ??= migrate(raw)).then(() => raw(mode, callback));
+  /** Reads the value under `key`, as `read` gives it. */
+  const get = <T>(key: string, read: (stored: unknown) => T): Promise<T> =>
+    transact(db, 'readonly', (store) => {
+      const request = store.get(key);
+      return () => read(request.result);
+    });
+  /** Reads every entry in `range` (log chunks and buffer chunks are arrays: flattened); `take` also deletes them. */
+  const getRange = <T>(range: IDBKeyRange, take?: boolean): Promise<T[]> =>
+    transact(db, take ? 'readwrite' : 'readonly', (store) => {
+      const request = store.getAll(range);
+      if (take) store.delete(range);
+      return () => request.result.flat() as T[];
+    });
+  const update = <T>(key: string, fn: (stored: T | undefined) => T | undefined): Promise<T | undefined> =>
+    transact(db, 'readwrite', (store) => {
+      let value: T | undefined;
+      const request = store.get(key);
+      request.onsuccess = () => {
+        value = fn(request.result as T | undefined);
+        if (value === undefined) store.delete(key);
+        else store.put(value, key);
+      };
+      return () => value;
+    });
   let first = true;
   return {
     mode: 'indexeddb',
@@ -116,34 +130,24 @@ export function createIdbStore(name: string, notice?: ConnectionNotice, bounds?:
     deviceId: () => transact(db, 'readwrite', readStart).then((start) => start.device),
     async loadStart() {
       // A first visit: the database was just created and set up, there is nothing to read.
-      const fresh = first ? await created : undefined;
+      const fresh = first ? await ready : undefined;
       first = false;
-      if (fresh) {
-        migrated ??= Promise.resolve();
-        return fresh;
-      }
       // A returning visitor's page: one read-only transaction. Pending migration: the full path.
-      const start = migrated ? undefined : await transact(raw, 'readonly', readStart);
-      if (start?.schema === STORE_SCHEMA && typeof start.device === 'string') {
+      const start = migrated || fresh ? undefined : await transact(raw, 'readonly', readStart);
+      if (fresh || (start?.schema === STORE_SCHEMA && typeof start.device === 'string')) {
         migrated ??= Promise.resolve();
-        return start;
+        return (fresh ?? start) as StartState;
       }
       return transact(db, 'readwrite', readStart);
     },
-    loadProfile: () =>
-      transact(db, 'readonly', (store) => {
-        const request = store.get(PROFILE);
-        return () => migrateProfile(request.result);
-      }),
+    loadProfile: () => get(PROFILE, migrateProfile),
     commit: (events, reduce) =>
       transact(db, 'readwrite', (store) => {
-        const profileRequest = store.get(PROFILE);
-        const queueRequest = store.get(QUEUE);
+        const [profileRequest, queueRequest, nextRequest] = getAll(store, PROFILE, QUEUE, LOG_NEXT);
         const keysRequest = store.getAllKeys(before(Infinity));
-        const nextRequest = store.get(LOG_NEXT);
         let result: CommitResult | undefined;
         // Requests in one transaction complete in order: the last one sees all results.
-        nextRequest.onsuccess = () => {
+        keysRequest.onsuccess = () => {
           const folded = foldEvents(migrateProfile(profileRequest.result), (queueRequest.result as Delta[] | undefined) ?? [], events, reduce);
           store.put(folded.profile, PROFILE);
           store.put(folded.queue, QUEUE);
@@ -160,43 +164,15 @@ export function createIdbStore(name: string, notice?: ConnectionNotice, bounds?:
         };
         return () => result as CommitResult;
       }),
-    readQueue: () =>
-      transact(db, 'readonly', (store) => {
-        const request = store.get(QUEUE);
-        return () => (request.result as Delta[] | undefined) ?? [];
-      }),
-    acknowledge: (sent) =>
-      transact(db, 'readwrite', (store) => {
-        const request = store.get(QUEUE);
-        request.onsuccess = () => store.put(removeAcknowledged((request.result as Delta[] | undefined) ?? [], sent), QUEUE);
-        return () => undefined;
-      }),
-    readEvents: () =>
-      transact(db, 'readonly', (store) => {
-        const request = store.getAll(before(Infinity));
-        return () => (request.result as Array<TrackedEvent | TrackedEvent[]>).flat();
-      }),
-    update: <T>(key: string, fn: (stored: T | undefined) => T | undefined) =>
-      transact(db, 'readwrite', (store) => {
-        let value: T | undefined;
-        const request = store.get(key);
-        request.onsuccess = () => {
-          value = fn(request.result as T | undefined);
-          if (value === undefined) store.delete(key);
-          else store.put(value, key);
-        };
-        return () => value;
-      }),
+    readQueue: () => get(QUEUE, (queue) => (queue as Delta[] | undefined) ?? []),
+    acknowledge: (sent) => update<Delta[]>(QUEUE, (queue) => removeAcknowledged(queue ?? [], sent)).then(() => undefined),
+    readEvents: () => getRange<TrackedEvent>(before(Infinity)),
+    update,
     clear: () =>
       transact(db, 'readwrite', (store) => {
         store.clear();
         return () => undefined;
       }),
-    takePending: () =>
-      transact(db, 'readwrite', (store) => {
-        const request = store.getAll(pendingRange());
-        store.delete(pendingRange());
-        return () => (request.result as unknown[]).flat();
-      }),
+    takePending: () => getRange<unknown>(pendingRange(), true),
   };
 }

@@ -6,6 +6,7 @@ import type { TrackedEvent } from '../core/events.js';
 import type { Delta } from '../core/merge.js';
 import { type Profile, emptyProfile } from '../core/profile.js';
 import { STORE_LIMITS, foldEvents, removeAcknowledged } from './state.js';
+import { MODEL_KEY } from './setup.js';
 import { PANEL_KEY, PREVIEW_KEY, type Store, randomId } from './store.js';
 
 /** Initial contents, so a failing IndexedDB store can hand over what it had. */
@@ -17,20 +18,17 @@ export interface MemorySeed {
 
 /** Creates a memory {@link Store}. */
 export function createMemoryStore(seed: MemorySeed = {}): Store {
-  let device = seed.device ?? randomId();
-  let profile = seed.profile ?? emptyProfile();
-  let queue = seed.queue ?? [];
+  let { device = randomId(), profile = emptyProfile(), queue = [] } = seed;
   let events: TrackedEvent[] = [];
   let values = new Map<string, unknown>();
   return {
     mode: 'memory',
     deviceId: async () => device,
     loadProfile: async () => profile,
-    loadStart: async () => ({ device, profile, model: values.get('model'), preview: values.get(PREVIEW_KEY), panel: values.get(PANEL_KEY) }),
+    loadStart: async () => ({ device, profile, model: values.get(MODEL_KEY), preview: values.get(PREVIEW_KEY), panel: values.get(PANEL_KEY) }),
     async commit(batch, reduce) {
       const result = foldEvents(profile, queue, batch, reduce);
-      profile = result.profile;
-      queue = result.queue;
+      ({ profile, queue } = result);
       events = events.concat(batch).slice(-STORE_LIMITS.eventLog);
       return result;
     },

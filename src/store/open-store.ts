@@ -22,11 +22,12 @@ export async function openStore(name: string, log: DebugLog, connection?: Connec
     // Stalls, reopens, version changes and wipes are counted; the open and every transaction are bounded (connection.ts).
     const idb = createIdbStore(name, (reason, detail) => log.count(reason, detail), undefined, connection, snapshot);
     // The read that proves IndexedDB works is the page's start read: it serves the first loadStart().
-    let opened: StartState | undefined = await idb.loadStart();
+    let opened: Promise<StartState> | undefined = idb.loadStart();
+    await opened;
     const loadStart = (): Promise<StartState> => {
-      const start = opened;
+      const start = opened ?? idb.loadStart();
       opened = undefined;
-      return start ? Promise.resolve(start) : idb.loadStart();
+      return start;
     };
     return { ...idb, loadStart };
   }, log, tabChannel(name));

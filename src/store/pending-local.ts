@@ -16,7 +16,8 @@ const key = (database: string): string => 'o2o.pending.' + database;
 export function appendLocalPending(database: string, entries: readonly unknown[]): void {
   let stored: unknown;
   try {
-    stored = JSON.parse(localStorage.getItem(key(database)) ?? '[]');
+    // None stored reads as null (JSON.parse of null), an array or anything else: no list, replaced.
+    stored = JSON.parse(localStorage.getItem(key(database)) as string);
   } catch {
     // Unreadable: replaced.
   }

@@ -39,7 +39,7 @@ export function fallbackReason(error: unknown): string {
  * `channel`. Resolves once the first open attempt settled.
  */
 export async function createResilientStore(open: () => Promise<Store>, log: DebugLog, channel?: BroadcastChannel, now: () => number = Date.now): Promise<Store> {
-  let current: Store;
+  let current!: Store;
   let device: string | undefined;
   let profile: Profile | undefined;
   let queue: Delta[] | undefined;
@@ -94,11 +94,11 @@ export async function createResilientStore(open: () => Promise<Store>, log: Debu
   try {
     current = await open();
   } catch (error) {
-    current = createMemoryStore();
+    // Nothing seen yet: an empty memory store.
     toMemory(error);
   }
 
-  const store: Store = {
+  return {
     get mode() {
       return current.mode;
     },
@@ -109,8 +109,7 @@ export async function createResilientStore(open: () => Promise<Store>, log: Debu
     loadStart: () =>
       run(async (s) => {
         const start = await s.loadStart();
-        device = start.device;
-        profile = start.profile;
+        ({ device, profile } = start);
         return start;
       }),
     commit: (events, reducer) =>
@@ -141,5 +140,4 @@ export async function createResilientStore(open: () => Promise<Store>, log: Debu
         changed();
       }),
   };
-  return store;
 }

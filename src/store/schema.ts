@@ -13,30 +13,27 @@ export const STORE_SCHEMA = 3;
 /** Key of the schema marker. */
 export const SCHEMA = 'schema';
 
-/** Upgrades data of one version to the next, inside the migration transaction. */
-type Step = (store: IDBObjectStore) => void;
-
-const STEPS: Record<number, Step> = {
-  // 1 → 2: the sender resends the queue until acknowledged, so a malformed entry
-  // would block it forever: keep only valid deltas. Rebuild a lost log pointer
-  // from the event keys so the ring keeps its bound.
-  1(store) {
-    const queue = store.get('queue');
-    queue.onsuccess = () => {
-      if (queue.result !== undefined) store.put(Array.isArray(queue.result) ? queue.result.filter(isDelta) : [], 'queue');
-    };
-    const pointer = store.get('log');
-    const keys = store.getAllKeys(IDBKeyRange.bound(['e', 0], ['e', Infinity]));
-    keys.onsuccess = () => {
-      if (typeof pointer.result === 'number') return;
-      const last = keys.result[keys.result.length - 1] as [string, number] | undefined;
-      store.put(last ? last[1] + 1 : 0, 'log');
-    };
-  },
-  // 2 → 3: the event log stores one array per commit; a version-2 entry (one
-  // event) reads as a chunk of one, so nothing is rewritten. The bump keeps an
-  // older SDK from reading chunks as events.
-};
+/**
+ * 1 → 2: the sender resends the queue until acknowledged, so a malformed entry
+ * would block it forever: keep only valid deltas. Rebuild a lost log pointer
+ * from the event keys so the ring keeps its bound. (2 → 3 has no step: the
+ * event log stores one array per commit, and a version-2 entry, one event,
+ * reads as a chunk of one, so nothing is rewritten. The bump keeps an older
+ * SDK from reading chunks as events.)
+ */
+function fromVersion1(store: IDBObjectStore): void {
+  const queue = store.get('queue');
+  queue.onsuccess = () => {
+    if (queue.result !== undefined) store.put(Array.isArray(queue.result) ? queue.result.filter(isDelta) : [], 'queue');
+  };
+  const pointer = store.get('log');
+  const keys = store.getAllKeys(IDBKeyRange.bound(['e', 0], ['e', Infinity]));
+  keys.onsuccess = () => {
+    if (typeof pointer.result === 'number') return;
+    const last = keys.result[keys.result.length - 1] as [string, number] | undefined;
+    store.put(last ? last[1] + 1 : 0, 'log');
+  };
+}
 
 /** Brings the store to {@link STORE_SCHEMA}; rejects when the data is newer than this SDK. */
 export function migrate(db: UseStore): Promise<void> {
@@ -44,11 +41,12 @@ export function migrate(db: UseStore): Promise<void> {
     new Promise<void>((resolve, reject) => {
       const request = store.get(SCHEMA);
       request.onsuccess = () => {
-        let version = typeof request.result === 'number' ? request.result : 1;
+        const version = typeof request.result === 'number' ? request.result : 1;
         if (version > STORE_SCHEMA) return reject(new Error(`stored schema ${version} is newer than ${STORE_SCHEMA}`));
         if (version === STORE_SCHEMA) return resolve();
-        for (; version < STORE_SCHEMA; version++) STEPS[version]?.(store);
+        if (version < 2) fromVersion1(store);
         store.put(STORE_SCHEMA, SCHEMA);
+        // Resolves once the transaction commits; a failed step aborts it and rejects with the transaction's error.
         store.transaction.oncomplete = () => resolve();
         store.transaction.onabort = () => reject(store.transaction.error);
       };

@@ -36,17 +36,10 @@ export function migrateProfile(stored: unknown): Profile {
 /** Folds events into a profile and queue; pure. */
 export function foldEvents(profile: Profile, queue: readonly Delta[], events: readonly TrackedEvent[], reduce: Reducer): CommitResult & { queue: Delta[] } {
   const folded = events.length ? reduce(profile, events) : { profile, deltas: [] };
-  profile = folded.profile;
-  const deltas = folded.deltas;
-  let next = compactDeltas(queue.concat(deltas));
-  let dropped = 0;
-  if (next.length > STORE_LIMITS.queue) {
-    // Oldest writes go first; the backend still has every earlier version of them.
-    next.sort((a, b) => a.s - b.s);
-    dropped = next.length - STORE_LIMITS.queue;
-    next = next.slice(dropped);
-  }
-  return { profile, deltas, dropped, queue: next };
+  const next = compactDeltas(queue.concat(folded.deltas));
+  const dropped = Math.max(0, next.length - STORE_LIMITS.queue);
+  // Over the bound, the oldest writes go first; the backend still has every earlier version of them.
+  return { ...folded, dropped, queue: dropped ? next.sort((a, b) => a.s - b.s).slice(dropped) : next };
 }
 
 /** Removes acknowledged deltas, keeping any newer write of the same key. */

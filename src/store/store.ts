@@ -70,12 +70,13 @@ export interface Store {
   resume?(): void;
 }
 
-/** Creates a random id, from `crypto.randomUUID` where available. */
+/** Creates a random id: `crypto.randomUUID` where available (secure contexts), else 32 hex digits. */
 export function randomId(): string {
   const c = globalThis.crypto;
-  if (c && typeof c.randomUUID === 'function') return c.randomUUID();
+  if (c?.randomUUID) return c.randomUUID();
   const bytes = new Uint8Array(16);
-  if (c && typeof c.getRandomValues === 'function') c.getRandomValues(bytes);
-  else for (let i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  // A Uint8Array truncates what it stores, so Math.random() * 256 is a byte.
+  if (c?.getRandomValues) c.getRandomValues(bytes);
+  else bytes.forEach((_, i) => (bytes[i] = Math.random() * 256));
+  return Array.from(bytes, (b) => (b + 256).toString(16).slice(1)).join('');
 }

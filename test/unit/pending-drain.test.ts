@@ -34,6 +34,14 @@ describe('pendingCalls', () => {
     expect(pendingCalls(undefined, log, NOW)).toEqual([]);
   });
 
+  it('drops malformed entries without throwing when the clock reads 1970 (a device whose clock was reset)', () => {
+    const log = createDebugLog(false);
+    const early = 1_000;
+    const hostile = [null, 'track', {}, [], ['track'], [NaN, 'track'], [String(early), 'track', 'x']];
+    expect(pendingCalls([...hostile, [early - 10, 'track', 'kept']], log, early)).toEqual([[early - 10, 'track', 'kept']]);
+    expect(log.counters['pending:invalid']).toBe(hostile.length);
+  });
+
   it('never throws, whatever is stored', () => {
     fc.assert(fc.property(fc.anything(), (stored) => {
       const calls = pendingCalls(stored, createDebugLog(false), NOW);
