@@ -6,7 +6,6 @@
  */
 import type { OneToOne } from '../api.js';
 import type { ConsentState } from '../config.js';
-import type { VisitContext } from '../core/context.js';
 import type { DebugLog } from '../debug/log.js';
 import type { StorageMode } from '../store/store.js';
 import type { PreStageBuffer } from './buffer.js';
@@ -23,7 +22,6 @@ export interface FirstState {
   consent: ConsentState;
   /** Where the first read found the visitor's state: `indexeddb` when it read through a connection. */
   storage?: StorageMode;
-  visit?: VisitContext;
   /** Resolves when the full client is ready (never, when the stage cannot load). */
   ready: Promise<void>;
   /** Applies a consent change at once (remembered, gates the buffer's writes). */
@@ -71,7 +69,7 @@ export function firstApi(state: FirstState): OneToOne {
     onDecision: (callback) => state.decisions.listen(callback),
     recommend: (slot, n) => state.client?.recommend(slot, n) ?? [],
     profile: () => state.client?.profile(),
-    context: () => state.client?.context() ?? state.visit,
+    context: () => state.client?.context(),
   };
 }
 

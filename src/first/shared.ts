@@ -15,7 +15,7 @@ import { hash32 } from '../core/random.js';
 import { satisfies } from '../core/rule.js';
 import { logit, sigmoid } from '../core/score.js';
 import { snapshotNumber } from '../core/snapshot.js';
-import { collectContext } from '../collect/context.js';
+import { decisionContext } from '../collect/context.js';
 import { attributeNumber, readItem } from '../collect/item.js';
 import { pageLoadEvents } from '../collect/page-view.js';
 import { rememberConsent, startingConsent } from '../consent/consent.js';
@@ -39,7 +39,7 @@ import { randomId } from '../store/store.js';
  */
 export const SHARED = [
   learned, slotFeedback, choose, decideSlot, candidateFeatures, sharedVisitorFeatures, BUILTIN_MODEL, cachedModel, dict, slotCandidates, hash32,
-  satisfies, logit, sigmoid, snapshotNumber, collectContext, attributeNumber, readItem, pageLoadEvents, rememberConsent, startingConsent,
+  satisfies, logit, sigmoid, snapshotNumber, decisionContext, attributeNumber, readItem, pageLoadEvents, rememberConsent, startingConsent,
   createDebugLog, pageDecisions, slotOptions, visitorOptions, readPreview, addAntiFlicker, renderSlots, loadScript, createConnection,
   watchPageLifecycle, setUpDatabase, randomId,
 ];
