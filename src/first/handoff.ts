@@ -5,7 +5,7 @@
  * or swaps again a slot the first file showed.
  */
 import type { OneToOne } from '../api.js';
-import type { ConsentState, ResolvedConfig } from '../config.js';
+import type { ConsentState, FirstConfig } from '../config.js';
 import type { VisitContext } from '../core/context.js';
 import type { Decision } from '../core/decide.js';
 import type { Model } from '../core/model.js';
@@ -31,7 +31,8 @@ export interface BufferedCall {
 
 /** See the module comment. */
 export interface Handoff {
-  config: ResolvedConfig;
+  /** The tag's configuration, the first file's options checked; the stage checks the rest (`resolveStageConfig`). */
+  config: FirstConfig;
   /** Consent as it stands now (`setConsent` calls before the stage were applied and are also among {@link calls}). */
   consent: ConsentState;
   /** The first file's log: one set of counters for the page. */

@@ -6,7 +6,7 @@
  * collected events wait in the pre-stage buffer (`buffer.ts`).
  */
 import type { OneToOne } from '../api.js';
-import { type ConsentState, type ResolvedConfig, resolveConfig } from '../config.js';
+import { type ConsentState, type FirstConfig, resolveFirstConfig } from '../config.js';
 import { rememberConsent, startingConsent } from '../consent/consent.js';
 import { decisionContext } from '../collect/context.js';
 import { pageLoadEvents } from '../collect/page-view.js';
@@ -84,13 +84,15 @@ function decideFirst(state: FirstState, read: FirstRead, watch: WatchSlot): Deci
 
 /**
  * Starts OneToOne for the script tag `script`: returns the page's API, or
- * `undefined` when the configuration is invalid (reported once on the console
- * naming the option; the page keeps its default content).
+ * `undefined` when an option the first file reads is invalid (reported once on
+ * the console naming the option; the page keeps its default content). The
+ * second stage checks the other options when it starts.
  */
 export function startFirst(script: HTMLScriptElement | null): OneToOne | undefined {
-  let config: ResolvedConfig;
+  let config: FirstConfig;
   try {
-    config = resolveConfig(configFromDataset(script?.dataset ?? {}), location.href);
+    // The options the first file reads; the second stage checks the rest when it starts (config.ts).
+    config = resolveFirstConfig(configFromDataset(script?.dataset ?? {}));
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     return undefined;

@@ -425,7 +425,7 @@ export function init(config: OneToOneConfig, describe?: DescribeVariants): OneTo
   return createClient(resolveConfig(config, typeof location === 'undefined' ? undefined : location.href), describe);
 }
 
-/** Starts the full client from the script tag's first file (the second stage's entry, `stage/stage.ts`). */
-export function startFromHandoff(handoff: Handoff): StageClient {
-  return createClient(handoff.config, undefined, handoff);
+/** Starts the full client from the script tag's first file (the second stage's entry, `stage/stage.ts`, which checked `config`). */
+export function startFromHandoff(handoff: Handoff, config: ResolvedConfig): StageClient {
+  return createClient(config, undefined, handoff);
 }
