@@ -5,6 +5,9 @@
 import { COLLECT_EXPECTED, type CollectOption, type CollectSwitches, resolveCollect } from './collect/options.js';
 import type { Model } from './core/model.js';
 import type { Transport } from './sync/transport.js';
+import { type Check, checkName, fail, integer, oneOf } from './config-checks.js';
+
+export { ConfigError } from './config-checks.js';
 
 /** Consent states; see the README's privacy section. */
 export type ConsentState = 'granted' | 'pending' | 'denied';
@@ -59,24 +62,6 @@ export interface OneToOneConfig {
 /** A configuration with every default filled in. */
 export type ResolvedConfig = { collect: CollectSwitches } & Required<Omit<OneToOneConfig, 'model' | 'writeKey' | 'collect' | 'dialogUrl'>> & Pick<OneToOneConfig, 'model' | 'writeKey' | 'dialogUrl'>;
 
-/** Thrown by `init()` for invalid configuration; names the offending option. */
-export class ConfigError extends Error {
-  /** The option that is wrong. */
-  readonly option: string;
-  constructor(option: string, expected: string, got: unknown) {
-    super(`OneToOne: invalid option "${option}": expected ${expected}, got ${describe(got)}.`);
-    this.name = 'ConfigError';
-    this.option = option;
-  }
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? value.slice(0, 60) + '…' : value);
-  if (value === null || typeof value !== 'object') return String(value);
-  return Array.isArray(value) ? 'an array' : 'an object';
-}
-
 /** Whole-number options: default and largest value (the smallest is 0). */
 export const INTEGERS = {
   antiFlickerMs: [300, 10_000],
@@ -98,60 +83,81 @@ function checkUrl(option: string, value: unknown, base: string | undefined, patt
   } catch {
     // Unparsable: reported below.
   }
-  throw new ConfigError(option, HTTP + example, value);
-}
-
-/** `value` when it is one of `allowed`, else a {@link ConfigError} listing them. */
-function oneOf<T>(option: string, value: unknown, allowed: readonly T[], other = ''): T {
-  if (!allowed.includes(value as T)) throw new ConfigError(option, allowed.map((a) => JSON.stringify(a)).join(' or ') + other, value);
-  return value as T;
-}
-
-/** `value` when it is a name of 1 to `max` letters, digits, "_", "." or "-". */
-function checkName(option: string, value: unknown, max: number): string {
-  if (typeof value !== 'string' || value.length > max || !/^[\w.-]+$/.test(value)) throw new ConfigError(option, `up to ${max} letters, digits, "_", "." or "-"`, value);
-  return value;
+  return fail(option, HTTP + example, value);
 }
 
 /** An absolute http(s) URL, or a path on this site starting with one "/" (not "//host", which names another host). */
 const ABSOLUTE_OR_PATH = /^(https?:\/\/[^/]|\/(?![/\\]))/i;
 
-/** Checks one option's value (absent: `undefined`) and returns it with its default filled in, or throws a {@link ConfigError}. */
-type Check = (option: string, value: unknown, base: string | undefined) => unknown;
-
 const flag: Check = (option, value) => oneOf(option, value ?? false, [true, false]);
 
-function fail(option: string, expected: string, value: unknown): never {
-  throw new ConfigError(option, expected, value);
-}
-
-/** Every option and its check, in the order they are checked. */
-const OPTIONS: Record<string, Check> = {
-  // Scheme-less hosts such as "127.0.0.1:8080" would silently become paths on this site (every request a 404): refused.
-  endpoint: (option, value, base) =>
-    checkUrl(option, value, base, ABSOLUTE_OR_PATH, '"/o2o"').replace(/\/+$/, ''),
-  writeKey: (option, value) => (value === undefined ? value : checkName(option, value, 128)),
+/**
+ * The options the script tag's first file checks itself, before its first decisions: the ones it reads.
+ * An invalid one stops it (reported once on the console; the page keeps its default content).
+ */
+const FIRST: Record<string, Check> = {
   consent: (option, value) => oneOf<ConsentState>(option, value ?? 'granted', ['granted', 'pending', 'denied']),
   debug: flag,
-  model: (option, value) => (value === undefined || (value !== null && typeof value === 'object') ? value : fail(option, 'a model object (see docs/model.md)', value)),
   databaseName: (option, value) => checkName(option, value ?? 'onetoone', 64),
-  dialogUrl: (option, value, base) =>
-    value === undefined ? value : checkUrl(option, value, base, ABSOLUTE_OR_PATH, '"/js/onetoone-dialog.min.js"'),
   collect: (option, value) => resolveCollect(value) ?? fail(option, COLLECT_EXPECTED, value),
+  respectGpc: flag,
+  antiFlickerMs: /*#__PURE__*/ integer(INTEGERS.antiFlickerMs),
+};
+
+/**
+ * The other options, which only the second stage reads: with the script tag, the stage checks them (and
+ * refuses unknown ones) when it starts; an invalid one is reported once on the console and the stage does
+ * not start (the page keeps its first decisions).
+ */
+const STAGE: Record<string, Check> = {
+  // Scheme-less hosts such as "127.0.0.1:8080" would silently become paths on this site (every request a 404): refused.
+  endpoint: (option, value, base) => checkUrl(option, value, base, ABSOLUTE_OR_PATH, '"/o2o"').replace(/\/+$/, ''),
+  writeKey: (option, value) => (value === undefined ? value : checkName(option, value, 128)),
+  model: (option, value) => (value === undefined || (value !== null && typeof value === 'object') ? value : fail(option, 'a model object (see docs/model.md)', value)),
+  dialogUrl: (option, value, base) => (value === undefined ? value : checkUrl(option, value, base, ABSOLUTE_OR_PATH, '"/js/onetoone-dialog.min.js"')),
   searchParam: (option, value) => checkName(option, value ?? 'q', 32),
   transport: (option, value) => (typeof value === 'function' ? value : oneOf(option, value ?? 'onetoone', ['onetoone', 'segment'], ' or a function')),
-  respectGpc: flag,
+  flushIntervalMs: /*#__PURE__*/ integer(INTEGERS.flushIntervalMs),
+  offerMinMs: /*#__PURE__*/ integer(INTEGERS.offerMinMs),
+  offerIdleMs: /*#__PURE__*/ integer(INTEGERS.offerIdleMs),
+  offerPerSession: /*#__PURE__*/ integer(INTEGERS.offerPerSession),
+  offerCooldownDays: /*#__PURE__*/ integer(INTEGERS.offerCooldownDays),
 };
-for (const name of Object.keys(INTEGERS) as Array<keyof typeof INTEGERS>) {
-  const [fallback, max] = INTEGERS[name];
-  OPTIONS[name] = (option, value) =>
-    Number.isInteger((value ??= fallback)) && (value as number) >= 0 && (value as number) <= max ? value : fail(option, `a whole number from 0 to ${max}`, value);
-}
-const KNOWN = Object.keys(OPTIONS);
 
-function closest(name: string): string | undefined {
-  const lower = name.toLowerCase();
-  return KNOWN.find((known) => known.toLowerCase() === lower || known.toLowerCase().startsWith(lower.slice(0, 4)));
+/** Every option, in the order they are checked (and listed when an unknown one is refused). */
+const KNOWN = ['endpoint', 'writeKey', 'consent', 'debug', 'model', 'databaseName', 'dialogUrl', 'collect', 'searchParam', 'transport', 'respectGpc', ...Object.keys(INTEGERS)];
+
+/** Refuses a key that is no option, naming the closest one when there is one. */
+function refuseUnknown(raw: Record<string, unknown>): void {
+  for (const key of Object.keys(raw)) {
+    if (KNOWN.includes(key)) continue;
+    const lower = key.toLowerCase();
+    const hint = KNOWN.find((known) => known.toLowerCase() === lower || known.toLowerCase().startsWith(lower.slice(0, 4)));
+    fail(key, hint ? `no such option (did you mean "${hint}"?)` : `one of ${KNOWN.join(', ')}`, raw[key]);
+  }
+}
+
+/** Checks `names` of `raw` with `checks` into `resolved` (a copy of `raw`). */
+function check(raw: Record<string, unknown>, names: readonly string[], checks: Record<string, Check>, base?: string, resolved: Record<string, unknown> = { ...raw }): Record<string, unknown> {
+  for (const name of names) resolved[name] = (checks[name] as Check)(name, raw[name], base);
+  return resolved;
+}
+
+/** The script tag's configuration as its first file checked it: its own options resolved, the others as given. */
+export type FirstConfig = Record<string, unknown> & Pick<ResolvedConfig, 'consent' | 'debug' | 'databaseName' | 'collect' | 'respectGpc' | 'antiFlickerMs'>;
+
+/** Checks the options the first file reads (see {@link FIRST}); the rest is left for {@link resolveStageConfig}. */
+export function resolveFirstConfig(raw: Record<string, unknown>): FirstConfig {
+  return check(raw, Object.keys(FIRST), FIRST) as FirstConfig;
+}
+
+/**
+ * Checks what {@link resolveFirstConfig} left (unknown options included) and fills in defaults: the second stage's part.
+ * @throws {@link ConfigError} naming the first invalid or unknown option.
+ */
+export function resolveStageConfig(first: FirstConfig, base?: string): ResolvedConfig {
+  refuseUnknown(first);
+  return check(first, Object.keys(STAGE), STAGE, base) as ResolvedConfig;
 }
 
 /**
@@ -160,17 +166,8 @@ function closest(name: string): string | undefined {
  * @throws {@link ConfigError} naming the first invalid or unknown option.
  */
 export function resolveConfig(input: unknown, base?: string): ResolvedConfig {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new ConfigError('config', 'an object such as { endpoint: "/o2o" }', input);
-  }
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) fail('config', 'an object such as { endpoint: "/o2o" }', input);
   const raw = input as Record<string, unknown>;
-  for (const key of Object.keys(raw)) {
-    if (!KNOWN.includes(key)) {
-      const hint = closest(key);
-      throw new ConfigError(key, hint ? `no such option (did you mean "${hint}"?)` : `one of ${KNOWN.join(', ')}`, raw[key]);
-    }
-  }
-  const resolved: Record<string, unknown> = {};
-  for (const name of KNOWN) resolved[name] = (OPTIONS[name] as Check)(name, raw[name], base);
-  return resolved as ResolvedConfig;
+  refuseUnknown(raw);
+  return check(raw, KNOWN, { ...FIRST, ...STAGE }, base, {}) as ResolvedConfig;
 }

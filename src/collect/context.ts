@@ -85,16 +85,43 @@ export function sessionNumber(snapshot: DecisionSnapshot | undefined, now: numbe
   return startsSession(snapshot && registerNumber(snapshot, 't.last'), now, tz) ? count + 1 : Math.max(count, 1);
 }
 
-/** Reads the visit's context from the browser; `snapshot` is the visitor's as loaded. */
-export function collectContext(win: Window, snapshot: DecisionSnapshot | undefined, now = Date.now()): VisitContext {
+/**
+ * What of the visit's context the page's first decisions read (`ctx.*` features): device class, where the
+ * visit came from (referrer class, UTM parameters, click ids), local hour and weekday, session number and
+ * returning. The script tag's first file collects only this; {@link describeVisit} adds the rest.
+ */
+export function decisionContext(win: Window, snapshot: DecisionSnapshot | undefined, now = Date.now()): VisitContext {
+  const params = new URLSearchParams(win.location.search);
+  const date = new Date(now);
+  const context: VisitContext = {
+    device: deviceClass(win),
+    hour: date.getHours(),
+    weekday: date.getDay(),
+    referrer: referrerClass(win.document.referrer, win.location.hostname, params),
+    clickIds: CLICK_IDS.filter((id) => params.has(id)),
+  };
+  const utm: Record<string, string> = {};
+  for (const key of ['source', 'medium', 'campaign', 'term', 'content']) {
+    const value = params.get('utm_' + key);
+    if (value) utm[key] = value.slice(0, 100);
+  }
+  if (Object.keys(utm).length) context.utm = utm;
+  context.sessionNumber = sessionNumber(snapshot, now, -date.getTimezoneOffset());
+  context.returning = context.sessionNumber > 1;
+  return context;
+}
+
+/**
+ * Adds to `context` (in place) what no decision reads: OS and browser, screen, language, timezone,
+ * connection, motion preference. The second stage does this (the first file carries none of it); the
+ * costly ones resolve only when read.
+ */
+export function describeVisit(context: VisitContext, win: Window): VisitContext {
   const nav = win.navigator as Navigator & { userAgentData?: ClientHints; connection?: { effectiveType?: string; saveData?: boolean } };
   const hints = nav.userAgentData;
   const ua = nav.userAgent;
-  const params = new URLSearchParams(win.location.search);
-  const date = new Date(now);
-  const tz = -date.getTimezoneOffset();
-  const context: VisitContext = {
-    device: deviceClass(win),
+  // Copied as descriptors: a getter stays a getter, resolved when read.
+  return Object.defineProperties(context, Object.getOwnPropertyDescriptors({
     // No decision uses OS or browser, and matching the User-Agent against their tables compiles a dozen
     // patterns on a fresh page (1–3 ms in a CPU profile of the first file): resolved when read.
     get os() {
@@ -108,28 +135,20 @@ export function collectContext(win: Window, snapshot: DecisionSnapshot | undefin
     pixelRatio: win.devicePixelRatio,
     language: nav.language?.toLowerCase(),
     // Resolving it loads ICU data (15–30 ms on a fresh page, measured in Chromium) and no decision
-    // uses it, so it resolves when read (debug panel) instead of on the way to the first decision.
+    // uses it, so it resolves when read (debug panel).
     get timezone() {
       return Intl.DateTimeFormat().resolvedOptions().timeZone;
     },
-    hour: date.getHours(),
-    weekday: date.getDay(),
     connection: nav.connection?.effectiveType,
     saveData: nav.connection?.saveData,
     // No decision uses it, and a media query costs a style evaluation on a fresh page: resolved when read.
     get reducedMotion() {
       return win.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
     },
-    referrer: referrerClass(win.document.referrer, win.location.hostname, params),
-    clickIds: CLICK_IDS.filter((id) => params.has(id)),
-  };
-  const utm: Record<string, string> = {};
-  for (const key of ['source', 'medium', 'campaign', 'term', 'content']) {
-    const value = params.get('utm_' + key);
-    if (value) utm[key] = value.slice(0, 100);
-  }
-  if (Object.keys(utm).length) context.utm = utm;
-  context.sessionNumber = sessionNumber(snapshot, now, tz);
-  context.returning = context.sessionNumber > 1;
-  return context;
+  }));
+}
+
+/** Reads the visit's whole context from the browser; `snapshot` is the visitor's as loaded. */
+export function collectContext(win: Window, snapshot: DecisionSnapshot | undefined, now = Date.now()): VisitContext {
+  return describeVisit(decisionContext(win, snapshot, now), win);
 }

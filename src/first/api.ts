@@ -6,7 +6,7 @@
  */
 import type { OneToOne } from '../api.js';
 import type { ConsentState } from '../config.js';
-import type { VisitContext } from '../core/context.js';
+import { hasOwn } from '../core/field.js';
 import type { DebugLog } from '../debug/log.js';
 import type { StorageMode } from '../store/store.js';
 import type { PreStageBuffer } from './buffer.js';
@@ -23,7 +23,6 @@ export interface FirstState {
   consent: ConsentState;
   /** Where the first read found the visitor's state: `indexeddb` when it read through a connection. */
   storage?: StorageMode;
-  visit?: VisitContext;
   /** Resolves when the full client is ready (never, when the stage cannot load). */
   ready: Promise<void>;
   /** Applies a consent change at once (remembered, gates the buffer's writes). */
@@ -31,11 +30,6 @@ export interface FirstState {
   /** Records a page view now (`page()` before the stage). */
   page(properties?: unknown): void;
 }
-
-/** The methods `o2o()` may call: the public API only. */
-const METHODS: ReadonlySet<string> = new Set<keyof OneToOne>([
-  'track', 'identify', 'decide', 'recommend', 'onDecision', 'profile', 'flush', 'forget', 'page', 'context', 'setConsent', 'debug',
-]);
 
 /** Creates the page's `OneToOne` object over `state`. */
 export function firstApi(state: FirstState): OneToOne {
@@ -71,7 +65,7 @@ export function firstApi(state: FirstState): OneToOne {
     onDecision: (callback) => state.decisions.listen(callback),
     recommend: (slot, n) => state.client?.recommend(slot, n) ?? [],
     profile: () => state.client?.profile(),
-    context: () => state.client?.context() ?? state.visit,
+    context: () => state.client?.context(),
   };
 }
 
@@ -79,7 +73,8 @@ export function firstApi(state: FirstState): OneToOne {
 export function dispatch(api: OneToOne, log: DebugLog, call: ArrayLike<unknown>): unknown {
   try {
     const [method, ...args] = Array.from(call);
-    if (typeof method !== 'string' || !METHODS.has(method)) {
+    // The public API's methods only: its own function members (not its getters, nor what every object inherits).
+    if (typeof method !== 'string' || !hasOwn(api, method) || typeof api[method as keyof OneToOne] !== 'function') {
       console.error(`OneToOne: o2o(${typeof method === 'string' ? JSON.stringify(method.slice(0, 64)) : `"${typeof method}"`}) is not a method; see the README's API section.`);
       return undefined;
     }

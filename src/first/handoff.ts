@@ -5,7 +5,7 @@
  * or swaps again a slot the first file showed.
  */
 import type { OneToOne } from '../api.js';
-import type { ConsentState, ResolvedConfig } from '../config.js';
+import type { ConsentState, FirstConfig } from '../config.js';
 import type { VisitContext } from '../core/context.js';
 import type { Decision } from '../core/decide.js';
 import type { Model } from '../core/model.js';
@@ -13,6 +13,7 @@ import type { DebugLog } from '../debug/log.js';
 import type { PageSlot } from '../render/slots.js';
 import type { PageDecisions } from './decisions.js';
 import type { FirstRead } from './read.js';
+import type { EarlySlot } from './slot-clicks.js';
 
 /**
  * One call made before the second stage ran: when, which API method (or
@@ -30,7 +31,8 @@ export interface BufferedCall {
 
 /** See the module comment. */
 export interface Handoff {
-  config: ResolvedConfig;
+  /** The tag's configuration, the first file's options checked; the stage checks the rest (`resolveStageConfig`). */
+  config: FirstConfig;
   /** Consent as it stands now (`setConsent` calls before the stage were applied and are also among {@link calls}). */
   consent: ConsentState;
   /** The first file's log: one set of counters for the page. */
@@ -43,10 +45,12 @@ export interface Handoff {
   model: Model;
   /** Forced variants of this page view (QA preview). */
   preview: Map<string, string>;
-  /** This visit's context, as the first decisions saw it. */
+  /** This visit's context as the first decisions saw it (`decisionContext`); the stage describes the rest (`describeVisit`). */
   visit: VisitContext;
   /** Calls and collected events still in memory, oldest first. */
   calls: BufferedCall[];
+  /** The slot elements shown so far, watched for their first click until now: the stage watches them from here on. */
+  slots: EarlySlot[];
   /** The core script's URL: the debug panel loads from next to it. */
   script?: string;
 }
@@ -55,6 +59,8 @@ export interface Handoff {
 export interface StageClient extends OneToOne {
   /** Decides a markup slot that appeared after the handoff (once per slot, like the first ones); `undefined` until its profile is loaded. */
   decidePageSlot(slot: PageSlot): Decision | undefined;
+  /** Watches a shown slot element for its impression and first click (not when `clicked` already). */
+  watchSlot(element: HTMLElement, decision: Decision, clicked?: boolean): void;
   /** Validates and stores a collected raw event (slot impressions and clicks). */
   collect(raw: Record<string, unknown>): Promise<boolean>;
 }

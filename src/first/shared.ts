@@ -1,6 +1,7 @@
 /**
  * What the core lends the second stage: the functions both need (deciding,
- * showing slots, the connection, the visit's context, consent, the log), so
+ * showing slots, the connection, the visit's context, consent, the log, the
+ * configuration checks), so
  * the stage does not ship them again, and the one `onetoone` Trusted Types
  * policy (a second one is refused under strict CSP). The stage build
  * (`lend()` in `rollup.config.mjs`) reads this file: every name imported here
@@ -15,7 +16,8 @@ import { hash32 } from '../core/random.js';
 import { satisfies } from '../core/rule.js';
 import { logit, sigmoid } from '../core/score.js';
 import { snapshotNumber } from '../core/snapshot.js';
-import { collectContext } from '../collect/context.js';
+import { decisionContext } from '../collect/context.js';
+import { checkName, fail, integer, oneOf } from '../config-checks.js';
 import { attributeNumber, readItem } from '../collect/item.js';
 import { pageLoadEvents } from '../collect/page-view.js';
 import { rememberConsent, startingConsent } from '../consent/consent.js';
@@ -39,7 +41,7 @@ import { randomId } from '../store/store.js';
  */
 export const SHARED = [
   learned, slotFeedback, choose, decideSlot, candidateFeatures, sharedVisitorFeatures, BUILTIN_MODEL, cachedModel, dict, slotCandidates, hash32,
-  satisfies, logit, sigmoid, snapshotNumber, collectContext, attributeNumber, readItem, pageLoadEvents, rememberConsent, startingConsent,
+  satisfies, logit, sigmoid, snapshotNumber, decisionContext, attributeNumber, readItem, pageLoadEvents, rememberConsent, startingConsent,
   createDebugLog, pageDecisions, slotOptions, visitorOptions, readPreview, addAntiFlicker, renderSlots, loadScript, createConnection,
-  watchPageLifecycle, setUpDatabase, randomId,
+  watchPageLifecycle, setUpDatabase, randomId, checkName, fail, integer, oneOf,
 ];

@@ -6,16 +6,16 @@
  * collected events wait in the pre-stage buffer (`buffer.ts`).
  */
 import type { OneToOne } from '../api.js';
-import { type ConsentState, type ResolvedConfig, resolveConfig } from '../config.js';
+import { type ConsentState, type FirstConfig, resolveFirstConfig } from '../config.js';
 import { rememberConsent, startingConsent } from '../consent/consent.js';
-import { collectContext } from '../collect/context.js';
+import { decisionContext } from '../collect/context.js';
 import { pageLoadEvents } from '../collect/page-view.js';
-import { decideSlot } from '../core/decide.js';
+import { type Decision, decideSlot } from '../core/decide.js';
 import { BUILTIN_MODEL, cachedModel } from '../core/model-shape.js';
 import { createDebugLog } from '../debug/log.js';
 import { addAntiFlicker } from '../render/anti-flicker.js';
 import { renderSlots } from '../render/page-slots.js';
-import type { RecordFeedback } from '../render/feedback.js';
+import { feedbackProps } from '../render/feedback.js';
 import { LATE } from '../render/slots.js';
 import { configFromDataset } from '../script-config.js';
 import type { Connection } from '../store/connection.js';
@@ -29,6 +29,7 @@ import type { Handoff, Stage } from './handoff.js';
 import { readPreview } from './preview.js';
 import { type FirstRead, connect, memoryRead, readFirst } from './read.js';
 import { storedSnapshot } from './snapshot.js';
+import { type EarlySlot, watchEarlyClick } from './slot-clicks.js';
 import { loadStage } from './stage-loader.js';
 
 type QueuedCall = ArrayLike<unknown>;
@@ -45,19 +46,22 @@ const INTERACTIONS = ['pointerdown', 'keydown', 'touchstart', 'scroll'];
 /** The first decisions' inputs, as the second stage takes them over. */
 type Decided = Pick<Handoff, 'read' | 'model' | 'preview' | 'visit'>;
 
+/** Watches a shown slot element for feedback: through the full client once it runs, else for its first click. */
+type WatchSlot = (element: HTMLElement, decision: Decision) => void;
+
 /** Writes (or, with `undefined`, deletes) one key through `connection`, without waiting for it. */
 const put = (connection: Connection, key: string) => (value: unknown): Promise<unknown> =>
   connection.run('readwrite', (store) => void (value === undefined ? store.delete(key) : store.put(value, key)));
 
 /** Decides and shows the page's markup slots from the first read; resolves with what the second stage takes over. */
-function decideFirst(state: FirstState, read: FirstRead, record: RecordFeedback): Decided {
+function decideFirst(state: FirstState, read: FirstRead, watch: WatchSlot): Decided {
   const { log, decisions } = state;
   const now = Date.now();
   // A model pulled on an earlier page applies from this one; the second stage validated it before storing it.
   const model = cachedModel(read.model) ?? BUILTIN_MODEL;
   const snapshot = storedSnapshot(read.snapshot, now);
   const preview = readPreview(read.connection && put(read.connection, PREVIEW_KEY), log, location.search, read.preview);
-  const visit = collectContext(window, snapshot, now);
+  const visit = decisionContext(window, snapshot, now);
   const shared = visitorOptions(snapshot, read.device, visit);
   try {
     renderSlots(document, {
@@ -65,15 +69,11 @@ function decideFirst(state: FirstState, read: FirstRead, record: RecordFeedback)
         decisions.made.get(slot.name) ??
         state.client?.decidePageSlot(slot) ??
         decideSlot(slot.name, slot.candidates, snapshot, model, { ...slotOptions(shared, preview, slot.name), now: Date.now() }),
-      shown: (decision) => void (decisions.made.has(decision.slot) || decisions.add(decision, preview.get(decision.slot))),
-      record,
-      late: (slot, reason) => {
-        log.count('slot:late-' + reason, slot);
-        // Once per page: the owner needs the fix, not a line per slot.
-        if (reason === 'no-head-rule' && log.counters['slot:late-' + reason] === 1) {
-          log.info(`slot "${slot}" was shown before OneToOne ran and keeps its default: Add the head rule (onetoone.css, docs/markup.md)`);
-        }
+      shown: (decision, element) => {
+        if (!decisions.made.has(decision.slot)) decisions.add(decision, preview.get(decision.slot));
+        watch(element, decision);
       },
+      log,
     });
   } catch (error) {
     // A slot left undecided is revealed with its default by the head rule's timeout.
@@ -84,13 +84,15 @@ function decideFirst(state: FirstState, read: FirstRead, record: RecordFeedback)
 
 /**
  * Starts OneToOne for the script tag `script`: returns the page's API, or
- * `undefined` when the configuration is invalid (reported once on the console
- * naming the option; the page keeps its default content).
+ * `undefined` when an option the first file reads is invalid (reported once on
+ * the console naming the option; the page keeps its default content). The
+ * second stage checks the other options when it starts.
  */
 export function startFirst(script: HTMLScriptElement | null): OneToOne | undefined {
-  let config: ResolvedConfig;
+  let config: FirstConfig;
   try {
-    config = resolveConfig(configFromDataset(script?.dataset ?? {}), location.href);
+    // The options the first file reads; the second stage checks the rest when it starts (config.ts).
+    config = resolveFirstConfig(configFromDataset(script?.dataset ?? {}));
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     return undefined;
@@ -130,13 +132,21 @@ export function startFirst(script: HTMLScriptElement | null): OneToOne | undefin
   queued.forEach((call) => dispatch(api, log, call));
   pageLoadEvents(document, location).forEach((event, i) => (i ? config.collect.items : config.collect.pages) && void record(event as unknown as Record<string, unknown>));
 
-  // A click on a slot's link waits for its record (render/feedback.ts): before the stage, its write to the buffer.
-  const slotRecord = (event: string, props: Record<string, unknown>): Promise<unknown> => record({ name: event, props });
+  // Before the stage, a slot's first click is written at once (synchronously, to localStorage): a link followed
+  // at once needs no hold (the stage holds one until its record is stored, render/feedback.ts).
+  const slots: EarlySlot[] = [];
+  const watch: WatchSlot = (element, decision) =>
+    state.client
+      ? state.client.watchSlot(element, decision)
+      : slots.push(watchEarlyClick(element, decision, () => {
+          void record({ name: 'select_promotion', props: feedbackProps(decision) });
+          void state.buffer.persist(true);
+        }));
   const decided = (state.consent === 'granted' ? readFirst(name, log) : Promise.resolve(memoryRead())).then((read) => {
     connection ??= read.connection;
     created ||= !!read.created;
     state.storage = read.connection ? 'indexeddb' : 'memory';
-    const first = decideFirst(state, read, slotRecord);
+    const first = decideFirst(state, read, watch);
     // Shown: what waits for the stage is written from now on, off the first decisions' path.
     state.buffer.writeThrough();
     return first;
@@ -152,7 +162,7 @@ export function startFirst(script: HTMLScriptElement | null): OneToOne | undefin
     .then((first) =>
       load().then((stage) => {
         early();
-        const client = stage.start({ ...first, read: { ...first.read, connection, created }, config, consent: state.consent, log, decisions: state.decisions, calls: state.buffer.take(), script: script?.src });
+        const client = stage.start({ ...first, read: { ...first.read, connection, created }, config, consent: state.consent, log, decisions: state.decisions, calls: state.buffer.take(), slots, script: script?.src });
         state.client = client;
         void client.ready.then(ready);
       }),

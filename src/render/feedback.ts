@@ -73,9 +73,15 @@ function holdLink(event: MouseEvent, slot: Element, recorded: Promise<unknown>):
   setTimeout(() => removeEventListener('click', last));
 }
 
-/** Watches one decided slot element for its impression and first click; returns a function that stops watching. */
-export function observeSlotFeedback(element: Element, decision: Decision, record: RecordFeedback): () => void {
-  const props = { slot: decision.slot, variant: decision.variant, group: decision.group };
+/** What a slot's feedback events carry, so learning can attribute them. */
+export const feedbackProps = (decision: Decision): Record<string, unknown> => ({ slot: decision.slot, variant: decision.variant, group: decision.group });
+
+/**
+ * Watches one decided slot element for its impression and first click (not when `clicked`: the script
+ * tag's first file recorded it before the second stage arrived); returns a function that stops watching.
+ */
+export function observeSlotFeedback(element: Element, decision: Decision, record: RecordFeedback, clicked?: boolean): () => void {
+  const props = feedbackProps(decision);
   const click = (event: Event): void => {
     try {
       const recorded = record('select_promotion', props);
@@ -84,7 +90,7 @@ export function observeSlotFeedback(element: Element, decision: Decision, record
       // Never into the host page: an odd link is left to the browser.
     }
   };
-  element.addEventListener('click', click, { once: true });
+  if (!clicked) element.addEventListener('click', click, { once: true });
   const stop = (): void => {
     element.removeEventListener('click', click);
     clearTimeout(timer);

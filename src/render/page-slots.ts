@@ -7,20 +7,21 @@
  * decision, so we never fight the framework.
  */
 import { type Decision, DEFAULT_VARIANT } from '../core/decide.js';
-import { type LateReason, canSwap, lateReason } from './anti-flicker.js';
-import { type RecordFeedback, observeSlotFeedback } from './feedback.js';
+import type { DebugLog } from '../debug/log.js';
+import { canSwap, lateReason } from './anti-flicker.js';
 import { LATE, type PageSlot, findSlots, showVariant } from './slots.js';
 
 /** What slot rendering needs from the client. */
 export interface SlotHost {
   /** The decision for a slot (the same one for every element of that slot on this page). */
   decide(slot: PageSlot): Decision;
-  /** Called with what was actually shown. */
-  shown(decision: Decision): void;
-  /** Records impressions and clicks. */
-  record: RecordFeedback;
-  /** A slot was on screen before it could be decided and keeps its default (counted, explained to the owner). */
-  late(slot: string, reason: LateReason): void;
+  /**
+   * Called with what was actually shown, and where: the caller watches the element for impressions and
+   * clicks (`render/feedback.ts`; before the script tag's second stage, `first/slot-clicks.ts`).
+   */
+  shown(decision: Decision, element: HTMLElement): void;
+  /** Counts a slot that was on screen before it could be decided (it keeps its default), and tells the owner once. */
+  log: DebugLog;
 }
 
 function render(root: ParentNode, fresh: boolean, host: SlotHost): void {
@@ -31,11 +32,15 @@ function render(root: ParentNode, fresh: boolean, host: SlotHost): void {
       const reason = lateReason(slot.element);
       // The debug panel puts `late` into words (src/debug/panel.tsx); the words stay out of the first file.
       decision = { ...decision, variant: DEFAULT_VARIANT, explanation: [{ feature: 'late', value: 0, text: 'late: ' + reason }] };
-      host.late(slot.name, reason);
+      const counted = 'slot:late-' + reason;
+      host.log.count(counted, slot.name);
+      // Once per page: the owner needs the fix, not a line per slot.
+      if (reason === 'no-head-rule' && host.log.counters[counted] === 1) {
+        host.log.info(`slot "${slot.name}" was shown before OneToOne ran and keeps its default: Add the head rule (onetoone.css, docs/markup.md)`);
+      }
     }
     showVariant(slot, decision.variant);
-    host.shown(decision);
-    observeSlotFeedback(slot.element, decision, host.record);
+    host.shown(decision, slot.element);
   }
 }
 

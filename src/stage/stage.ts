@@ -8,12 +8,21 @@
  */
 import type { Stage } from '../first/handoff.js';
 import { startFromHandoff } from '../second/client.js';
+import { resolveStageConfig } from '../config.js';
 import { watchDebug } from '../debug/loader.js';
 
 /** The second stage's entry point. */
 export const STAGE: Stage = {
   start: (handoff) => {
-    const client = startFromHandoff(handoff);
+    let config;
+    try {
+      config = resolveStageConfig(handoff.config, location.href);
+    } catch (error) {
+      // Reported once, like the first file's options; the stage does not start (the page keeps its first decisions).
+      console.error((error as Error).message);
+      throw error;
+    }
+    const client = startFromHandoff(handoff, config);
     watchDebug(client, handoff.script);
     return client;
   },

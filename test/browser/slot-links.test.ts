@@ -110,13 +110,17 @@ describeBrowser('links in decided slots in Chromium', () => {
     await context.addInitScript(probe);
   });
 
-  /** A fresh load of the slot page, decided on `running`. */
+  /**
+   * A fresh load of the slot page, decided on `running`, with its second stage running (the stage holds links;
+   * before it, the first file writes a click at once instead: see the last test).
+   */
   async function open(query = ''): Promise<{ page: Page; errors: string[] }> {
     const page = await env.context.newPage();
     const errors = watchErrors(page);
     await page.goto(env.server.url + START + query);
     await page.waitForSelector('[data-o2o-slot="links"][data-o2o-state="decided"]');
     expect(await page.getAttribute('[data-o2o-slot="links"]', 'data-o2o-shown')).toBe('running');
+    await page.evaluate(() => (window as unknown as { OneToOne: { ready: Promise<void> } }).OneToOne.ready);
     return { page, errors };
   }
 
@@ -218,6 +222,64 @@ describeBrowser('links in decided slots in Chromium', () => {
       await page.waitForTimeout(400);
       expect(page.url(), what).toBe(env.server.url + START + (what === 'fragment' ? '#below' : ''));
       expect(errors, what).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it('a click before the second stage arrives is stored at once, unheld, and the stage takes the slot over without a second click', async () => {
+    /** The select_promotion records the first file wrote to localStorage (the pre-stage buffer of a page being left or clicked). */
+    const local = (page: Page): Promise<Promotion[]> =>
+      page.evaluate(() => (JSON.parse(localStorage.getItem('o2o.pending.onetoone') ?? '[]') as unknown[][]).filter((call) => call[1] === 'record').map((call) => call[2] as Promotion)).then((all) => all.filter((e) => e.name === 'select_promotion'));
+    /** A fresh load of the slot page whose second stage is held back until `release` is called. */
+    const heldBack = async (): Promise<{ page: Page; errors: string[]; release(): void }> => {
+      let release = (): void => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const page = await env.context.newPage();
+      const errors = watchErrors(page);
+      await page.route('**/onetoone-stage.min.js', async (route) => {
+        await held;
+        // The page may be gone by then (it followed a link): nothing to continue.
+        await route.continue().catch(() => undefined);
+      });
+      await page.goto(env.server.url + START);
+      await page.waitForSelector('[data-o2o-slot="links"][data-o2o-state="decided"]');
+      expect(await page.getAttribute('[data-o2o-slot="links"]', 'data-o2o-shown')).toBe('running');
+      expect(await page.evaluate(() => 'OneToOneStage' in window)).toBe(false);
+      return { page, errors, release };
+    };
+
+    // A same-tab link followed before the stage: written before the page is left, so nothing needs to hold it.
+    {
+      const { page, errors, release } = await heldBack();
+      const before = (await local(page)).length;
+      await page.click('#go');
+      await page.waitForURL('**/slot-links/next.html?from=running');
+      expect(await page.evaluate(() => sessionStorage.getItem('o2o-test-prevented'))).toBe('false');
+      const stored = await local(page);
+      expect(stored.length - before).toBe(1);
+      expect(stored.at(-1)?.props).toEqual({ slot: 'links', variant: 'running', group: 'personalized' });
+      expect(errors).toEqual([]);
+      release();
+      await page.close();
+    }
+
+    // A click that stays on the page: the stage, once it arrives, folds it in, and a later click is not a second first click.
+    {
+      const { page, errors, release } = await heldBack();
+      const early = (await local(page)).length;
+      // What earlier pages left in localStorage is folded in by this page's stage too.
+      const before = (await selects(page)).length + early;
+      await page.click('#button');
+      expect(await local(page)).toHaveLength(early + 1);
+      expect((await local(page)).at(-1)?.props).toEqual({ slot: 'links', variant: 'running', group: 'personalized' });
+      release();
+      await page.evaluate(() => (window as unknown as { OneToOne: { ready: Promise<void> } }).OneToOne.ready);
+      await waitFor(async () => (await local(page)).length === 0 && (await selects(page)).length === before + 1, 5000, 'the early click folded in by the stage');
+      await page.click('#button');
+      // Committed in order after anything the click recorded: a second select_promotion would be stored by now.
+      expect(await page.evaluate(() => (window as unknown as { OneToOne: { track(name: string, props: object): Promise<boolean> } }).OneToOne.track('add_to_cart', { value: 3 }))).toBe(true);
+      expect((await selects(page)).length).toBe(before + 1);
+      expect(errors).toEqual([]);
       await page.close();
     }
   });

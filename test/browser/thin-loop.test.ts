@@ -49,14 +49,38 @@ describeBrowser('thin loop in Chromium', () => {
     await context.close();
   });
 
-  it('keeps default content and reports one clear error for invalid configuration', async () => {
+  it('keeps default content and reports one clear error for an invalid option the first file reads', async () => {
+    const context = await env.browser.newContext();
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(env.server.url + '/test-pages/bad-first-config.html');
+    await waitFor(() => errors.length > 0, 5000, 'the configuration error');
+    await page.waitForTimeout(300);
+    expect(errors).toEqual([expect.stringContaining('invalid option "consent"')]);
+    expect(await page.textContent('[data-o2o-slot="hero"] h1')).toBe('Default hero');
+    // Nothing ran: no slot decided, no API.
+    expect(await page.getAttribute('[data-o2o-slot="hero"]', 'data-o2o-state')).toBeNull();
+    expect(await page.evaluate(() => 'OneToOne' in window && (window as unknown as { OneToOne?: unknown }).OneToOne !== undefined)).toBe(false);
+    expect(await page.evaluate(() => document.body.dataset.hostScript)).toBe('ran');
+    await context.close();
+  });
+
+  it('reports one clear error for an invalid option only the second stage reads, which then does not start', async () => {
     const context = await env.browser.newContext();
     const page = await context.newPage();
     const errors = watchErrors(page);
     await page.goto(env.server.url + '/test-pages/bad-config.html');
     await waitFor(() => errors.length > 0, 5000, 'the configuration error');
+    // The stage checked the options it reads, reported the bad one and did not start: counted by the first file.
+    const counters = await waitFor(() => page.evaluate(() => {
+      const counters = (window as unknown as { OneToOne?: { counters: Record<string, number> } }).OneToOne?.counters;
+      return counters?.['stage:load-failed'] ? counters : undefined;
+    }), 5000, 'the stage refused');
+    expect(counters['stage:load-failed']).toBe(1);
     await page.waitForTimeout(300);
     expect(errors).toEqual([expect.stringContaining('invalid option "endpoint"')]);
+    // The first decisions stand (a new visitor's: the default).
+    expect(await page.getAttribute('[data-o2o-slot="hero"]', 'data-o2o-state')).toBe('decided');
     expect(await page.textContent('[data-o2o-slot="hero"] h1')).toBe('Default hero');
     expect(await page.evaluate(() => document.body.dataset.hostScript)).toBe('ran');
     await context.close();

@@ -4,7 +4,7 @@
  * number and new vs returning. Windows are plain objects with what the code reads.
  */
 import { describe, expect, it } from 'vitest';
-import { CLICK_IDS, PHONE_MAX_SIDE, collectContext, deviceClass, referrerClass, sessionNumber } from '../../src/collect/context.js';
+import { CLICK_IDS, PHONE_MAX_SIDE, collectContext, decisionContext, describeVisit, deviceClass, referrerClass, sessionNumber } from '../../src/collect/context.js';
 import type { TrackedEvent } from '../../src/core/events.js';
 import { DEFAULT_PROFILE_OPTIONS, applyAll, emptyProfile } from '../../src/core/profile.js';
 import { viewProfile } from '../../src/core/view.js';
@@ -159,5 +159,28 @@ describe('session number and returning visitors', () => {
     const context = collectContext(fakeWindow({ media: ['(prefers-reduced-motion: reduce)'], screen: [390, 844] }), undefined, now);
     expect(context).toMatchObject({ viewportWidth: 390, viewportHeight: 844, pixelRatio: 2, language: 'de-de', hour: 14, weekday: new Date(now).getDay(), reducedMotion: true });
     expect(typeof context.timezone).toBe('string');
+  });
+});
+
+describe('the two halves: what decisions read, then the rest', () => {
+  const midnight = new Date(2026, 0, 15).getTime();
+  const min = 60_000;
+  const win = (): Window => fakeWindow({ ua: IPHONE_UA, touchPoints: 5, media: touch, screen: [390, 844], search: '?utm_campaign=Spring&gclid=x' });
+
+  it('collects for the first decisions exactly what ctx.* features read, and nothing of the User-Agent tables', () => {
+    const now = midnight + 9 * 60 * min;
+    const context = decisionContext(win(), undefined, now);
+    expect(Object.keys(context).sort()).toEqual(['clickIds', 'device', 'hour', 'referrer', 'returning', 'sessionNumber', 'utm', 'weekday']);
+    expect(context).toMatchObject({ device: 'mobile', hour: 9, referrer: 'paid', utm: { campaign: 'Spring' }, clickIds: ['gclid'], sessionNumber: 1, returning: false });
+  });
+
+  it('describes the rest in place, its costly parts resolved only when read, and together equals collectContext', () => {
+    const now = midnight + 9 * 60 * min;
+    const first = decisionContext(win(), undefined, now);
+    const described = describeVisit(first, win());
+    expect(described).toBe(first);
+    for (const lazy of ['os', 'browser', 'timezone', 'reducedMotion']) expect(typeof Object.getOwnPropertyDescriptor(described, lazy)?.get, lazy).toBe('function');
+    expect(described).toMatchObject({ os: 'ios', browser: 'safari', viewportWidth: 390, language: 'de-de', reducedMotion: false });
+    expect({ ...described }).toEqual({ ...collectContext(win(), undefined, now) });
   });
 });
