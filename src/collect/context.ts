@@ -6,7 +6,7 @@
  * visitor is returning.
  */
 import type { DeviceClass, ReferrerClass, VisitContext } from '../core/context.js';
-import { startsSession } from '../core/profile.js';
+import { startsSession } from '../core/session.js';
 import { type DecisionSnapshot, registerNumber, snapshotNumber } from '../core/snapshot.js';
 
 /** Click-id parameters recognised on the landing URL (names kept, values never). */
