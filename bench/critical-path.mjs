@@ -3,7 +3,9 @@
 // floor (preact + idb-keyval: render one component after one IndexedDB read),
 // in one run; and every long task (> 50 ms) of the page view that our scripts
 // ran in, second stage included. Not a test: medians and ranges over fresh
-// browser contexts. Usage: node bench/critical-path.mjs [--runs N] [--json]
+// browser contexts. Usage: node bench/critical-path.mjs [--runs N] [--json] [--breakdown]
+//   --breakdown  also prints where the span's CPU goes: each task's direct children by trace event
+//                name (script events split into ours and other), mean ms per page view
 import { writeFileSync } from 'node:fs';
 import { buildFloor } from './lib/build-floor.mjs';
 import { launch, runsArg, serve, stats, sdkRoutes } from './lib/browser.mjs';
@@ -60,10 +62,37 @@ async function traced(context, path, scriptName, settleMs) {
   const span = tasks.slice(first, (last < 0 ? tasks.findIndex((t) => t.ts > mark.ts) : last + 1) || undefined);
   const cpuMs = span.reduce((sum, t) => sum + (t.tdur ?? t.dur), 0) / 1000;
   const long = tasks.filter((t) => t.dur > 50_000 && ranOurs(t, thread)).map((t) => t.dur / 1000);
-  return { cpuMs, wallMs: (mark.ts - startEvent.ts) / 1000, long };
+  return { cpuMs, wallMs: (mark.ts - startEvent.ts) / 1000, long, parts: BREAKDOWN ? partsOf(span, thread) : undefined };
+}
+
+const BREAKDOWN = process.argv.includes('--breakdown');
+/** Scheduler events that only wrap a task's work: their children are what is counted. */
+const WRAPPERS = new Set(['ThreadControllerImpl::RunTask', 'RunTask']);
+/** CPU ms of the tasks' direct children by event name (ours/other for script events); the rest is the tasks' own time. */
+function partsOf(span, thread) {
+  const parts = {};
+  const add = (name, us) => (parts[name] = (parts[name] ?? 0) + us / 1000);
+  for (const task of span) {
+    const end = task.ts + task.dur;
+    const inside = thread.filter((e) => e.ph === 'X' && e !== task && !WRAPPERS.has(e.name) && e.ts >= task.ts && e.ts + (e.dur ?? 0) <= end).sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+    let covered = 0;
+    let until = -1;
+    for (const e of inside) {
+      if (e.ts < until) continue; // nested in the previous direct child
+      until = e.ts + e.dur;
+      const url = String(e.args?.data?.url ?? e.args?.data?.scriptName ?? e.args?.data?.stackTrace?.[0]?.url ?? '');
+      const who = url ? (OURS.test(url) ? ' (ours)' : ' (other)') : '';
+      const us = e.tdur ?? e.dur;
+      add(e.name + who, us);
+      covered += us;
+    }
+    add('(task, outside any child event)', (task.tdur ?? task.dur) - covered);
+  }
+  return parts;
 }
 
 const results = { floor: [], cold: [], warm: [], floorWall: [], coldWall: [], warmWall: [], long: [] };
+const parts = { floor: {}, warm: {}, cold: {} };
 for (let run = 0; run < RUNS; run++) {
   const floorContext = await browser.newContext();
   // A returning floor visitor, as the warm OneToOne one: its read finds a value.
@@ -79,6 +108,7 @@ for (let run = 0; run < RUNS; run++) {
   results.cold.push(cold.cpuMs), results.coldWall.push(cold.wallMs);
   results.warm.push(warm.cpuMs), results.warmWall.push(warm.wallMs);
   results.long.push(...cold.long, ...warm.long);
+  if (BREAKDOWN) for (const [kind, r] of [['floor', floor], ['warm', warm], ['cold', cold]]) for (const [name, ms] of Object.entries(r.parts)) (parts[kind][name] = (parts[kind][name] ?? 0) + ms / RUNS);
 }
 await browser.close();
 await server.close();
@@ -89,6 +119,7 @@ const summary = {
   warmMinusFloorCpuMs: stats(results.warm.map((v, i) => v - results.floor[i])),
   wallToFirstDecisionMs: { floor: stats(results.floorWall), warm: stats(results.warmWall), cold: stats(results.coldWall) },
   longTasks: { count: results.long.length, maxMs: results.long.length ? Math.max(...results.long) : 0, pageViews: RUNS * 2 },
+  ...(BREAKDOWN ? { cpuBreakdownMeanMs: parts } : {}),
 };
 writeFileSync('bench/results/critical-path.json', JSON.stringify(summary, null, 2) + '\n');
 if (process.argv.includes('--json')) console.log(JSON.stringify(summary));
@@ -104,4 +135,10 @@ else {
   console.log(row('wall ms, script start → first decision: warm', summary.wallToFirstDecisionMs.warm));
   console.log(row('wall ms, script start → first decision: cold', summary.wallToFirstDecisionMs.cold));
   console.log(`long tasks (> 50 ms) running our scripts: ${summary.longTasks.count} in ${summary.longTasks.pageViews} page views (max ${summary.longTasks.maxMs} ms)`);
+  if (BREAKDOWN) {
+    const names = [...new Set(Object.values(parts).flatMap(Object.keys))].sort((a, b) => (parts.warm[b] ?? 0) - (parts.warm[a] ?? 0));
+    const ms = (v) => (v ?? 0).toFixed(2);
+    console.log('\nwhere the span CPU goes, mean ms per page view (direct children of its tasks)\n| event | floor | warm | cold |\n| --- | --: | --: | --: |');
+    for (const name of names) console.log(`| ${name} | ${ms(parts.floor[name])} | ${ms(parts.warm[name])} | ${ms(parts.cold[name])} |`);
+  }
 }

@@ -23,6 +23,9 @@ export const FEATURES = {
   'model validation (parseModel)': ['core/model'],
   'debug panel loader': ['debug/loader'],
   'multi-tab reload (BroadcastChannel)': ['store/tabs'],
+  'together: decision log, exit-intent offers, recommendations, dataLayer, video (the features a site could opt into)': [
+    'log/decision-logger', 'second/offer-flow', 'core/recommend', 'render/catalog', 'collect/data-layer', 'collect/video',
+  ],
 };
 
 /** A module's stub: its own value exports (functions, constants, classes) become no-ops; re-exports stay. */
