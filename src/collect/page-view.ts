@@ -4,6 +4,7 @@
  * product page's main item.
  */
 import { dataAttribute, readItem } from './item.js';
+import type { CollectSwitches } from './options.js';
 import type { RawEvent } from './types.js';
 
 export type { RawEvent } from './types.js';
@@ -19,4 +20,14 @@ export function pageLoadEvents(doc: Document, loc: Location, referrer = doc.refe
   const item = main && readItem(main);
   if (item) events.push({ name: 'view_item', items: [item] });
   return events;
+}
+
+/** The page's load events its switches let through: the `page_view` with `pages`, the main item's `view_item` with `items`. */
+export function switchedLoadEvents(doc: Document, loc: Location, switches: Pick<CollectSwitches, 'pages' | 'items'>, referrer?: string): RawEvent[] {
+  return pageLoadEvents(doc, loc, referrer).filter((_, i) => (i ? switches.items : switches.pages));
+}
+
+/** The API's `page(properties)`: this page's `page_view`, `properties` over what the page says; whatever the switches. */
+export function pageViewEvent(doc: Document, loc: Location, properties?: object): RawEvent {
+  return { name: 'page_view', props: { ...pageLoadEvents(doc, loc)[0]?.props, ...properties } };
 }

@@ -10,7 +10,7 @@ import { watchEngagement } from './engagement.js';
 import { watchForms } from './forms.js';
 import { observeItemViews } from './item-views.js';
 import type { CollectSwitches } from './options.js';
-import { pageLoadEvents } from './page-view.js';
+import { pageViewEvent, switchedLoadEvents } from './page-view.js';
 import { watchRoutes } from './routes.js';
 import { watchScroll } from './scroll.js';
 import { urlSearch } from './search.js';
@@ -45,7 +45,7 @@ export function startCollectors({ collect: switches, searchParam, log, record, l
   const routeListeners: Array<() => void> = [];
   const onRoute = (callback: () => void): number => routeListeners.push(callback);
   const page = (referrer?: string, recorded?: boolean): void => {
-    if (!recorded) pageLoadEvents(document, location, referrer).forEach((event, i) => (i ? switches.items : switches.pages) && emit(event));
+    if (!recorded) switchedLoadEvents(document, location, switches, referrer).forEach(emit);
     if (switches.commerce) loadMarkupEvents(document).forEach(emit);
     const search = switches.search && urlSearch(location, searchParam);
     if (search) emit(search);
@@ -61,5 +61,5 @@ export function startCollectors({ collect: switches, searchParam, log, record, l
   // The array keeps what was pushed before the second stage arrived.
   if (switches.dataLayer) watchDataLayer(window, emit);
   // The page's first event is always its page_view.
-  return (properties) => emit({ name: 'page_view', props: { ...pageLoadEvents(document, location)[0]?.props, ...properties } });
+  return (properties) => emit(pageViewEvent(document, location, properties));
 }

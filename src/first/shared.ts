@@ -19,7 +19,7 @@ import { snapshotNumber } from '../core/snapshot.js';
 import { decisionContext } from '../collect/context.js';
 import { checkName, fail, integer, oneOf } from '../config-checks.js';
 import { attributeNumber, readItem } from '../collect/item.js';
-import { pageLoadEvents } from '../collect/page-view.js';
+import { pageViewEvent, switchedLoadEvents } from '../collect/page-view.js';
 import { rememberConsent, startingConsent } from '../consent/consent.js';
 import { createDebugLog } from '../debug/log.js';
 import { pageDecisions } from './decisions.js';
@@ -41,7 +41,7 @@ import { randomId } from '../store/store.js';
  */
 export const SHARED = [
   learned, slotFeedback, choose, decideSlot, candidateFeatures, sharedVisitorFeatures, BUILTIN_MODEL, cachedModel, dict, slotCandidates, hash32,
-  satisfies, logit, sigmoid, snapshotNumber, decisionContext, attributeNumber, readItem, pageLoadEvents, rememberConsent, startingConsent,
+  satisfies, logit, sigmoid, snapshotNumber, decisionContext, attributeNumber, readItem, pageViewEvent, switchedLoadEvents, rememberConsent, startingConsent,
   createDebugLog, pageDecisions, slotOptions, visitorOptions, readPreview, addAntiFlicker, renderSlots, loadScript, createConnection,
   watchPageLifecycle, setUpDatabase, randomId, checkName, fail, integer, oneOf,
 ];

@@ -9,7 +9,7 @@ import type { OneToOne } from '../api.js';
 import { type ConsentState, type FirstConfig, resolveFirstConfig } from '../config.js';
 import { rememberConsent, startingConsent } from '../consent/consent.js';
 import { decisionContext } from '../collect/context.js';
-import { pageLoadEvents } from '../collect/page-view.js';
+import { pageViewEvent, switchedLoadEvents } from '../collect/page-view.js';
 import { type Decision, decideSlot } from '../core/decide.js';
 import { BUILTIN_MODEL, cachedModel } from '../core/model-shape.js';
 import { createDebugLog } from '../debug/log.js';
@@ -119,10 +119,7 @@ export function startFirst(script: HTMLScriptElement | null): OneToOne | undefin
       // Opened now: a page being left has no time to open it before writing its buffer.
       if (value === 'granted') void state.buffer.connect();
     },
-    page: (properties) => {
-      const [view] = pageLoadEvents(document, location);
-      void record({ name: 'page_view', props: { ...view?.props, ...(properties as object) } });
-    },
+    page: (properties) => void record(pageViewEvent(document, location, properties as object) as unknown as Record<string, unknown>),
   };
   // Before any other pagehide listener: no transaction may straddle the back/forward cache or a freeze.
   watchPageLifecycle(window, () => connection ?? {}, () => undefined);
@@ -130,7 +127,7 @@ export function startFirst(script: HTMLScriptElement | null): OneToOne | undefin
   const queued = window.o2o?.q ?? [];
   window.o2o = (...args: unknown[]) => dispatch(api, log, args);
   queued.forEach((call) => dispatch(api, log, call));
-  pageLoadEvents(document, location).forEach((event, i) => (i ? config.collect.items : config.collect.pages) && void record(event as unknown as Record<string, unknown>));
+  switchedLoadEvents(document, location, config.collect).forEach((event) => void record(event as unknown as Record<string, unknown>));
 
   // Before the stage, a slot's first click is written at once (synchronously, to localStorage): a link followed
   // at once needs no hold (the stage holds one until its record is stored, render/feedback.ts).
