@@ -6,7 +6,7 @@ import type { TrackedEvent } from '../core/events.js';
 import type { Delta } from '../core/merge.js';
 import { type Profile, emptyProfile } from '../core/profile.js';
 import { STORE_LIMITS, foldEvents, removeAcknowledged } from './state.js';
-import { MODEL_KEY } from './setup.js';
+import { DEVICE_KEY, MODEL_KEY } from './setup.js';
 import { PANEL_KEY, PREVIEW_KEY, type Store, randomId } from './store.js';
 
 /** Initial contents, so a failing IndexedDB store can hand over what it had. */
@@ -39,10 +39,10 @@ export function createMemoryStore(seed: MemorySeed = {}): Store {
     readEvents: async () => events,
     async update<T>(key: string, fn: (stored: T | undefined) => T | undefined) {
       // The profile lives in its own variable so commits and merges see one value.
-      const value = fn((key === 'profile' ? profile : key === 'device' ? device : key === 'queue' ? queue : values.get(key)) as T | undefined);
+      const value = fn((key === 'profile' ? profile : key === DEVICE_KEY ? device : key === 'queue' ? queue : values.get(key)) as T | undefined);
       if (key === 'profile') profile = (value as Profile | undefined) ?? emptyProfile();
       // A restored device (sync/connect.ts) replaces the id and the queue, as it does in IndexedDB.
-      else if (key === 'device' && typeof value === 'string') device = value;
+      else if (key === DEVICE_KEY && typeof value === 'string') device = value;
       else if (key === 'queue') queue = (value as Delta[] | undefined) ?? [];
       else if (value === undefined) values.delete(key);
       else values.set(key, value);

@@ -14,6 +14,7 @@ import type { DebugLog } from '../debug/log.js';
 import { createMemoryStore } from './memory-store.js';
 import type { Reducer } from './state.js';
 import type { Store } from './store.js';
+import { DEVICE_KEY } from './setup.js';
 
 /** First retry of IndexedDB after a failure, ms; doubles up to {@link RETRY_MAX_MS}. */
 export const RETRY_MS = 30_000;
@@ -65,7 +66,7 @@ export async function createResilientStore(open: () => Promise<Store>, log: Debu
     try {
       const idb = await open();
       const memoryDevice = await current.deviceId();
-      await idb.update<string>('device', (stored) => stored ?? memoryDevice);
+      await idb.update<string>(DEVICE_KEY, (stored) => stored ?? memoryDevice);
       const result = reduce && unsaved.length ? await idb.commit(unsaved, reduce) : undefined;
       current = idb;
       unsaved = [];

@@ -12,6 +12,7 @@ import { startDecisionLog } from '../log/decision-logger.js';
 import type { Profile } from '../core/profile.js';
 import { type Reducer, foldEvents, migrateProfile } from '../store/state.js';
 import type { Store } from '../store/store.js';
+import { DEVICE_KEY, MODEL_KEY } from '../store/setup.js';
 import { CREDENTIAL, type DeviceCredential, credentialOf } from './credential.js';
 import { type CachedModel, joinReplica, pullModel, pullProfile } from './pull.js';
 import { createRegistration } from './register.js';
@@ -30,7 +31,7 @@ export interface Sync extends Sender {
   /** Asks for a send after the flush interval; `events` just stored by this page feed the decision log's outcomes. */
   schedule(events?: readonly TrackedEvent[]): void;
   /** Logs a decision made outside the page's slots (the exit-intent offer shown). */
-  decided?(decision: Decision): void;
+  decided(decision: Decision): void;
 }
 
 /** The configured transport. */
@@ -79,7 +80,7 @@ export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, o
       // its rebuild folded the shared event log already, and a second fold would count every event twice.
       if ((await store.deviceId()) === device) return void (await store.update(CREDENTIAL, () => credential), onProfile(await store.loadProfile()));
       const { profile, queue } = foldEvents(joinReplica(migrateProfile(undefined), device, replica), [], await store.readEvents(), host.reduce);
-      for (const [key, value] of [['profile', profile], ['queue', queue], [OUTBOX, undefined], ['device', device], [CREDENTIAL, credential]] as const) await store.update(key, () => value);
+      for (const [key, value] of [['profile', profile], ['queue', queue], [OUTBOX, undefined], [DEVICE_KEY, device], [CREDENTIAL, credential]] as const) await store.update(key, () => value);
       onProfile(profile);
     });
   }
@@ -123,13 +124,13 @@ export function startSync(config: ResolvedConfig, store: Store, log: DebugLog, o
     let model: CachedModel | undefined;
     let replica: Replica | undefined;
     try {
-      [model, replica] = await Promise.all([pullModel(endpoint, await update<CachedModel>('model', (m) => m), (reason) => log.count('model:rejected', reason)), profile()]);
+      [model, replica] = await Promise.all([pullModel(endpoint, await update<CachedModel>(MODEL_KEY, (m) => m), (reason) => log.count('model:rejected', reason)), profile()]);
     } catch (error) {
       // A failed pull releases its claim, so the next page tries again instead of waiting out the interval.
       await update<number>('pulled', (at) => (at === now ? previous : at));
       throw error;
     }
-    if (model) await update('model', () => model);
+    if (model) await update(MODEL_KEY, () => model);
     if (replica && Object.keys(replica).length) onProfile((await update<Profile>('profile', (p) => joinReplica(migrateProfile(p), device, replica))) as Profile);
   }
 
