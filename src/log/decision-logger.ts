@@ -73,18 +73,12 @@ export interface DecisionLog {
   stop(): void;
 }
 
-let active: DecisionLog | undefined;
 /**
  * Decisions this page has logged, across the logs it starts: after `forget()`
  * (or consent withdrawn and granted again) a new log must not record the
  * page's earlier decisions again, under the new device, from the erased profile.
  */
 const logged = new WeakSet<Decision>();
-
-/** The decision log of this page while one runs (the exit-intent offer flow reports its decision here). */
-export function activeDecisionLog(): DecisionLog | undefined {
-  return active;
-}
 
 /** Starts the decision log; see {@link DecisionLog}. */
 export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
@@ -231,9 +225,10 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
 
   async function drain(keepalive: boolean): Promise<void> {
     const proof = await o.prove();
-    if (typeof proof === 'object') return retry(proof.retryAfterMs);
+    // A refused device sends nothing; an answer to retry after schedules the retry.
+    if (typeof proof !== 'string') return proof && retry(proof.retryAfterMs);
     // A keepalive send is one request: the page is going away.
-    for (let i = 0; typeof proof === 'string' && i < (keepalive ? 1 : 50) && !stopped && (await sendOne(keepalive, proof)); i++);
+    for (let i = 0; i < (keepalive ? 1 : 50) && !stopped && (await sendOne(keepalive, proof)); i++);
   }
 
   let inFlight: Promise<void> | undefined;
@@ -256,15 +251,13 @@ export function startDecisionLog(o: DecisionLogOptions): DecisionLog {
   // The page's decisions so far, recorded as soon as the log runs rather than at the page's first event.
   queueMicrotask(() => append([]));
 
-  const self: DecisionLog = {
+  return {
     observe: (events = []) => append(events),
     decided: (decision) => append([], decision),
     flush,
     stop() {
       stopped = true;
       unschedule();
-      if (active === self) active = undefined;
     },
   };
-  return (active = self);
 }

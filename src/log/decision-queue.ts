@@ -51,7 +51,7 @@ export interface LogState {
 }
 
 /** A state read from storage, or an empty one (anything unreadable counts as empty: it was written by this code). */
-export function logState(stored: LogState | undefined): LogState {
+function logState(stored: LogState | undefined): LogState {
   return stored && Array.isArray(stored.d) && Array.isArray(stored.o) ? stored : { d: [], o: [], last: {} };
 }
 

@@ -11,6 +11,7 @@ import { type DecideOptions, type Decision, choose, decideSlot } from '../core/d
 import { type ValidationResult, isSignature, validateEvent, validateTrack } from '../core/events.js';
 import { BUILTIN_MODEL, type Model, cachedModel, parseModel, slotCandidates } from '../core/model.js';
 import { type Profile, applyAll, emptyProfile } from '../core/profile.js';
+import { CONVERSIONS } from '../render/offer-conversion.js';
 import { type DecisionSnapshot, SNAPSHOT_VERSION, snapshotOf } from '../core/snapshot.js';
 import { type ProfileView, viewProfile } from '../core/view.js';
 import { type ConsentState, type OneToOneConfig, type ResolvedConfig, resolveConfig } from '../config.js';
@@ -25,7 +26,6 @@ import { DEBUG_EVENT, panelInUrl } from '../debug/loader.js';
 import { addAntiFlicker } from '../render/anti-flicker.js';
 import { renderSlots } from '../render/page-slots.js';
 import { observeSlotFeedback } from '../render/feedback.js';
-import { CONVERSIONS } from '../render/offer-conversion.js';
 import { decideOffer } from '../core/offers.js';
 import { type Recommendation, recommend } from '../core/recommend.js';
 import { catalogItems } from '../render/catalog.js';
@@ -129,6 +129,8 @@ function createClient(config: ResolvedConfig, describe?: DescribeVariants, hando
       choose: () => decideOffer(snapshot() as DecisionSnapshot, model, { ...forSlot('offer'), now: Date.now() }),
       history,
       record: (name, props) => record({ name, props }),
+      // The offer shown is a decision the running sync's decision log records.
+      decided: (decision) => sender?.decided(decision),
       count: (reason, detail) => log.count(reason, detail),
     });
     // Calls of earlier pages that left before their stage ran, then this page's, in the order they were made.

@@ -5,7 +5,6 @@
 import type { ResolvedConfig } from '../config.js';
 import type { TrackedEvent } from '../core/events.js';
 import type { Model } from '../core/model.js';
-import { activeDecisionLog } from '../log/decision-logger.js';
 import { type OfferHost, startExitOffers } from '../render/exit-offer.js';
 import { offerConversion } from '../render/offer-conversion.js';
 
@@ -14,8 +13,7 @@ export type History = () => Promise<{ events: TrackedEvent[]; sessionStart: numb
 
 /** Starts watching for exit intent, unless the model has no offers (startExitOffers: or none is possible for this visitor; then there is nothing to watch for). */
 export function startOffers(config: ResolvedConfig, model: Model, host: OfferHost): void {
-  // The offer shown is a decision the decision log records.
-  if (model.offers.length) startExitOffers({ ...host, decided: (decision) => activeDecisionLog()?.decided(decision) }, config);
+  if (model.offers.length) startExitOffers(host, config);
 }
 
 /** Records `offer_converted` once `conversion` is stored, when it follows an offer shown in this session. */
