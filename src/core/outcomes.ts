@@ -11,7 +11,7 @@ import type { OutcomeKind, OutcomeRecord } from './decision-record.js';
 import type { TrackedEvent } from './events.js';
 import { dict } from './model.js';
 import { OFFER_SLOT } from './offers.js';
-import { DEFAULT_PROFILE_OPTIONS } from './profile.js';
+import { CONVERSIONS, DEFAULT_PROFILE_OPTIONS } from './profile.js';
 import { hash32 } from './random.js';
 import { hasOwn } from './field.js';
 
@@ -30,8 +30,6 @@ export interface LoggedDecision {
 }
 
 const DIRECT: Record<string, OutcomeKind> = { view_promotion: 'impression', select_promotion: 'click', offer_shown: 'impression', offer_clicked: 'click' };
-/** Event names credited last touch: each is its own outcome kind (and what counts as an offer's conversion). */
-export const CONVERSIONS = ['purchase', 'add_to_cart', 'conversion'];
 
 /**
  * A stable id for a stored event, `[A-Za-z0-9_-]`: its time and a hash of its

@@ -112,8 +112,11 @@ export function roundDecayed(value: number): number {
 
 /** Feedback events and the counter they feed: `i` impressions, `k` clicks. */
 const FEEDBACK: Record<string, string> = { view_promotion: 'i', select_promotion: 'k', offer_shown: 'i', offer_clicked: 'k' };
-/** Events credited as conversions to the variants last seen in the same session. */
-const CONVERSIONS = ['purchase', 'add_to_cart', 'conversion'];
+/**
+ * Events credited as conversions to the variants last seen in the same session; the decision log credits
+ * each last touch as its own outcome kind, and they are what counts as an offer's conversion.
+ */
+export const CONVERSIONS = ['purchase', 'add_to_cart', 'conversion'];
 /**
  * Events that commerce, identity or feedback tracking act on; others skip them. FEEDBACK's names are
  * spelled out, not `Object.keys(FEEDBACK)`: a call the bundler must keep would pull this module's tables

@@ -6,9 +6,6 @@
  */
 import type { TrackedEvent } from '../core/events.js';
 
-/** Event names that count as a conversion (those the decision log credits last touch). */
-export { CONVERSIONS } from '../core/outcomes.js';
-
 /**
  * The `offer_converted` event (raw, for the record path) that `conversion` earns, or
  * `undefined` when no offer of this session (events at or after

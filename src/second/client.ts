@@ -10,8 +10,7 @@
 import { type DecideOptions, type Decision, choose, decideSlot } from '../core/decide.js';
 import { type ValidationResult, isSignature, validateEvent, validateTrack } from '../core/events.js';
 import { BUILTIN_MODEL, type Model, cachedModel, parseModel, slotCandidates } from '../core/model.js';
-import { type Profile, applyAll, emptyProfile } from '../core/profile.js';
-import { CONVERSIONS } from '../render/offer-conversion.js';
+import { CONVERSIONS, type Profile, applyAll, emptyProfile } from '../core/profile.js';
 import { type DecisionSnapshot, SNAPSHOT_VERSION, snapshotOf } from '../core/snapshot.js';
 import { type ProfileView, viewProfile } from '../core/view.js';
 import { type ConsentState, type OneToOneConfig, type ResolvedConfig, resolveConfig } from '../config.js';
