@@ -3,6 +3,7 @@
  * `popstate` and route-like hash changes (`#/…`, `#!…`; plain anchors are not
  * routes). A burst of changes (push then replace) settles into one route.
  */
+import type { Listen } from './types.js';
 
 /** Time a route change waits to settle, so the new title and markup are in place. */
 export const ROUTE_SETTLE_MS = 100;
@@ -11,7 +12,7 @@ export const ROUTE_SETTLE_MS = 100;
  * Calls `onRoute(previousHref)` once a route change has settled. Wraps the
  * history methods (calling the originals first, returning their results).
  */
-export function watchRoutes(win: Window, listen: (target: EventTarget, type: string, handler: () => void) => void, onRoute: (previousHref: string) => void): void {
+export function watchRoutes(win: Window, listen: Listen, onRoute: (previousHref: string) => void): void {
   const loc = win.location;
   // The part of the URL that identifies a route: the hash only when route-like.
   const routeOf = (): string => loc.pathname + loc.search + (/^#[!/]/.test(loc.hash) ? loc.hash : '');

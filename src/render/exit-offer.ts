@@ -33,8 +33,7 @@ export type OfferOptions = Pick<ResolvedConfig, 'offerMinMs' | 'offerIdleMs' | '
 /** Starts exit-intent detection for offers; does nothing where the dialog cannot be loaded or caps allow no offer. */
 export function startExitOffers(host: OfferHost, { offerMinMs, offerIdleMs, offerPerSession, offerCooldownDays, dialogUrl = DIALOG_URL }: OfferOptions): void {
   if (!dialogUrl || !offerPerSession || !host.choose().content) return;
-  const url = dialogUrl;
-  const load = (): Promise<unknown> => loadDialog(url).catch((error: unknown) => host.count('offer:load-failed', error));
+  const load = (): Promise<unknown> => loadDialog(dialogUrl).catch((error: unknown) => host.count('offer:load-failed', error));
   (window.requestIdleCallback ?? setTimeout)(() => void load());
   let busy = false;
   watchExitIntent(offerMinMs, offerIdleMs, async (strategy) => {
@@ -49,7 +48,7 @@ export function startExitOffers(host: OfferHost, { offerMinMs, offerIdleMs, offe
     }
     const props = { offer: decision.variant, group: decision.group };
     try {
-      const open = await loadDialog(url);
+      const open = await loadDialog(dialogUrl);
       host.decided?.(decision);
       host.record('offer_shown', { ...props, strategy });
       open(content, {

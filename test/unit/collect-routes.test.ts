@@ -18,7 +18,7 @@ describe('route changes', () => {
     history.replaceState(null, '', START);
     routes = [];
     stop = new AbortController();
-    const listen = (target: EventTarget, type: string, handler: () => void) => target.addEventListener(type, handler, { signal: stop.signal });
+    const listen = (target: EventTarget, type: string, handler: (event: Event) => void) => target.addEventListener(type, handler, { signal: stop.signal });
     watchRoutes(window, listen, (previous) => routes.push(`${previous} → ${location.href}`));
   });
   afterEach(() => {
