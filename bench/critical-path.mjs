@@ -25,11 +25,11 @@ const server = await serve({
 const browser = await launch();
 const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8.execute', 'toplevel'];
 
-/** The renderer main thread's events of one trace, with the page's pid and tid. */
+/** The renderer main thread's events of one trace (the page's pid and tid), and the event that first ran `scriptName`. */
 function mainThread(events, scriptName) {
   const script = events.find((e) => (e.name === 'EvaluateScript' || e.name === 'v8.compile') && String(e.args?.data?.url ?? '').endsWith(scriptName));
   if (!script) throw new Error(`no evaluation of ${scriptName} in the trace`);
-  return events.filter((e) => e.pid === script.pid && e.tid === script.tid);
+  return { thread: events.filter((e) => e.pid === script.pid && e.tid === script.tid), startEvent: script };
 }
 
 /** Whether a task ran any of our scripts: a script event inside it names one of our files. */
@@ -52,9 +52,8 @@ async function traced(context, path, scriptName, settleMs) {
   await p.waitForTimeout(settleMs);
   const trace = JSON.parse((await browser.stopTracing()).toString('utf8'));
   await p.close();
-  const thread = mainThread(trace.traceEvents, scriptName);
+  const { thread, startEvent } = mainThread(trace.traceEvents, scriptName);
   const tasks = thread.filter((e) => e.name === 'RunTask' && e.ph === 'X').sort((a, b) => a.ts - b.ts);
-  const startEvent = thread.find((e) => (e.name === 'EvaluateScript' || e.name === 'v8.compile') && String(e.args?.data?.url ?? '').endsWith(scriptName));
   const mark = trace.traceEvents.find((e) => e.name === 'first-decision' && e.pid === startEvent.pid);
   if (!mark) throw new Error('no first-decision mark in the trace');
   const first = tasks.findIndex((t) => t.ts <= startEvent.ts && startEvent.ts <= t.ts + t.dur);

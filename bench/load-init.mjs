@@ -8,12 +8,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync } from 'node:zlib';
 import { buildFloor } from './lib/build-floor.mjs';
 import { DIST, launch, runsArg, serve, stats, taskMs, threadMs, sdkRoutes } from './lib/browser.mjs';
-import { SLOT } from './lib/slot-page.mjs';
+import { HEAD_RULE, SLOT } from './lib/slot-page.mjs';
 
 const RUNS = runsArg(15);
 // The documented head rule (docs/markup.md): without it an async script that runs after first paint
 // finds the slot already seen, keeps its default ("late") and there is no swap to time.
-const HEAD_RULE = '<style>[data-o2o-slot]:not([data-o2o-state]){visibility:hidden;animation:o2o-reveal 0s 300ms forwards}@keyframes o2o-reveal{to{visibility:visible}}</style>';
+const HEAD = `<style>${HEAD_RULE}</style>`;
 const page = (head, body = '') => `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>bench</title>${head}</head><body>${body}</body></html>`;
 
 const floorFile = await buildFloor();
@@ -28,8 +28,8 @@ if (BASELINE) {
 const server = await serve({
   '/empty.html': { type: 'html', body: page('', SLOT) },
   '/floor.html': { type: 'html', body: page('<script async src="/floor.js"></script>', SLOT) },
-  '/onetoone.html': { type: 'html', body: page(HEAD_RULE + '<script async src="/onetoone.min.js" data-endpoint="/"></script>', SLOT) },
-  '/baseline.html': { type: 'html', body: page(HEAD_RULE + '<script async src="/base/onetoone.min.js" data-endpoint="/"></script>', SLOT) },
+  '/onetoone.html': { type: 'html', body: page(HEAD + '<script async src="/onetoone.min.js" data-endpoint="/"></script>', SLOT) },
+  '/baseline.html': { type: 'html', body: page(HEAD + '<script async src="/base/onetoone.min.js" data-endpoint="/"></script>', SLOT) },
   '/floor.js': { type: 'js', file: floorFile },
   ...sdkRoutes(),
   ...baselineRoutes,
