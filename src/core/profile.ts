@@ -67,7 +67,6 @@ export const DEFAULT_PROFILE_OPTIONS: ProfileOptions = {
 };
 
 export { type Dimension, EVENTS_LABEL, type Horizon } from './affinity-label.js';
-export { startsSession } from './session.js';
 
 /** Field key of an affinity. */
 export function affinityKey(horizon: Horizon, dimension: Dimension, value: string): string {
@@ -117,12 +116,8 @@ const FEEDBACK: Record<string, string> = { view_promotion: 'i', select_promotion
  * each last touch as its own outcome kind, and they are what counts as an offer's conversion.
  */
 export const CONVERSIONS = ['purchase', 'add_to_cart', 'conversion'];
-/**
- * Events that commerce, identity or feedback tracking act on; others skip them. FEEDBACK's names are
- * spelled out, not `Object.keys(FEEDBACK)`: a call the bundler must keep would pull this module's tables
- * into the first file, which imports only the session rule.
- */
-const SPECIAL = new Set(['remove_from_cart', 'begin_checkout', 'identify', ...CONVERSIONS, 'view_promotion', 'select_promotion', 'offer_shown', 'offer_clicked']);
+/** Events that commerce, identity or feedback tracking act on; others skip them. */
+const SPECIAL = new Set(['remove_from_cart', 'begin_checkout', 'identify', ...CONVERSIONS, ...Object.keys(FEEDBACK)]);
 const LAST_SHOWN = 'b.last.';
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;

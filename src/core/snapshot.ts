@@ -15,6 +15,7 @@
  */
 import { EVENTS_LABEL, type Horizon } from './affinity-label.js';
 import { PROTOTYPE_KEYS, type Scalar, hasOwn } from './field.js';
+import { isFiniteNumber } from './finite.js';
 import type { ProfileView } from './view.js';
 
 /** Version of the snapshot's shape; a stored snapshot of another version is ignored (the page decides as for a new visitor until the second stage writes a new one). */
@@ -52,14 +53,13 @@ const MAX_KEYS = 32_768;
 /** Longest key: field keys are at most 128 characters. */
 const MAX_KEY = 256;
 
-const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 /** Longest register text: tracked strings are cut at 256 characters, so anything much longer was not written by the SDK. */
 const MAX_TEXT = 1024;
 
-const isScalar = (value: unknown): boolean => value === null || (typeof value === 'string' && value.length <= MAX_TEXT) || typeof value === 'boolean' || isNumber(value);
-const isShare = (value: unknown): boolean => isNumber(value) && value >= 0 && value <= 1;
+const isScalar = (value: unknown): boolean => value === null || (typeof value === 'string' && value.length <= MAX_TEXT) || typeof value === 'boolean' || isFiniteNumber(value);
+const isShare = (value: unknown): boolean => isFiniteNumber(value) && value >= 0 && value <= 1;
 const isStrength = (value: unknown): boolean => Array.isArray(value) && value.length === 2 && isShare(value[0]) && isShare(value[1]);
-const isAge = (value: unknown): boolean => isNumber(value) && value >= 0;
+const isAge = (value: unknown): boolean => isFiniteNumber(value) && value >= 0;
 
 /** A share in [0, 1]: anything else (NaN, negative, above 1) only corrupted fields can produce. */
 const unit = (x: number): number => (x > 0 ? Math.min(1, x) : 0);
@@ -74,7 +74,7 @@ const unit = (x: number): number => (x > 0 ? Math.min(1, x) : 0);
 export function snapshotOf(view: ProfileView): DecisionSnapshot {
   const n: Record<string, number> = {};
   const r: Record<string, Scalar> = {};
-  const count = (key: string, value: number | undefined): void => void (isNumber(value) && (n[key] = value));
+  const count = (key: string, value: number | undefined): void => void (isFiniteNumber(value) && (n[key] = value));
   const keep = (key: string, value: Scalar | undefined): void => void (isScalar(value) && (r[key] = value as Scalar));
   for (const key of NUMBERS) count(key, view.number(key));
   for (const prefix of NUMBER_PREFIXES) for (const [key, value] of view.numbers(prefix)) count(key, value);
@@ -137,7 +137,7 @@ export function isSnapshot(value: unknown): value is DecisionSnapshot {
     // A primitive has no own keys; null throws in hasOwn, caught below.
     const own = (key: string): unknown => (hasOwn(value as object, key) ? (value as Record<string, unknown>)[key] : undefined);
     const a = own('a');
-    return own('v') === SNAPSHOT_VERSION && isNumber(own('at')) && isRecordOf(own('n'), isNumber) && isRecordOf(own('r'), isScalar) &&
+    return own('v') === SNAPSHOT_VERSION && isFiniteNumber(own('at')) && isRecordOf(own('n'), isFiniteNumber) && isRecordOf(own('r'), isScalar) &&
       isRecordOf(own('ages'), isAge) && isRecordOf(a, () => true) &&
       HORIZONS.every((h) => hasOwn(a as object, h) && isRecordOf((a as Record<string, unknown>)[h], isStrength));
   } catch {
