@@ -26,9 +26,11 @@ export function slotFeedback(snapshot: DecisionSnapshot, slot: string): SlotFeed
   const out: SlotFeedback = new Map();
   for (const key of Object.keys(snapshot.n)) {
     // `b.<kind>.<slot>.<variant>`: impressions (`i`) count as trials, clicks (`k`) and conversions (`v`) as successes.
+    // Most counters are not feedback: skip them before cutting a substring out of each.
+    if (!key.startsWith('b.')) continue;
     const kind = key[2] as string;
     const rest = key.slice(4);
-    if (!key.startsWith('b.') || !'ikv'.includes(kind) || !rest.startsWith(slot + '.')) continue;
+    if (!'ikv'.includes(kind) || !rest.startsWith(slot + '.')) continue;
     const id = rest.slice(slot.length + 1);
     const entry = out.get(id) ?? { n: 0, s: 0 };
     entry[kind === 'i' ? 'n' : 's'] += snapshot.n[key] as number;
