@@ -19,8 +19,8 @@ const NPM_APP = 'npm app (init + track)';
 /** Budgets in bytes of brotli (issue #16): one file, or the sum of several. */
 export const BUDGETS = [
   { label: 'script-tag core (the first file)', files: [CORE], bytes: 7 * 1024, ceiling: 9_711 },
-  { label: 'everything a script-tag site loads (core + second stage + offer dialog)', files: [CORE, STAGE, DIALOG], bytes: 20 * 1024, ceiling: 30_706 },
-  { label: 'an npm app importing init and track', files: [NPM_APP], bytes: 20 * 1024, ceiling: 26_052 },
+  { label: 'everything a script-tag site loads (core + second stage + offer dialog)', files: [CORE, STAGE, DIALOG], bytes: 20 * 1024, ceiling: 30_649 },
+  { label: 'an npm app importing init and track', files: [NPM_APP], bytes: 20 * 1024, ceiling: 26_009 },
 ];
 
 function weigh(file) {
